@@ -1,0 +1,44 @@
+"""`python -m core extract INPUT... -o OUT.{jsonl,csv,parquet}`"""
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from core.readers import read_inputs
+from core.schema import articles_frame
+from core.writers import write_positions, OUTPUT_FORMATS
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("extract", help="extract positions from articles into a file")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="corpus files (.jsonl, .csv) or article files (.txt, .html, .md)")
+    p.add_argument("-o", "--output", required=True, help=f"output file ({', '.join(OUTPUT_FORMATS)})")
+    p.add_argument("--published", help="publication date YYYY-MM-DD for files that give none")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from core import extract_corpus
+
+    result = read_inputs(args.inputs, published=args.published)
+    for problem in result.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    if not result.articles:
+        print("error: no article could be read; nothing written", file=sys.stderr)
+        return 1
+    articles = articles_frame(result.articles)
+    positions = extract_corpus(articles, progress=None if args.no_progress else _progress_bar(len(articles)))
+    write_positions(positions, args.output)
+    print(f"{len(positions)} positions from {len(articles)} articles -> {args.output}"
+          f" ({len(result.problems)} skipped)", file=sys.stderr)
+    return 0
+
+
+def _progress_bar(total: int):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="article", file=sys.stderr, disable=None)
+    return bar.update
