@@ -1,0 +1,34 @@
+"""Fixtures every test module may use: the spaCy pipeline (loaded once) and ../shared."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from core.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"../shared is absent ({SHARED}): corpus and gold tests need it beside the project")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_articles(shared_dir) -> list[dict]:
+    """Every article of ../shared/corpus/*.jsonl, as dicts (id, title, outlet, published, url, text)."""
+    rows = []
+    for path in sorted((shared_dir / "corpus").glob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
