@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
+from urllib.parse import urlencode
+
+from core.schema import ISSUES, STANCES
 
 LIST_PARAMS = ("actor", "target", "stance", "issue", "outlet", "speaker")
 DATE_PARAMS = ("from", "to")
@@ -48,6 +51,9 @@ def from_query(params: Mapping[str, Iterable[str] | str]) -> Filters:
     values: dict = {}
     for name in LIST_PARAMS:
         values[name] = tuple(dict.fromkeys(v.strip() for v in _as_list(params.get(name)) if v.strip()))
+    for name, allowed in (("stance", STANCES), ("issue", ISSUES)):
+        values[name], dropped = _keep_known(values[name], allowed)
+        notices += [f"Ignored {name}={v!r}: not one of {', '.join(allowed)}." for v in dropped]
     for name, attr in (("from", "date_from"), ("to", "date_to")):
         raw = _as_list(params.get(name))
         if raw:
@@ -55,9 +61,33 @@ def from_query(params: Mapping[str, Iterable[str] | str]) -> Filters:
             if parsed is None:
                 notices.append(f"Ignored {name}={raw[-1]!r}: dates are written YYYY-MM-DD.")
             values[attr] = parsed
+    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
+        notices.append(f"Ignored to={values['date_to'].isoformat()}: it is before from={values['date_from'].isoformat()}.")
+        values["date_to"] = None
     q = _as_list(params.get("q"))
     values["q"] = q[-1].strip() if q else ""
     return Filters(**values, notices=tuple(notices))
+
+
+def check_known(filters: Filters, known: Mapping[str, Iterable[str]]) -> Filters:
+    """Drop list values the data does not hold (an unknown actor in a shared link), each with a notice.
+
+    `known` maps a list parameter (actor, target, outlet, speaker...) to the values that exist;
+    parameters it leaves out are not checked.
+    """
+    changes: dict = {}
+    notices = list(filters.notices)
+    for name, allowed in known.items():
+        kept, dropped = _keep_known(getattr(filters, name), set(allowed))
+        if dropped:
+            changes[name] = kept
+            notices += [f"Ignored {name}={v!r}: no {name} of that name in the data." for v in dropped]
+    return replace(filters, **changes, notices=tuple(notices)) if changes else filters
+
+
+def _keep_known(values: tuple[str, ...], allowed) -> tuple[tuple[str, ...], list[str]]:
+    kept = tuple(v for v in values if v in allowed)
+    return kept, [v for v in values if v not in allowed]
 
 
 def to_query(filters: Filters) -> dict[str, list[str]]:
@@ -81,3 +111,42 @@ def _as_list(value) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]
+
+
+def query_string(filters: Filters, view: Mapping[str, str | Iterable[str] | None] | None = None) -> str:
+    """`?actor=Russia&stance=demand` for these filters plus view parameters (`_actor`...), or ""."""
+    params = list(_pairs(to_query(filters)))
+    params += list(_pairs({k: v for k, v in (view or {}).items() if v not in (None, "", [], ())}))
+    return "?" + urlencode(params) if params else ""
+
+
+def _pairs(mapping: Mapping) -> Iterable[tuple[str, str]]:
+    for key, value in mapping.items():
+        for v in _as_list(value):
+            yield key, v
+
+
+# The sentence names filters in this order: what was said first, then who, where, when.
+_DESCRIBE_ORDER = ("stance", "actor", "target", "issue", "speaker", "outlet")
+
+
+def count_phrase(n: int, noun: str = "position") -> str:
+    """`1 position`, `1,234 positions`: thousands always separated by commas."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[str] = ()) -> str:
+    """`Showing 42 positions: stance is demand, actor is Russia, from 2021-12-01.` (Datasette style).
+
+    `extra` adds what the page itself focuses on ("profile of Russia"), after the filters.
+    """
+    parts = [f"{name} is {' or '.join(getattr(filters, name))}" for name in _DESCRIBE_ORDER if getattr(filters, name)]
+    if filters.q:
+        parts.append(f'text contains "{filters.q}"')
+    if filters.date_from:
+        parts.append(f"from {filters.date_from.isoformat()}")
+    if filters.date_to:
+        parts.append(f"to {filters.date_to.isoformat()}")
+    parts += list(extra)
+    head = f"Showing {count_phrase(n, noun)}"
+    return f"{head}: {', '.join(parts)}." if parts else f"{head}."

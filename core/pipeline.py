@@ -1,38 +1,141 @@
-"""Article text -> position rows. PROVISIONAL first cut: replaced by the real extractor."""
-from __future__ import annotations
+"""Article text -> position rows.
 
-import re
+Steps: mask page boilerplate (core.clean) -> parse once (spaCy, nlp.pipe over
+the corpus) -> body sentences, actor mentions and holders (core.holders, over
+the "who" modules) -> candidates with features (core.features) -> stances by
+the learned model (core.classifier) -> per position: issues, target, date,
+hedge and quote.
+"""
+from __future__ import annotations
 
 import pandas as pd
 
+from core.classifier import load_model, stances_above
+from core.features import analyse, candidates
+from core.hedging import direct_quote, is_hedged
+from core.issues import lexicon_issues
 from core.nlp import load_nlp
-from core.schema import positions_frame
+from core.schema import articles_frame, positions_frame
+from core.stance import explain
+from core.targets import pick_target
 
-_ACTORS = {"russia": "Russia", "moscow": "Russia", "kremlin": "Russia", "putin": "Russia", "lavrov": "Russia",
-           "ukraine": "Ukraine", "kyiv": "Ukraine", "kiev": "Ukraine", "zelensky": "Ukraine",
-           "nato": "NATO", "washington": "United States", "biden": "United States", "blinken": "United States"}
-_CUES = [("demand", r"\b(demand|insist|urge|call(ed)? on)"), ("warning", r"\b(warn|threat|will not allow)"),
-         ("accusation", r"\b(accus|blame|condemn)"), ("dialogue", r"\b(talks|negotiat|dialogue)"),
-         ("rejection", r"\b(reject|refus|dismiss)"), ("denial", r"\b(den(y|ied|ies))"),
-         ("support", r"\b(support|back|pledge)")]
+BATCH_SIZE = 8
+_FALLBACK_MODEL_ID = "cues-only"
+
+
+def prepare_text(text: str, title: str | None) -> str:
+    """The text the parser sees: same length as the article, boilerplate blanked (offsets stay valid)."""
+    try:
+        from core.clean import mask_boilerplate
+    except ImportError:
+        return text
+    masked = mask_boilerplate(text, title)
+    return masked if len(masked) == len(text) else text
 
 
 def extract_positions(text, *, article_id, published, title=None) -> pd.DataFrame:
-    doc = load_nlp()(text)
-    rows = []
-    for sent in doc.sents:
-        low = sent.text.lower()
-        actor = next((v for k, v in _ACTORS.items() if k in low), None)
-        stance = next((s for s, p in _CUES if re.search(p, low)), None)
-        if actor and stance:
-            rows.append(dict(article_id=article_id, sentence=sent.text.strip(), char_start=sent.start_char,
-                             char_end=sent.end_char, actor=actor, stance=stance, issue="other",
-                             date=published, date_precision="day", hedged=False, confidence=0.3,
-                             rule_id="provisional", cue=stance))
-    return positions_frame(rows)
+    art = articles_frame([dict(article_id=article_id, text=text, published=str(published), title=title)])
+    return extract_corpus(art)
 
 
 def extract_corpus(articles: pd.DataFrame, *, progress=None) -> pd.DataFrame:
-    frames = [extract_positions(a.text, article_id=a.article_id, published=a.published, title=a.title)
-              for a in articles.itertuples()]
-    return pd.concat(frames, ignore_index=True) if frames else positions_frame([])
+    nlp = load_nlp()
+    arts = list(articles.itertuples(index=False))
+    texts = (prepare_text(str(a.text or ""), _none(a.title)) for a in arts)
+    rows = []
+    for art, doc in zip(arts, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+        rows.extend(article_rows(doc, article_id=art.article_id, published=str(art.published),
+                                 original=str(art.text or "")))
+        if progress is not None:
+            progress(1)
+    return positions_frame(rows)
+
+
+def article_rows(doc, *, article_id: str, published: str, original: str | None = None) -> list[dict]:
+    infos = analyse(doc, published=published)
+    cands = candidates(infos)
+    model = load_model()
+    chosen = _choose(cands, model)
+    return _rows(chosen, infos, model, article_id, published, original or doc.text)
+
+
+def _choose(cands, model) -> list[tuple[object, str, float]]:
+    """(candidate, stance, probability) for every stance the model (or, lacking one, a cue) assigns."""
+    if model is None:
+        return [(c, h.stance, 0.3) for c in cands if "holder" in c.feats for h in c.hits[:1]]
+    probs = model.stance_proba(cands)
+    return [(c, s, p) for c, row in zip(cands, probs) for s, p in stances_above(row, model)]
+
+
+def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
+    if not chosen:
+        return []
+    model_id = model.model_id if model else _FALLBACK_MODEL_ID
+    issues = (model.issues_for([(c.text, s) for c, s, _ in chosen]) if model
+              else [[(i, 0.3) for i in lexicon_issues(c.text)] for c, _, _ in chosen])
+    dates = _Dates(infos, published)
+    rows = []
+    for (c, stance, p), iss in zip(chosen, issues):
+        start, end = _trimmed(c.sentence, original)
+        target, _ = pick_target(c, infos, model.target_prior if model else None)
+        date = dates.of(c)
+        hedged, _ = is_hedged(c.text)
+        rule_id, cue = explain(stance, c.hits, model_id)
+        for issue, _ in iss:
+            rows.append(dict(article_id=article_id, sentence=original[start:end], char_start=start, char_end=end,
+                             actor=c.actor, speaker=c.speaker, target=target if target != c.actor else None,
+                             stance=stance, issue=issue, date=date.value, date_precision=date.precision,
+                             hedged=hedged, quote=direct_quote(c.text), confidence=round(p, 3),
+                             rule_id=rule_id, cue=cue))
+    return rows
+
+
+class _Dates:
+    """Resolve each sentence's date once; a sentence whose holder is carried takes the previous date."""
+
+    def __init__(self, infos, published):
+        self.infos, self.published, self.cache = infos, published, {}
+
+    def of(self, cand):
+        i = cand.sent_index
+        carried = "mentioned" not in cand.feats and cand.how not in ("mention",)
+        key = (i, carried)
+        if key not in self.cache:
+            previous = self._resolved(i - 1) if carried and i > 0 else None
+            self.cache[key] = _resolve(self.infos[i].span.text, self.published, previous)
+        return self.cache[key]
+
+    def _resolved(self, i):
+        key = (i, False)
+        if key not in self.cache:
+            self.cache[key] = _resolve(self.infos[i].span.text, self.published, None)
+        return self.cache[key]
+
+
+class _PublishedDate:
+    def __init__(self, value):
+        self.value, self.precision = value, "day"
+
+
+def _resolve(text, published, previous):
+    try:
+        from core.dates import resolve_date
+    except ImportError:
+        return previous or _PublishedDate(published[:10])
+    try:
+        return resolve_date(text, published[:10], previous=previous)
+    except Exception:  # a date we cannot read must not lose the position; the publication date stands
+        return previous or _PublishedDate(published[:10])
+
+
+def _trimmed(span, original: str) -> tuple[int, int]:
+    start, end = span.start_char, span.end_char
+    while start < end and original[start].isspace():
+        start += 1
+    while end > start and original[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _none(value):
+    return None if value is None or (isinstance(value, float) and value != value) or pd.isna(value) else value

@@ -1,8 +1,35 @@
-"""Reading articles from files. PROVISIONAL: JSON lines only; the full reader replaces this."""
+"""Reading articles from files: corpus JSON lines / CSV, and single .txt, .md and .html articles.
+
+`read_inputs(paths)` takes files and folders (searched recursively) and returns
+the articles it could read plus a `Problem` for everything it skipped, named by
+file (and line, for JSON lines and CSV) and phrased so the user knows what to do.
+One bad file or line never stops the rest. `notes` carries things worth telling
+that did not cost an article (a file read as cp1252 rather than UTF-8).
+
+Limits (a file or article over them is skipped, with a Problem saying so):
+MAX_FILE_BYTES per input file and MAX_ARTICLE_CHARS per article text.
+"""
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import hashlib
+import io
 import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.language import guess_language, is_english
+
+MAX_FILE_BYTES = 20 * 1024 * 1024   # 20 MB: far above any news article or corpus file we expect
+MAX_ARTICLE_CHARS = 200_000         # about 30,000 words; longer is a book or a scrape gone wrong
+CORPUS_SUFFIXES = (".jsonl", ".json", ".csv")
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUPPORTED_SUFFIXES = CORPUS_SUFFIXES + ARTICLE_SUFFIXES
+ENCODINGS = ("utf-8", "cp1252", "latin-1")   # tried in this order after any byte-order mark
+ARTICLE_KEYS = ("article_id", "title", "outlet", "url", "published", "text")
 
 
 @dataclass(frozen=True)
@@ -19,21 +46,292 @@ class Problem:
 @dataclass
 class ReadResult:
     articles: list[dict] = field(default_factory=list)  # keys of core.schema.ARTICLE_COLUMNS
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # what was skipped, and why
+    notes: list[Problem] = field(default_factory=list)     # kept, but worth saying (e.g. the encoding used)
 
 
-def read_inputs(paths, *, published: str | None = None) -> ReadResult:
+class _Skip(Exception):
+    """Raised inside a reader: skip this file (or line) with this reason."""
+
+
+def read_inputs(paths: Iterable[str | Path], *, published: str | None = None) -> ReadResult:
+    """Read every article in `paths` (files or folders); `published` (YYYY-MM-DD) is used for articles without one."""
     result = ReadResult()
-    for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as err:
-                    result.problems.append(Problem(str(path), n, f"broken JSON: {err.msg}"))
-                    continue
-                rec["article_id"] = rec.pop("id", None)
-                result.articles.append(rec)
+    fallback = _fallback_date(published, result)
+    seen = _Seen()
+    for path in _expand(paths, result):
+        for line, record in _read_file(path, result):
+            article = _to_article(record, path, line, fallback, result)
+            if article is not None and seen.first(article, path, line, result):
+                result.articles.append(article)
     return result
+
+
+# ---------------------------------------------------------------- files and folders
+
+def _expand(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                result.problems.append(Problem(str(path), None, "folder holds no readable files "
+                                               f"({', '.join(SUPPORTED_SUFFIXES)})"))
+            yield from found
+        elif not path.exists():
+            result.problems.append(Problem(str(path), None, "file not found; check the path"))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            result.problems.append(Problem(str(path), None, f"unsupported file type {path.suffix or '(none)'!r}; "
+                                           f"give {', '.join(SUPPORTED_SUFFIXES)} files"))
+        else:
+            yield path
+
+
+def _read_file(path: Path, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    """Yield (line, record) pairs; a problem with the whole file is recorded and yields nothing."""
+    try:
+        text = _read_text(path, result)
+        parser = _PARSERS[path.suffix.lower()]
+        yield from parser(path, text, result)
+    except _Skip as skip:
+        result.problems.append(Problem(str(path), None, str(skip)))
+
+
+def _read_text(path: Path, result: ReadResult) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _Skip(f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit "
+                        "(core.readers.MAX_FILE_BYTES); split it into smaller files")
+        data = path.read_bytes()
+    except OSError as err:
+        raise _Skip(f"cannot read the file ({err.strerror or err}); check that it exists and is readable") from None
+    if not data.strip():
+        raise _Skip("empty file; nothing to read")
+    text, encoding = decode(data)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        result.notes.append(Problem(str(path), None, f"not UTF-8; read as {encoding}. "
+                                    "Check accented letters, or save the file as UTF-8"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, encoding used). Raises _Skip for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise _Skip("starts with a UTF-16 byte-order mark but is not valid UTF-16; re-save it as UTF-8") from None
+    if b"\x00" in data[:65536]:
+        raise _Skip("binary file (contains NUL bytes), not text; give .jsonl, .csv, .txt, .md or .html files")
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            raise _Skip("binary file (mostly control characters), not text; give .jsonl, .csv, .txt, .md or .html files")
+        return text, encoding
+    raise _Skip("cannot decode the text; save it as UTF-8")  # unreachable: latin-1 decodes any bytes
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f") + sample.count("\ufffd")
+    return control > 0.05 * max(len(sample), 1)
+
+
+# ---------------------------------------------------------------- formats
+
+def _parse_jsonl(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            result.problems.append(Problem(str(path), n, f"broken JSON line ({err.msg} at column {err.colno}); "
+                                           "fix or remove the line, the rest of the file was read"))
+            continue
+        if not isinstance(record, dict):
+            result.problems.append(Problem(str(path), n, "line is not a JSON object with id, published and text"))
+            continue
+        yield n, record
+
+
+def _parse_json(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    """A .json file: one object, a list of objects, or (often misnamed) JSON lines."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        yield from _parse_jsonl(path, text, result)
+        return
+    records = data if isinstance(data, list) else [data]
+    for i, record in enumerate(records, 1):
+        if isinstance(record, dict):
+            yield (i if isinstance(data, list) else None), record
+        else:
+            result.problems.append(Problem(str(path), None, f"item {i} is not a JSON object; skipped"))
+
+
+def _parse_csv(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    csv.field_size_limit(MAX_ARTICLE_CHARS * 4)
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower() for c in reader.fieldnames or [] if c}
+    if "text" not in columns:
+        raise _Skip(f"CSV has no 'text' column (columns: {sorted(columns) or 'none'}); "
+                    "expected id, title, outlet, published, url, text")
+    try:
+        for row in reader:
+            yield reader.line_num, {(k or "").strip().lower(): v for k, v in row.items()}
+    except csv.Error as err:
+        result.problems.append(Problem(str(path), reader.line_num, f"broken CSV ({err}); the rows before were read"))
+
+
+def _parse_txt(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    yield None, {"text": text.strip("\n")}
+
+
+def _parse_md(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    meta, body = _front_matter(text)
+    title = meta.get("title")
+    heading = re.search(r"^#\s+(.+?)\s*#*\s*$", body, flags=re.M)
+    if heading and not body[:heading.start()].strip():
+        title = title or heading.group(1).strip()
+        body = body[heading.end():]  # the headline is metadata, not body
+    yield None, {"text": markdown_to_text(body), "title": title, "published": meta.get("date") or meta.get("published"),
+                 "url": meta.get("url") or meta.get("source"), "outlet": meta.get("outlet") or meta.get("sitename")}
+
+
+def _parse_html(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True)
+    if doc is None:
+        raise _Skip("no article text found in the HTML page")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    body, title = data.get("text") or "", data.get("title")
+    if title and body.split("\n", 1)[0].strip() == title.strip():
+        body = body.split("\n", 1)[1] if "\n" in body else ""  # the headline is metadata, not body
+    yield None, {"text": body, "title": title, "published": data.get("date"), "url": data.get("url"),
+                 "outlet": data.get("sitename") or data.get("hostname")}
+
+
+_PARSERS = {".jsonl": _parse_jsonl, ".json": _parse_json, ".csv": _parse_csv, ".txt": _parse_txt,
+            ".md": _parse_md, ".html": _parse_html, ".htm": _parse_html}
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    m = re.match(r"\A---\s*\n(.*?)\n---\s*\n", text, flags=re.S)
+    if not m:
+        return {}, text
+    meta = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            meta[key.strip().lower()] = value.strip().strip("'\"") or None
+    return meta, text[m.end():]
+
+
+def markdown_to_text(md: str) -> str:
+    """Markdown -> plain text: markup removed, paragraphs kept (headings become their own paragraph)."""
+    text = re.sub(r"```.*?```", "", md, flags=re.S)
+    text = re.sub(r"<[^>\n]+>", "", text)                          # inline HTML tags
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)               # images
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)           # links -> their text
+    text = re.sub(r"^[ \t]{0,3}#{1,6}[ \t]*(.*?)[ \t]*#*[ \t]*$", r"\1", text, flags=re.M)   # heading markers
+    text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.M)           # block quotes
+    text = re.sub(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+", "", text, flags=re.M)  # list markers
+    text = re.sub(r"^[ \t]*(?:[-*_][ \t]*){3,}$", "", text, flags=re.M)  # horizontal rules
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)                # bold
+    text = re.sub(r"(?<![\w*])[*_]([^*_\n]+)[*_](?![\w*])", r"\1", text)  # italics
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+# ---------------------------------------------------------------- records -> articles
+
+def _to_article(record: dict, path: Path, line: int | None, fallback: str | None,
+                result: ReadResult) -> dict | None:
+    def skip(reason: str) -> None:
+        result.problems.append(Problem(str(path), line, reason))
+
+    text = _clean_str(record.get("text"))
+    if not text:
+        return skip("no article text ('text' is missing or empty); skipped")
+    if len(text) > MAX_ARTICLE_CHARS:
+        return skip(f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit "
+                    "(core.readers.MAX_ARTICLE_CHARS); split it")
+    published = _valid_date(record.get("published")) or fallback
+    if published is None:
+        given = _clean_str(record.get("published"))
+        why = f"publication date {given!r} is not a date" if given else "no publication date"
+        return skip(f"{why}; pass --published YYYY-MM-DD")
+    if not is_english(text):
+        return skip(f"text is not English (it looks like {guess_language(text).name}); Parley reads English articles only")
+    article_id = _clean_str(record.get("id")) or _clean_str(record.get("article_id")) or make_article_id(path, text)
+    return {"article_id": article_id, "title": _clean_str(record.get("title")),
+            "outlet": _clean_str(record.get("outlet")), "url": _clean_str(record.get("url")),
+            "published": published, "text": text}
+
+
+def make_article_id(path: Path, text: str) -> str:
+    """A stable id for a file-based article: the file name as a slug plus a short hash of the text."""
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")[:60] or "article"
+    return f"{slug}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _clean_str(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _valid_date(value) -> str | None:
+    """YYYY-MM-DD from a date or timestamp string ("2022-02-14", "2022-02-14T09:30:00Z"); None when invalid."""
+    value = _clean_str(value)
+    if not value:
+        return None
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?:$|[T ])", value)
+    if not m:
+        return None
+    try:
+        return dt.date.fromisoformat(m.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
+def _fallback_date(published: str | None, result: ReadResult) -> str | None:
+    if published is None:
+        return None
+    date = _valid_date(published)
+    if date is None:
+        result.problems.append(Problem("--published", None, f"{published!r} is not a date; use YYYY-MM-DD "
+                                       "(articles without their own date are skipped)"))
+    return date
+
+
+class _Seen:
+    """Duplicates within one run: the same id, or the same text once case, spacing and punctuation are ignored."""
+
+    def __init__(self):
+        self.ids: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+
+    def first(self, article: dict, path: Path, line: int | None, result: ReadResult) -> bool:
+        where = f"{path}:{line}" if line else str(path)
+        key = hashlib.sha1(re.sub(r"\W+", " ", article["text"].lower()).strip().encode("utf-8")).hexdigest()
+        if article["article_id"] in self.ids:
+            reason = f"duplicate article id {article['article_id']!r} (first read at {self.ids[article['article_id']]}); skipped"
+        elif key in self.texts:
+            reason = f"same text as article {self.texts[key]}; skipped as a duplicate"
+        else:
+            self.ids[article["article_id"]] = where
+            self.texts[key] = f"{article['article_id']!r} ({where})"
+            return True
+        result.problems.append(Problem(str(path), line, reason))
+        return False

@@ -1,0 +1,22 @@
+"""Parley's dashboard: `streamlit run app.py`.
+
+Registers the pages under stable URL paths, fills an empty database with the
+bundled sample article, and draws a page menu that keeps the filters.
+"""
+import streamlit as st
+
+from ui import cache, nav, sidebar
+
+st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wide")
+
+pages = nav.st_pages(nav.available())
+current = st.navigation(pages, position="hidden")
+
+if cache.is_empty():
+    # A fresh clone must start showing something: extract the sample article once.
+    with st.spinner("First run: extracting positions from the bundled sample article…"):
+        cache.load_sample()
+
+sidebar.carry_filters()
+nav.sidebar_links(pages)
+current.run()

@@ -1,0 +1,112 @@
+"""How far to trust each stance: the extractor's per-stance precision and recall.
+
+The figures come from the shared scorer (`../shared/eval/score.py`, its
+`score()` report), found in this order:
+
+1. computed now, when `../shared` holds the scorer and the dev gold and the
+   project holds stored predictions for the gold articles
+   (`models/dev_predictions.jsonl`, contract columns);
+2. read from the stored report `models/eval_report.json` (the scorer's
+   `--json` output, optionally wrapped with metadata such as
+   `extractor_version`);
+3. otherwise none: `Accuracy.available` is False and `message` says why.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from core.schema import STANCES
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_PATH = Path("models") / "eval_report.json"
+PREDICTIONS_PATH = Path("models") / "dev_predictions.jsonl"
+COLUMNS = ["stance", "precision", "recall", "f1", "gold", "pred", "tp"]
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    available: bool
+    source: str                        # one sentence: where the figures come from
+    table: pd.DataFrame = field(repr=False)  # one row per stance, COLUMNS
+    overall: dict = field(default_factory=dict)  # {"L1": {...}, "L2": {...}} when known
+    articles: int | None = None
+    extractor_version: str | None = None
+
+
+def shared_dir(root: Path = ROOT) -> Path:
+    return Path(os.environ.get("PARLEY_SHARED", root.parent / "shared"))
+
+
+def load_accuracy(root: Path | str = ROOT, shared: Path | str | None = None) -> Accuracy:
+    """The best figures available (see the module docstring), never raising for a missing file."""
+    root = Path(root)
+    shared = Path(shared) if shared else shared_dir(root)
+    scorer, gold, preds = shared / "eval" / "score.py", shared / "gold" / "dev.jsonl", root / PREDICTIONS_PATH
+    if scorer.is_file() and gold.is_file() and preds.is_file():
+        try:
+            report = _score_now(scorer, gold, preds)
+        except (SystemExit, Exception):  # noqa: BLE001 - the scorer exits on a broken line; fall back
+            report = None
+        if report is not None:
+            return from_report(report, f"Computed now by the shared scorer ({scorer.name}) over the dev gold "
+                                       f"({gold.name}) from the stored predictions ({PREDICTIONS_PATH}).")
+    stored = root / REPORT_PATH
+    if stored.is_file():
+        try:
+            data = json.loads(stored.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            return unavailable(f"The stored evaluation report {REPORT_PATH} could not be read ({err}).")
+        return from_report(data, f"Read from the stored evaluation report {REPORT_PATH} "
+                                 "(the shared scorer's figures on the annotated dev articles).")
+    return unavailable(
+        f"No evaluation figures are available: {REPORT_PATH} is absent"
+        + ("" if gold.is_file() else ", and the shared gold (../shared/gold/dev.jsonl) is not beside the project")
+        + ". Until the extractor has been scored, treat every stance as unchecked."
+    )
+
+
+def from_report(data: dict, source: str) -> Accuracy:
+    """An Accuracy from the scorer's report dict (or a dict that wraps it)."""
+    report = _find_report(data)
+    if report is None:
+        return unavailable(f"{source} It holds no per-stance figures (no 'per_stance_L1').")
+    rows = []
+    for stance in STANCES:
+        m = report["per_stance_L1"].get(stance)
+        rows.append({"stance": stance, **{k: (m or {}).get(k) for k in COLUMNS[1:]}})
+    table = pd.DataFrame(rows, columns=COLUMNS).astype(
+        {"precision": "Float64", "recall": "Float64", "f1": "Float64", "gold": "Int64", "pred": "Int64", "tp": "Int64"})
+    overall = {lvl: report[lvl] for lvl in ("L1", "L2") if isinstance(report.get(lvl), dict)}
+    version = data.get("extractor_version") if isinstance(data, dict) else None
+    return Accuracy(True, source, table, overall, report.get("articles"), version)
+
+
+def unavailable(message: str) -> Accuracy:
+    return Accuracy(False, message, pd.DataFrame(columns=COLUMNS))
+
+
+def _find_report(data) -> dict | None:
+    """The scorer's report itself, or the first nested dict that is one."""
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("per_stance_L1"), dict):
+        return data
+    for value in data.values():
+        found = _find_report(value)
+        if found is not None:
+            return found
+    return None
+
+
+def _score_now(scorer: Path, gold: Path, preds: Path) -> dict:
+    # The scorer is a standalone script outside the package: load it by path.
+    spec = importlib.util.spec_from_file_location("parley_shared_score", scorer)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.score(module.load(str(gold)), module.load(str(preds)))

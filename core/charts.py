@@ -1,0 +1,196 @@
+"""Chart builders: pure functions, a DataFrame in and a plotly Figure out (no Streamlit).
+
+Stances always take their colour from core.colors and appear in the contract's
+order, so the same stance looks the same on every page. Backgrounds are left to
+the page's theme (Streamlit applies light or dark), so only marks carry colour.
+"""
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.colors import STANCE_COLORS, stance_color, text_color
+from core.schema import STANCES
+from core.views import date_values
+
+_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend_title_text="stance", hovermode="closest",
+               legend=dict(traceorder="normal"))
+OUTLIER_SHARE = 0.02       # the oldest 2% of dates may lie far back (a 2014 reference in 2022 news)...
+OUTLIER_GAP = pd.Timedelta(days=365)  # ...and when they do, the first view starts where the rest begins
+
+
+def focus_range(when: pd.Series, weights: pd.Series | None = None) -> list[pd.Timestamp] | None:
+    """An x range that leaves out a few far older dates; None when the data has no such outliers.
+
+    Double-click (autoscale) still shows everything: only the first view is focused.
+    """
+    when = when.dropna()
+    if when.empty:
+        return None
+    if weights is not None:
+        when = when.repeat(weights.loc[when.index].clip(lower=0).astype(int))
+    start, first = when.quantile(OUTLIER_SHARE), when.min()
+    if start - first < OUTLIER_GAP:
+        return None
+    pad = pd.Timedelta(days=20)
+    return [start - pad, when.max() + pad]
+
+
+def _figure(title: str, **layout) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, **{**_LAYOUT, **layout})
+    return fig
+
+
+def _stances_in(df: pd.DataFrame) -> list[str]:
+    present = set(df["stance"].dropna()) if "stance" in df else set()
+    return [s for s in STANCES if s in present]
+
+
+def stance_mix_chart(mix: pd.DataFrame, title: str = "Stance mix over time") -> go.Figure:
+    """Stacked bars of positions per period, one colour per stance (input: views.stance_mix)."""
+    fig = _figure(title, barmode="stack", xaxis_title=None, yaxis_title="positions")
+    for stance in _stances_in(mix):
+        part = mix[mix["stance"] == stance]
+        fig.add_bar(x=part["period"], y=part["count"], name=stance, marker_color=stance_color(stance),
+                    hovertemplate=f"{stance}: %{{y}}<br>%{{x|%b %Y}}<extra></extra>")
+    focus = focus_range(mix["period"], mix["count"]) if len(mix) else None
+    if focus:
+        fig.update_xaxes(range=focus)
+    return fig
+
+
+def stance_bar(counts: pd.DataFrame, title: str = "Stances") -> go.Figure:
+    """Horizontal bar per stance (input: views.stance_counts)."""
+    fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"))
+    fig.add_bar(y=counts["stance"], x=counts["count"], orientation="h",
+                marker_color=[stance_color(s) for s in counts["stance"]],
+                hovertemplate="%{y}: %{x}<extra></extra>")
+    return fig
+
+
+def count_bar(counts: pd.DataFrame, label: str, title: str) -> go.Figure:
+    """Horizontal bar of a (label, count) table, e.g. whom an actor's demands address."""
+    fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"))
+    fig.add_bar(y=counts[label], x=counts["count"], orientation="h", marker_color=STANCE_COLORS["assertion"],
+                hovertemplate="%{y}: %{x}<extra></extra>")
+    return fig
+
+
+def issue_stance_chart(issues: pd.DataFrame, title: str = "Issues") -> go.Figure:
+    """Stacked horizontal bars: issue × stance counts (input: views.actor_profile()['issues'])."""
+    fig = _figure(title, barmode="stack", xaxis_title="positions")
+    for stance in _stances_in(issues):
+        part = issues[issues["stance"] == stance]
+        fig.add_bar(y=part["issue"], x=part["count"], orientation="h", name=stance,
+                    marker_color=stance_color(stance), hovertemplate=f"%{{y}} · {stance}: %{{x}}<extra></extra>")
+    return fig
+
+
+def hover_text(df: pd.DataFrame, width: int = 80) -> list[str]:
+    """The hover of one position: the evidence sentence (wrapped), then speaker, outlet and date."""
+    out = []
+    for row in df.itertuples(index=False):
+        sentence = "<br>".join(textwrap.wrap(_html_safe(getattr(row, "sentence", "") or ""), width)[:6])
+        meta = [f"<b>{_html_safe(row.actor)} {row.stance}</b>" + (f" → {_html_safe(row.target)}" if _given(row.target) else "")]
+        if _given(getattr(row, "speaker", None)):
+            meta.append(f"speaker: {_html_safe(row.speaker)}")
+        if _given(getattr(row, "outlet", None)):
+            meta.append(f"outlet: {_html_safe(row.outlet)}")
+        meta.append(f"{row.issue} · {row.date}")
+        out.append("<br>".join(meta) + "<br>" + sentence)
+    return out
+
+
+def timeline_chart(df: pd.DataFrame, title: str = "Positions over time") -> go.Figure:
+    """One row per actor, a dot per position coloured by stance; hover shows the sentence. Zoomable."""
+    actors = df["actor"].value_counts().index.tolist()
+    fig = _figure(title, xaxis_title=None, height=max(320, 60 + 28 * len(actors)),
+                  yaxis=dict(categoryorder="array", categoryarray=actors[::-1], title=None))
+    when = date_values(df["date"])
+    for stance in _stances_in(df):
+        mask = (df["stance"] == stance).to_numpy()
+        part = df[mask]
+        fig.add_scatter(x=when[mask], y=part["actor"], mode="markers", name=stance,
+                        marker=dict(color=stance_color(stance), size=9, opacity=0.8, line=dict(width=0.5, color="white")),
+                        text=hover_text(part), hovertemplate="%{text}<extra></extra>")
+    focus = focus_range(when)
+    if focus:
+        fig.update_xaxes(range=focus)
+    return fig
+
+
+def ledger_chart(ledger: pd.DataFrame, title: str = "Actor × issue ledger") -> go.Figure:
+    """A cell per actor and issue: square sized by count, coloured by the latest stance, count written in."""
+    actors = sorted(ledger["actor"].unique().tolist()) if len(ledger) else []
+    fig = _figure(title, height=max(320, 80 + 30 * len(actors)), xaxis=dict(title=None, tickangle=-30),
+                  yaxis=dict(title=None, categoryorder="array", categoryarray=actors[::-1]))
+    biggest = max(int(ledger["count"].max()), 1) if len(ledger) else 1
+    for stance in _stances_in(ledger.rename(columns={"latest_stance": "stance"})):
+        part = ledger[ledger["latest_stance"] == stance]
+        sizes = [14 + 26 * math.sqrt(c / biggest) for c in part["count"]]
+        fig.add_scatter(x=part["issue"], y=part["actor"], mode="markers+text", name=stance,
+                        marker=dict(symbol="square", color=stance_color(stance), size=sizes),
+                        text=part["count"].astype(str), textposition="middle center",
+                        textfont=dict(color=text_color(stance), size=11),
+                        customdata=part[["latest_date"]].astype(str).to_numpy(),
+                        hovertemplate="%{y} on %{x}: %{text} positions<br>latest: " + stance
+                        + " (%{customdata[0]})<extra></extra>")
+    fig.update_layout(legend_title_text="latest stance")
+    return fig
+
+
+def network_chart(edges: pd.DataFrame, title: str = "Who addresses whom", max_edges: int = 150) -> go.Figure:
+    """Actors on a circle; an arrow actor → target per stance, its width by count (input: views.network_edges)."""
+    edges = edges.head(max_edges)
+    fig = _figure(title, height=620, showlegend=True,
+                  xaxis=dict(visible=False, range=[-1.35, 1.35]), yaxis=dict(visible=False, range=[-1.25, 1.25],
+                                                                          scaleanchor="x"))
+    if edges.empty:
+        return fig
+    weight = pd.concat([edges.groupby("actor")["count"].sum(), edges.groupby("target")["count"].sum()]).groupby(level=0).sum()
+    names = weight.sort_values(ascending=False).index.tolist()
+    where = _circle(names)
+    biggest = max(int(edges["count"].max()), 1)
+    for stance in _stances_in(edges):
+        _add_edges(fig, edges[edges["stance"] == stance], where, stance, biggest)
+    xs, ys = zip(*(where[n] for n in names))
+    fig.add_scatter(x=xs, y=ys, mode="markers+text", text=names, textposition="top center", name="actors",
+                    marker=dict(size=[10 + 20 * math.sqrt(weight[n] / weight.max()) for n in names],
+                                color=STANCE_COLORS["assertion"], line=dict(width=1, color="white")),
+                    customdata=[int(weight[n]) for n in names], showlegend=False,
+                    hovertemplate="%{text}: %{customdata} positions addressed or received<extra></extra>")
+    return fig
+
+
+def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, biggest: int) -> None:
+    """One legend entry per stance; each edge bends by a stance-specific offset so parallel edges stay apart."""
+    bend = 0.06 * (STANCES.index(stance) - 4)
+    for i, row in enumerate(part.itertuples(index=False)):
+        (x0, y0), (x1, y1) = where[row.actor], where[row.target]
+        mx, my = (x0 + x1) / 2 - bend * (y1 - y0), (y0 + y1) / 2 + bend * (x1 - x0)
+        width = 1 + 7 * row.count / biggest
+        fig.add_scatter(x=[x0, mx, x1], y=[y0, my, y1], mode="lines", line=dict(color=stance_color(stance), width=width,
+                        shape="spline"), name=stance, legendgroup=stance, showlegend=i == 0, opacity=0.75,
+                        hovertemplate=f"{_html_safe(row.actor)} → {_html_safe(row.target)}: {stance} × {row.count}<extra></extra>")
+        fig.add_annotation(x=x1, y=y1, ax=mx, ay=my, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+                           arrowhead=2, arrowsize=1, arrowwidth=max(1.0, width / 2), arrowcolor=stance_color(stance),
+                           standoff=12, text="", opacity=0.75)
+
+
+def _circle(names: list[str]) -> dict[str, tuple[float, float]]:
+    n = max(len(names), 1)
+    return {name: (math.cos(math.pi / 2 - 2 * math.pi * i / n), math.sin(math.pi / 2 - 2 * math.pi * i / n))
+            for i, name in enumerate(names)}
+
+
+def _given(value) -> bool:
+    return value is not None and value is not pd.NA and not (isinstance(value, float) and math.isnan(value))
+
+
+def _html_safe(value) -> str:
+    """Plotly renders a subset of HTML in hovers: escape what the text brings in."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,126 @@
+"""The learned part: stance-per-candidate and issue-per-position classifiers (scikit-learn).
+
+One artifact, models/position_model.joblib, built by scripts/train_model.py from
+the dev gold. It holds plain scikit-learn objects (TF-IDF vectorizers, a
+DictVectorizer, one-vs-rest logistic regressions) and the per-label thresholds
+chosen by cross-validation by article. Nothing is downloaded at run time.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from core.issues import issue_hits
+from core.schema import ISSUES, STANCES
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "position_model.joblib"
+
+
+def issue_feats(text: str, stance: str) -> dict:
+    f = {f"stance={stance}": 1.0}
+    for issue, ids in issue_hits(text).items():
+        f[f"lex={issue}"] = 1.0
+        f[f"lex&stance={issue}_{stance}"] = 1.0
+        for i in ids:
+            f[f"lex_id={i}"] = 1.0
+    return f
+
+
+@dataclass
+class LabelModel:
+    """Vectorizers + one binary classifier per label + a threshold per label."""
+    labels: tuple[str, ...]
+    text_vec: object
+    local_vec: object | None
+    dict_vec: object
+    classifiers: dict = field(default_factory=dict)   # label -> fitted estimator (absent: never seen)
+    thresholds: dict = field(default_factory=dict)
+
+    def matrix(self, texts, locals_, dicts):
+        parts = [self.text_vec.transform(texts)]
+        if self.local_vec is not None:
+            parts.append(self.local_vec.transform(locals_))
+        parts.append(self.dict_vec.transform(dicts))
+        return sparse.hstack(parts).tocsr()
+
+    def proba(self, texts, locals_, dicts) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.labels)))
+        if not len(texts):
+            return out
+        X = self.matrix(texts, locals_, dicts)
+        for j, label in enumerate(self.labels):
+            clf = self.classifiers.get(label)
+            if clf is not None:
+                out[:, j] = clf.predict_proba(X)[:, 1]
+        return out
+
+
+@dataclass
+class FactoredModel(LabelModel):
+    """p(stance s | candidate) = p(candidate holds a position) x p(s | it holds one).
+
+    The first factor learns who speaks from every candidate; the second learns what
+    is said only from candidates that hold a position, so the rarer stances are not
+    drowned by the many candidates that hold none.
+    """
+    hold_clf: object = None
+    stance_clf: object = None
+
+    def proba(self, texts, locals_, dicts) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.labels)))
+        if not len(texts) or self.hold_clf is None:
+            return out
+        X = self.matrix(texts, locals_, dicts)
+        hold = self.hold_clf.predict_proba(X)[:, 1]
+        given = self.stance_clf.predict_proba(X)
+        for k, label in enumerate(self.stance_clf.classes_):
+            out[:, self.labels.index(label)] = hold * given[:, k]
+        return out
+
+
+@dataclass
+class PositionModel:
+    model_id: str
+    stance: LabelModel
+    issue: LabelModel
+    target_prior: dict           # actor -> most frequent target (or None)
+    info: dict = field(default_factory=dict)   # training and cross-validation figures
+
+    def stance_proba(self, cands) -> np.ndarray:
+        return self.stance.proba([c.text for c in cands], [c.local for c in cands], [c.feats for c in cands])
+
+    def issues_for(self, items: list[tuple[str, str]]) -> list[list[tuple[str, float]]]:
+        """(sentence text, stance) -> issues above threshold (best first; at least one)."""
+        texts = [t for t, _ in items]
+        probs = self.issue.proba(texts, texts, [issue_feats(t, s) for t, s in items])
+        return [_pick_labels(row, self.issue.labels, self.issue.thresholds, at_least_one=True) for row in probs]
+
+
+def _pick_labels(row, labels, thresholds, *, at_least_one: bool) -> list[tuple[str, float]]:
+    chosen = [(labels[j], float(p)) for j, p in enumerate(row) if p >= thresholds.get(labels[j], 0.5)]
+    if not chosen and at_least_one:
+        j = int(np.argmax(row))
+        chosen = [(labels[j], float(row[j]))]
+    return sorted(chosen, key=lambda x: -x[1])
+
+
+def stances_above(row, model: PositionModel) -> list[tuple[str, float]]:
+    return _pick_labels(row, model.stance.labels, model.stance.thresholds, at_least_one=False)
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> PositionModel | None:
+    """The committed model, or None when it has not been trained yet (the pipeline then uses cues)."""
+    p = Path(path) if path else MODEL_PATH
+    if not p.exists():
+        return None
+    import joblib
+
+    return joblib.load(p)
+
+
+__all__ = ["PositionModel", "LabelModel", "load_model", "issue_feats", "stances_above", "STANCES", "ISSUES"]

@@ -1,0 +1,145 @@
+"""Store commands: `ingest`, `reextract`, `export`, `stats`. Parse arguments, call the library, print.
+
+    python -m core ingest [--db PATH] [--published D] [--sample] INPUT...
+    python -m core reextract [--db PATH] [--all]
+    python -m core export [--db PATH] -o OUT.{csv,jsonl,parquet} [--actor X ...] [--from D] [--to D] [--q TEXT]
+    python -m core stats [--db PATH]
+"""
+from __future__ import annotations
+
+import sys
+
+from core.filters import LIST_PARAMS, from_query
+from core.store import ENV_VAR, StoreError
+
+
+def register(subparsers) -> None:
+    _ingest_parser(subparsers)
+    p = subparsers.add_parser("reextract", help="re-run the current extractor on articles stored by another version")
+    _add_common(p)
+    p.add_argument("--all", action="store_true", help="re-extract every article, whatever its version")
+    p.set_defaults(func=run_reextract)
+    _export_parser(subparsers)
+    p = subparsers.add_parser("stats", help="counts of what the database holds")
+    _add_common(p)
+    p.set_defaults(func=run_stats)
+
+
+def _add_common(p) -> None:
+    p.add_argument("--db", metavar="PATH",
+                   help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _ingest_parser(subparsers) -> None:
+    p = subparsers.add_parser("ingest", help="add articles (files, folders, http(s) URLs) to the database")
+    _add_common(p)
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="corpus files (.jsonl, .csv), article files (.txt, .html, .md), folders, or http(s) URLs")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for inputs that give none")
+    p.add_argument("--sample", action="store_true", help="load the bundled sample article if the database is empty")
+    p.set_defaults(func=run_ingest)
+
+
+def _export_parser(subparsers) -> None:
+    p = subparsers.add_parser("export", help="write filtered positions to .csv, .jsonl or .parquet")
+    _add_common(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.csv, .jsonl, .parquet)")
+    for name in LIST_PARAMS:
+        p.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
+                       help=f"keep rows with this {name} (repeat for several: any of them)")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="keep positions dated on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="keep positions dated on or before")
+    p.add_argument("--q", default="", metavar="TEXT", help="text in the sentence, quote, speaker or title")
+    p.set_defaults(func=run_export)
+
+
+def _open(args):
+    from core.store import open_store
+    return open_store(args.db)
+
+
+def _progress(args, label: str):
+    if args.no_progress:
+        return None
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = tqdm(total=total, unit="article", desc=label, file=sys.stderr, disable=None)
+        state["bar"].update(done - state["bar"].n)
+        if done >= total:
+            state["bar"].close()
+    return update
+
+
+def run_ingest(args) -> int:
+    from core.ingest import ingest_paths
+    from core.sample import ensure_sample
+
+    if not args.inputs and not args.sample:
+        print("error: give INPUT files, folders or URLs, or --sample", file=sys.stderr)
+        return 2
+    try:
+        store = _open(args)
+        if args.sample:
+            loaded = ensure_sample(store)
+            print("sample: " + (str(loaded) if loaded else "database not empty, sample not loaded"), file=sys.stderr)
+        if not args.inputs:
+            return 0
+        summary = ingest_paths(store, args.inputs, published=args.published, progress=_progress(args, "ingest"))
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for line in summary.details():
+        print(line, file=sys.stderr)
+    print(f"{summary} -> {store.path}", file=sys.stderr)
+    return 0 if summary.new or summary.duplicate or not summary.failed else 1
+
+
+def run_reextract(args) -> int:
+    from core.reextract import reextract
+
+    try:
+        summary = reextract(_open(args), force=args.all, progress=_progress(args, "reextract"))
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for article_id, reason in summary.failed:
+        print(f"failed {article_id}: {reason}", file=sys.stderr)
+    print(summary, file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def run_export(args) -> int:
+    from core.export import export_positions
+
+    params = {name: getattr(args, name) for name in LIST_PARAMS}
+    params.update({"from": args.date_from or [], "to": args.date_to or [], "q": args.q})
+    filters = from_query(params)
+    if filters.notices:
+        for notice in filters.notices:
+            print(f"error: {notice}", file=sys.stderr)
+        return 2
+    try:
+        n = export_positions(_open(args), filters, args.output)
+    except (StoreError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"{n} positions -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_stats(args) -> int:
+    from core.stats import stats_lines
+
+    try:
+        lines = stats_lines(_open(args))
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
+

@@ -1,0 +1,483 @@
+"""When was a statement made? Resolve a sentence's time expressions against the publication date.
+
+Two steps, as elsewhere in core: `find_date_expressions` finds candidate
+expressions with regular expressions (fast, no parsing), then `resolve_date`
+picks the one that dates the statement and resolves it at the precision the text
+supports (day, month or year; see ../shared/spec/POSITIONS.md, "Dates").
+
+Why the choice is not simply "the first date in the sentence": many dates belong
+to the event talked about ("the talks planned for January", "since 2014", "the
+2008 Bucharest summit", "by 2030"). So expressions that look forward (future
+relative to publication, "next", "scheduled for"), bounded ranges ("since",
+"until", "by") and years used as modifiers are dropped, and among the rest an
+expression attached to a reporting verb ("said on Sunday", "told CNN on Sunday")
+or opening the sentence ("In March 2022, ...") wins over one buried in the
+reported clause.
+
+dateparser is used only for the absolute day-and-month expressions ("17
+December", "Dec. 17"), with results cached; weekdays and relative phrases are
+computed here, because dateparser resolves "Monday" on a Monday to the week
+before.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+PRECISIONS = ("day", "month", "year")
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_DAYNUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+# Order matters: longer, more specific patterns first; a later match may not overlap an earlier one.
+# Each entry: (kind, pattern). Month names are matched case-sensitively (capitalised) so that
+# "may" and "march" as verbs are not taken for months.
+_PATTERNS: list[tuple[str, str]] = [
+    ("day_month", rf"\b{_DAYNUM}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?![\w-])"),
+    ("month_day", rf"\b{_MONTH}\s+{_DAYNUM}(?:\s*[-–]\s*{_DAYNUM})?(?:,?\s+{_YEAR})?(?![\w-])"),
+    ("month_last_year", rf"\b{_MONTH}\s+(?:of\s+)?last\s+year\b"),
+    ("month_year", rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"),
+    ("end_last_year", r"(?i:\b(?:at\s+the\s+)?(?:end|close)\s+of\s+last\s+year\b)"),
+    ("last_month_name", rf"\b(?i:last|this\s+past)\s+{_MONTH}\b"),
+    ("early_month", rf"\b(?i:in\s+)?(?i:early|mid|late|the\s+(?:beginning|start|end|middle)\s+of)[-\s]+{_MONTH}\b"),
+    ("in_month", rf"\b(?i:in|during|since|until|by|from|of|before|after)\s+{_MONTH}(?![\w-])"),
+    ("weekday", rf"\b(?i:(?:last|this|late|early|on|next|by|until|since|before)\s+)?{_WEEKDAY}(?:'s|’s)?{_PART}\b"),
+    ("yesterday", r"(?i:\byesterday\b|\blast\s+night\b|\bthe\s+day\s+before\b(?!\s+\w+ing\b))"),
+    ("day_earlier", r"(?i:\b(?:a|one)\s+day\s+(?:earlier|before)\b)"),
+    ("today", r"(?i:\b(?:earlier\s+|later\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening))\b)"),
+    ("that_day", r"(?i:\b(?:earlier|later)\s+(?:that|in\s+the)\s+day\b)"),
+    ("at_the_time", r"(?i:\bat\s+the\s+time\b)"),
+    ("days_ago", r"(?i:\b(?:several|a\s+few|few|two|three|four|five|six|2|3|4|5|6)\s+days\s+ago\b)"),
+    ("weeks_ago", r"(?i:\b(?:a|one|two|three|several|a\s+few|few|2|3)\s+weeks?\s+ago\b)"),
+    ("months_ago", r"(?i:\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})\s+months?\s+ago\b)"),
+    ("last_week", r"(?i:\b(?:earlier\s+)?last\s+week(?:end)?\b|\bthe\s+previous\s+week\b|\ba\s+week\s+(?:ago|earlier)\b)"),
+    ("this_week", r"(?i:\b(?:earlier\s+|later\s+)?(?:this|in\s+the|throughout\s+the|during\s+the|over\s+the|at\s+the|on\s+the)\s+"
+                  r"(?:week(?:end)?)\b(?!\s+(?:of|before|after|ahead)\b)|\bthis\s+week's\b)"),
+    ("last_month", r"(?i:\b(?:earlier\s+)?last\s+month\b|\bthe\s+previous\s+month\b)"),
+    ("this_month", r"(?i:\b(?:earlier|later)\s+(?:this|in\s+the)\s+month\b|\bthis\s+month\b)"),
+    ("last_year", r"(?i:\blast\s+year(?:'s|’s)?\b|\ba\s+year\s+ago\b|\bthe\s+previous\s+year\b)"),
+    ("this_year", r"(?i:\b(?:earlier\s+)?this\s+year\b)"),
+    ("in_year", rf"\b(?i:(?:back\s+)?in|during|since|until|by|from|before|after|as\s+far\s+back\s+as|early|late|mid-?|"
+                rf"the\s+(?:end|beginning|start)\s+of)\s+{_YEAR}\b(?![-–]\d)"),
+    ("none", r"(?i:\b(?:recently|previously|earlier|in\s+recent\s+(?:days|weeks|months))\b)"),  # explicitly "no better time": publication date
+]
+_COMPILED = [(kind, re.compile(p)) for kind, p in _PATTERNS]
+# Cheap test before the full scan: a sentence without any of these cannot hold an expression.
+_PREFILTER = re.compile(
+    r"(?i:day|month|year|week|ago|today|tonight|yesterday|morning|evening|afternoon|night|time|recent|previous|earlier|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\b(?:19|20)\d\d\b)")
+
+# Words just before an expression that make it the bound of a range or a future plan, not a time of speaking.
+_BLOCK_BEFORE = re.compile(
+    r"(?i:\b(?:since|until|till|by|from|next|coming|upcoming|scheduled|planned|due|set|slated|expected|"
+    r"before|after|ahead\s+of|starting|beginning|through|between|will|would|to\s+be|deadline)\s*(?:for|on|in|of|at)?\s*$)")
+_BLOCK_INSIDE = re.compile(r"(?i:^(?:since|until|till|by|from|next|before|after)\b)")
+_FUTURE_NEAR = re.compile(r"(?i:\b(?:will|would|is\s+to|are\s+to|is\s+due|are\s+due|plans?\s+to|scheduled|set\s+to|expected\s+to)\b)")
+
+_REPORTING = re.compile(
+    r"(?i:\b(?:said|says|told|tells|warned|warns|stated|announced|added|insisted|declared|stressed|noted|claimed|"
+    r"argued|urged|called|demanded|wrote|tweeted|rejected|accused|confirmed|vowed|suggested|threatened|promised|"
+    r"pledged|reaffirmed|denied|dismissed|acknowledged|emphasi[sz]ed|explained|agreed|asked|proposed|signall?ed|"
+    r"expressed|described|critici[sz]ed|condemned|blamed|praised|hailed|reiterated|repeated|admitted|conceded|"
+    r"laid\s+out|set\s+out|spoke|speaking|saying|telling|announcing|addressing|remarked|responded|replied|"
+    r"voted|vetoed|issued|published|signed|recorded|refused|ruled\s+out|offered|indicated|hinted|cautioned)\b)")
+
+
+@dataclass(frozen=True)
+class DateExpression:
+    text: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    value: str            # YYYY-MM-DD | YYYY-MM | YYYY
+    precision: str        # day | month | year
+    expression: str | None  # the words that gave the date; None when it is the publication date or carried
+    rule: str             # which rule resolved it (the expression kind, "published" or "previous")
+
+
+def find_date_expressions(sentence: str) -> list[DateExpression]:
+    """All candidate time expressions in the sentence, in text order, non-overlapping."""
+    if not _PREFILTER.search(sentence):
+        return []
+    taken: list[DateExpression] = []
+    for kind, rx in _COMPILED:
+        for m in rx.finditer(sentence):
+            if any(m.start() < e.end and e.start < m.end() for e in taken):
+                continue
+            taken.append(DateExpression(m.group(0), m.start(), m.end(), kind))
+    return sorted(taken, key=lambda e: e.start)
+
+
+def resolve_date(sentence: str, published: str | dt.date, *,
+                 previous: ResolvedDate | None = None) -> ResolvedDate:
+    """The date of the statement in `sentence`, resolved against the publication date.
+
+    `previous` is the date of the statement this sentence continues ("He added …"); it is used when
+    the sentence gives no time of its own, and as the base of "a day earlier" / "at the time".
+    Whether a sentence continues a statement is the caller's decision.
+    """
+    pub = _as_date(published)
+    best = _pick(sentence, find_date_expressions(sentence), pub, previous)
+    if best is not None:
+        return best
+    if previous is not None:
+        return ResolvedDate(previous.value, previous.precision, None, "previous")
+    return _published(pub)
+
+
+# ---------------------------------------------------------------- choosing an expression
+
+def _pick(sentence: str, exprs: list[DateExpression], pub: dt.date,
+          previous: ResolvedDate | None) -> ResolvedDate | None:
+    scored = []
+    for e in exprs:
+        if e.kind == "none" and previous is not None:
+            continue  # "recently", "previously": no time of their own, so the carried date stands
+        if _blocked(sentence, e):
+            continue
+        resolved = _resolve(e, pub, previous)
+        if resolved is None or _after(resolved, pub):
+            continue
+        score = _attachment(sentence, e)
+        if score < 3 and _demoted(sentence, e):
+            continue
+        if score > 0:
+            scored.append((score, -e.start, resolved))
+    if not scored:
+        return None
+    best = max(scored, key=lambda s: (s[0], s[1]))
+    if best[0] < 3 and _PRESENT_REPORTING.search(sentence):
+        return _published(pub)  # "In May, troops numbered 100,000, officials say": said now, about then
+    return best[2]
+
+
+def _clause_before(sentence: str, e: DateExpression) -> str:
+    """The text between the last clause break and the expression."""
+    head = sentence[:e.start]
+    cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("—"), head.rfind(" – "))
+    return head[cut + 1:]
+
+
+def _blocked(sentence: str, e: DateExpression) -> bool:
+    """A range bound or a plan ("since 2014", "scheduled for June 15")."""
+    before = sentence[max(0, e.start - 40):e.start]
+    if _BLOCK_INSIDE.search(e.text) or _BLOCK_BEFORE.search(before):
+        return True
+    if e.text.endswith(("'s", "’s")):
+        # "Friday's test-firing" dates the test; "at Thursday's press conference" dates the saying
+        return not re.search(r"(?i)\b(?:at|in|during|after|following)\s+(?:the\s+)?$", before)
+    # "since he became president on January 20", "after Ukraine's president said last week"
+    if _SUBORDINATE.search(_clause_before(sentence, e)) and not e.text.endswith(("'s", "’s")):
+        return True
+    if e.kind == "in_year" and re.match(r"(?i)in\s", e.text):
+        return _year_is_modifier(sentence, e)
+    return False
+
+
+def _demoted(sentence: str, e: DateExpression) -> bool:
+    """Weak expressions that are dropped unless a reporting verb holds them."""
+    if e.kind in _FUTURE_SENSITIVE and _FUTURE_NEAR.search(_clause_before(sentence, e)):
+        return True  # "negotiators will return to the UAE on Sunday"
+    if e.kind == "today" and not e.text.lower().startswith(("earlier", "later")):
+        return _in_quote(sentence, e.start) or e.start > 12  # "today" in a quote is the speaker's day
+    return False
+
+
+def _in_quote(sentence: str, pos: int) -> bool:
+    """Is `pos` inside a quotation, including one opened in an earlier sentence ("… this year.”)?"""
+    head, tail = sentence[:pos], sentence[pos:]
+    if head.count("“") > head.count("”") or head.count('"') % 2 == 1:
+        return True
+    if re.match(r"[^“]*”", tail):  # closed later but never opened here: the quote began before
+        return True
+    single = head.lstrip().startswith(("'", "‘")) and re.search(r"[,.!?]['’](?:\s|$)", tail)
+    return bool(single)
+
+
+def _year_is_modifier(sentence: str, e: DateExpression) -> bool:
+    # "in 2022 terms" / "in 2024 dollars" are modifiers, not times.
+    return bool(re.match(r"\s+(?:dollars|terms|prices|levels)\b", sentence[e.end:]))
+
+
+def _attachment(sentence: str, e: DateExpression) -> int:
+    """3: attached to a reporting verb; 2: opens the sentence; 1: elsewhere; 0: inside a reported clause."""
+    if e.kind == "none":
+        return 1
+    if _in_quote(sentence, e.start):
+        return 0  # a time inside a quotation is the speaker's reference to events, not the time of speaking
+    after = sentence[e.end:e.end + 25]
+    before = sentence[max(0, e.start - 45):e.start]
+    if _REPORTING.search(after.split(",")[0][:20]) or _ATTACHED_BEFORE.search(before):
+        return 3
+    if e.start <= 12 or re.match(r"(?i)^\W*(?:but|and|however|also|then|so)?,?\s*$", sentence[:e.start]):
+        return 2
+    if _in_reported_clause(sentence[:e.start]):
+        return 0  # inside what was said: the date of the event reported, not of the saying
+    return 1
+
+
+def _in_reported_clause(head: str) -> bool:
+    """Does `head` end inside the clause a verb of saying introduces ("said that the campaign began in …")?"""
+    last = None
+    for m in _COMPLEMENT.finditer(head):
+        last = m
+    if last is None:
+        return False
+    between = head[last.end():]
+    return len(between) > 25 and (re.search(r"\bthat\b", between) is not None or last.group(0).lower() in _BARE_COMPLEMENT)
+
+
+# "said on Sunday", "told CNN's Fareed Zakaria on Sunday", "said at a news conference on Thursday"
+_ATTACHED_BEFORE = re.compile(
+    r"(?i)" + _REPORTING.pattern + r"(?:\s+(?!that\b)[\w'’.-]+){0,6}?\s*(?:on|in|at|late|early)?\s*$")
+_SUBORDINATE = re.compile(
+    r"(?i)\b(?:since|when|where|until|as\s+it\s+did|as\s+they\s+did"
+    r"|(?:after|following)\b.*\b(?:\w+ed|said|told|was|were|had|met|made|took|gave|began|won|lost)\b)")
+_COMPLEMENT = re.compile(
+    r"(?i)\b(?:said|says|told|tells|warned|stated|claimed|argued|noted|insisted|added|stressed|believes|announced|"
+    r"confirmed|acknowledged|reported|suggested|explained|wrote|tweeted|declared|alleged)\b")
+_BARE_COMPLEMENT = {"said", "says", "told", "tells", "added", "noted", "claimed", "argued", "insisted"}
+_PRESENT_REPORTING = re.compile(r"(?i)\b(?:says|say)\b")
+_FUTURE_SENSITIVE = ("weekday", "day_month", "month_day", "in_month", "early_month", "today", "this_week")
+
+
+# ---------------------------------------------------------------- resolving one expression
+
+def _resolve(e: DateExpression, pub: dt.date, previous: ResolvedDate | None) -> ResolvedDate | None:
+    fn = _RESOLVERS.get(e.kind)
+    out = fn(e.text, pub, previous) if fn else None
+    if out is None:
+        return None
+    value, precision = out
+    return ResolvedDate(value, precision, e.text, e.kind)
+
+
+def _r_weekday(text, pub, previous):
+    low = text.lower()
+    if low.startswith("next"):
+        return None
+    target = next(i for d, i in _WEEKDAYS.items() if d in low)
+    back = (pub.weekday() - target) % 7
+    if low.startswith("last") and back == 0:
+        back = 7
+    return _day(pub - dt.timedelta(days=back))
+
+
+def _r_absolute_day(text, pub, previous):
+    parsed = _dateparse(re.sub(r"\s*[-–]\s*\d+(?:st|nd|rd|th)?", "", text), pub.isoformat())
+    if parsed is None:
+        return None
+    has_year = re.search(_YEAR, text) is not None
+    if not has_year and parsed > pub:  # dateparser may still pick this year's date: step back a year
+        parsed = _safe_replace_year(parsed, parsed.year - 1)
+    return _day(parsed)
+
+
+def _r_month_year(text, pub, previous):
+    month = _month_of(text)
+    year = int(re.search(_YEAR, text).group(0))
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _r_month_last_year(text, pub, previous):
+    return f"{pub.year - 1:04d}-{_month_of(text):02d}", "month"
+
+
+def _r_end_last_year(text, pub, previous):
+    return f"{pub.year - 1:04d}-12", "month"
+
+
+def _r_month_alone(text, pub, previous):
+    """"in December" / "last September": the latest such month not after publication."""
+    month = _month_of(text)
+    year = pub.year if month <= pub.month else pub.year - 1
+    if text.lower().startswith(("last", "this past")) and month == pub.month:
+        year -= 1
+    months_back = (pub.year - year) * 12 + pub.month - month
+    if months_back > 9 and not text.lower().startswith(("last", "this past")):
+        return None  # a bare month far in the past is more likely next year's ("the summit in June")
+    return f"{year:04d}-{month:02d}", "month"
+
+
+def _r_yesterday(text, pub, previous):
+    return _day(pub - dt.timedelta(days=1))
+
+
+def _r_day_earlier(text, pub, previous):
+    base = _as_date(previous.value) if previous is not None and previous.precision == "day" else pub
+    return _day(base - dt.timedelta(days=1))
+
+
+def _r_today(text, pub, previous):
+    return _day(pub)
+
+
+def _r_that_day(text, pub, previous):
+    if previous is not None:
+        return previous.value, previous.precision
+    return _day(pub)
+
+
+def _r_at_the_time(text, pub, previous):
+    if previous is None:
+        return None
+    if previous.precision == "day":  # "at the time" points back to a period, not to the day
+        return previous.value[:7], "month"
+    return previous.value, previous.precision
+
+
+def _r_days_ago(text, pub, previous):
+    return _month(pub - dt.timedelta(days=3))
+
+
+def _r_weeks_ago(text, pub, previous):
+    n = _count(text)
+    return _month(pub - dt.timedelta(days=7 * n))
+
+
+def _r_months_ago(text, pub, previous):
+    n = _count(text)
+    y, m = divmod(pub.year * 12 + pub.month - 1 - n, 12)
+    return f"{y:04d}-{m + 1:02d}", "month"
+
+
+def _r_last_week(text, pub, previous):
+    return _month(pub)  # the spec's convention: "last week" is the publication month, month precision
+
+
+def _r_this_week(text, pub, previous):
+    return _month(pub)
+
+
+def _r_last_month(text, pub, previous):
+    y, m = (pub.year, pub.month - 1) if pub.month > 1 else (pub.year - 1, 12)
+    return f"{y:04d}-{m:02d}", "month"
+
+
+def _r_last_year(text, pub, previous):
+    return f"{pub.year - 1:04d}", "year"
+
+
+def _r_this_year(text, pub, previous):
+    return f"{pub.year:04d}", "year"
+
+
+def _r_in_year(text, pub, previous):
+    return re.search(_YEAR, text).group(0), "year"
+
+
+def _r_none(text, pub, previous):
+    return _day(pub)
+
+
+_RESOLVERS = {
+    "day_month": _r_absolute_day, "month_day": _r_absolute_day, "month_year": _r_month_year,
+    "month_last_year": _r_month_last_year, "end_last_year": _r_end_last_year,
+    "last_month_name": _r_month_alone, "early_month": _r_month_alone, "in_month": _r_month_alone,
+    "weekday": _r_weekday, "yesterday": _r_yesterday, "day_earlier": _r_day_earlier, "today": _r_today,
+    "that_day": _r_that_day, "at_the_time": _r_at_the_time, "days_ago": _r_days_ago,
+    "weeks_ago": _r_weeks_ago, "months_ago": _r_months_ago, "last_week": _r_last_week,
+    "this_week": _r_this_week, "last_month": _r_last_month, "this_month": _r_this_week,
+    "last_year": _r_last_year, "this_year": _r_this_year, "in_year": _r_in_year, "none": _r_none,
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+@functools.lru_cache(maxsize=4096)
+def _dateparse(expression: str, base_iso: str) -> dt.date | None:
+    import dateparser  # imported lazily: it takes a moment and most sentences never need it
+
+    base = dt.datetime.fromisoformat(base_iso)
+    parsed = dateparser.parse(expression, languages=["en"],
+                              settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"})
+    return parsed.date() if parsed else None
+
+
+def _as_date(value: str | dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    parts = text[:10].split("-")
+    if len(parts) == 1:
+        return dt.date(int(parts[0]), 1, 1)
+    if len(parts) == 2:
+        return dt.date(int(parts[0]), int(parts[1]), 1)
+    return dt.date.fromisoformat(text[:10])
+
+
+def _after(resolved: ResolvedDate, pub: dt.date) -> bool:
+    """Is the resolved date (at its precision) later than the publication date?"""
+    n = len(resolved.value)
+    return resolved.value > pub.isoformat()[:n]
+
+
+def _published(pub: dt.date) -> ResolvedDate:
+    return ResolvedDate(pub.isoformat(), "day", None, "published")
+
+
+def _day(d: dt.date):
+    return d.isoformat(), "day"
+
+
+def _month(d: dt.date):
+    return d.isoformat()[:7], "month"
+
+
+def _month_of(text: str) -> int:
+    for word in re.findall(r"[A-Za-z]+", text):
+        if word[0].isupper() and word.lower() in _MONTHS:
+            return _MONTHS[word.lower()]
+    raise ValueError(f"no month name in {text!r}")
+
+
+def _count(text: str) -> int:
+    words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+             "nine": 9, "ten": 10, "eleven": 11, "several": 2, "few": 2}
+    for w in text.lower().split():
+        if w.isdigit():
+            return int(w)
+        if w in words:
+            return words[w]
+    return 1
+
+
+def _safe_replace_year(d: dt.date, year: int) -> dt.date:
+    try:
+        return d.replace(year=year)
+    except ValueError:  # 29 February
+        return d.replace(year=year, day=28)
+
+
+_CONTINUING = re.compile(
+    r"""(?x)^\s*(?:["“‘'«]|(?:He|She|They|His|Her|Their)\b|(?:But|And|Also|However)[,\s]+(?:he|she|they)\b)"""
+    r"""|^\s*The\s+(?:[\w-]+\s+){0,3}(?:president|leader|minister|aide|spokesman|spokeswoman|spokesperson|ambassador|"""
+    r"""official|chancellor|diplomat|secretary|envoy|premier)\b"""
+    r"""|\b(?:he|she|they)\s+(?:said|added|continued|noted|stressed|insisted|explained|argued|warned|wrote)\b"""
+    r"""|\b(?:added|continued)\b\s*[:.,]""")
+
+
+def looks_continuing(sentence: str) -> bool:
+    """Does the sentence look like it continues the previous statement ("He added …", a quote's second sentence)?
+
+    A helper for callers deciding whether to pass `previous`; the pipeline knows speakers better.
+    """
+    return bool(_CONTINUING.search(sentence))

@@ -1,0 +1,237 @@
+"""Fetching an article from an http(s) URL without letting the URL reach inside our network.
+
+Fetching runs on the server on behalf of whoever uses the dashboard, so a URL
+is a request to make our machine connect somewhere. Rules:
+
+- only ``http`` and ``https``, default or explicit ports;
+- the host is resolved once and every address it resolves to must be public:
+  loopback, private, link-local (169.254.169.254, cloud metadata), multicast,
+  reserved, unspecified, shared (100.64/10) and addresses embedding one of those
+  (IPv4-mapped, 6to4, Teredo, NAT64) are refused;
+- the connection goes to the vetted address itself (``Host`` header and TLS SNI
+  keep the name), so a second DNS answer cannot swap in another address
+  (DNS rebinding);
+- redirects are followed by hand, at most ``MAX_REDIRECTS``, each one checked
+  like the first URL;
+- the body is streamed and abandoned past ``MAX_BYTES`` (5 MB), and the whole
+  fetch, redirects included, must finish within ``TIMEOUT`` (15 s);
+- only HTML (or plain text) is accepted; no proxies, no cookies, no compression.
+
+Then trafilatura extracts the text and the title, date and site name (-> outlet).
+"""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Callable
+from urllib.parse import urljoin, urlsplit
+
+MAX_BYTES = 5 * 1024 * 1024
+TIMEOUT = 15.0
+MAX_REDIRECTS = 5
+USER_AGENT = "Parley/0.1 (news position tracker)"
+ALLOWED_SCHEMES = {"http": 80, "https": 443}
+ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class FetchError(ValueError):
+    """The URL was refused or could not be fetched; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str           # the final URL, after redirects
+    status: int
+    content_type: str
+    body: bytes
+
+
+# -- address policy ----------------------------------------------------------
+
+def is_public_address(ip: Address) -> bool:
+    """True only for globally routable unicast addresses, looking inside IPv6 wrappers."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip in _NAT64:
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if inner is not None and not is_public_address(inner):
+            return False
+    bad = (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+           or ip.is_reserved or ip.is_unspecified or not ip.is_global)
+    return not bad
+
+
+def resolve(host: str, port: int) -> list[Address]:
+    """Every address `host` resolves to (tests replace this to fake DNS)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise FetchError(f"cannot resolve host {host!r}: {err.strerror}") from err
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
+
+
+def vet_url(url: str, *, allow: Callable[[Address], bool] = is_public_address) -> tuple[str, str, int, Address]:
+    """(scheme, host, port, address to connect to) for a URL we may fetch, else FetchError."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        raise FetchError(f"refused {url!r}: only http and https URLs can be fetched")
+    if parts.username or parts.password:
+        raise FetchError(f"refused {url!r}: URLs with a user name or password are not fetched")
+    host = parts.hostname
+    if not host:
+        raise FetchError(f"refused {url!r}: no host name")
+    try:
+        port = parts.port or ALLOWED_SCHEMES[scheme]
+    except ValueError as err:
+        raise FetchError(f"refused {url!r}: bad port") from err
+    addresses = resolve(host, port)
+    if not addresses:
+        raise FetchError(f"cannot resolve host {host!r}")
+    refused = [ip for ip in addresses if not allow(ip)]
+    if refused:
+        raise FetchError(f"refused {url!r}: {host} resolves to {refused[0]}, which is not a public address")
+    return scheme, host, port, addresses[0]
+
+
+# -- pinned connections --------------------------------------------------------
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """HTTP to a fixed, already vetted address; Host header from the URL's name."""
+
+    def __init__(self, host: str, port: int, address: Address, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((str(self._address), self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to a fixed address; certificate checked against (and SNI sent for) the URL's name."""
+
+    def __init__(self, host: str, port: int, address: Address, timeout: float,
+                 context: ssl.SSLContext | None = None):
+        super().__init__(host, port, timeout=timeout, context=context or ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((str(self._address), self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+# -- fetching ----------------------------------------------------------------------
+
+def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT, max_redirects: int = MAX_REDIRECTS,
+          allow: Callable[[Address], bool] = is_public_address) -> Page:
+    """GET `url` under the rules in the module docstring; `allow` decides which addresses are safe."""
+    deadline = time.monotonic() + timeout
+    for _ in range(max_redirects + 1):
+        scheme, host, port, address = vet_url(url, allow=allow)
+        status, headers, body = _get_once(url, scheme, host, port, address, deadline, max_bytes)
+        if status in (301, 302, 303, 307, 308):
+            location = headers.get("location")
+            if not location:
+                raise FetchError(f"{url}: redirect ({status}) without a Location")
+            url = urljoin(url, location.strip())
+            continue
+        if status != 200:
+            raise FetchError(f"{url}: the server answered HTTP {status}")
+        ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype and ctype not in ACCEPTED_TYPES:
+            raise FetchError(f"{url}: not a web page (content type {ctype})")
+        return Page(url, status, ctype, body)
+    raise FetchError(f"refused: more than {max_redirects} redirects")
+
+
+def _get_once(url, scheme, host, port, address, deadline, max_bytes) -> tuple[int, dict, bytes]:
+    remaining = _remaining(deadline, url)
+    conn_cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+    conn = conn_cls(host, port, address, timeout=remaining)
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
+                                             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
+        sock = conn.sock  # getresponse() drops conn.sock when the server will close; keep it for timeouts
+        resp = conn.getresponse()
+        headers = {k.lower(): v for k, v in resp.getheaders()}
+        if resp.status in (301, 302, 303, 307, 308):
+            return resp.status, headers, b""
+        return resp.status, headers, _read_capped(resp, sock, headers, url, deadline, max_bytes)
+    except (OSError, http.client.HTTPException) as err:
+        if time.monotonic() >= deadline or isinstance(err, socket.timeout):
+            raise FetchError(f"{url}: gave up after the time limit") from err
+        raise FetchError(f"{url}: could not fetch: {err}") from err
+    finally:
+        conn.close()
+
+
+def _read_capped(resp, sock, headers, url, deadline, max_bytes) -> bytes:
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"{url}: the page is larger than {max_bytes // (1024 * 1024)} MB")
+    chunks, size = [], 0
+    while True:
+        sock.settimeout(_remaining(deadline, url))  # a slow drip cannot outlast the deadline
+        chunk = resp.read1(64 * 1024)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"{url}: the page is larger than {max_bytes // (1024 * 1024)} MB")
+        chunks.append(chunk)
+
+
+def _remaining(deadline: float, url: str) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchError(f"{url}: gave up after the time limit")
+    return left
+
+
+# -- article -----------------------------------------------------------------------
+
+def page_to_article(page: Page, *, requested_url: str, published: str | None = None) -> dict:
+    """Article dict (core.schema.ARTICLE_COLUMNS) from a fetched page, via trafilatura."""
+    import json
+
+    import trafilatura
+
+    from core.language import is_english
+
+    raw = trafilatura.extract(page.body, url=page.url, output_format="json", with_metadata=True,
+                              include_comments=False, include_tables=False)
+    meta = json.loads(raw) if raw else {}
+    text = (meta.get("text") or "").strip()
+    if not text:
+        raise FetchError(f"{requested_url}: no article text found on the page")
+    if not is_english(text):
+        raise FetchError(f"{requested_url}: the article is not in English; Parley reads English articles only")
+    date = (meta.get("date") or "")[:10] or published
+    if not date:
+        raise FetchError(f"{requested_url}: the page gives no publication date; pass --published YYYY-MM-DD")
+    host = urlsplit(page.url).hostname or ""
+    return {
+        "article_id": f"url-{hashlib.sha1(requested_url.encode('utf-8')).hexdigest()[:12]}",
+        "title": meta.get("title") or None,
+        # trafilatura's JSON names the site name "source-hostname" (falls back to the host itself)
+        "outlet": meta.get("sitename") or meta.get("source-hostname") or host.removeprefix("www.") or None,
+        "url": requested_url,
+        "published": date,
+        "text": text,
+    }
+
+
+def fetch_article(url: str, *, published: str | None = None, **limits) -> dict:
+    """Fetch `url` safely and return its article; FetchError says why not."""
+    page = fetch(url, **limits)
+    return page_to_article(page, requested_url=url, published=published)

@@ -1,0 +1,180 @@
+"""Same statement, many reports: group positions that state the same thing.
+
+Many outlets report one statement (Lavrov's words of 14 February appear in
+several articles). Two positions are *reports of one statement* when
+
+1. they have the same actor, stance, issue and target (a missing target
+   only matches a missing target), and
+2. their dates are at most `max_days` apart (a month- or year-precision date
+   counts as its whole period, so `2021-12` is 0 days from `2021-12-14`), and
+3. their wording is similar: the rapidfuzz token-set ratio of their quotes
+   (when both have one) or of their sentences is at least `min_similarity`.
+
+Grouping is single-link: if A matches B and B matches C, all three are one
+statement. Each statement gets a stable `statement_id` (the smallest report key
+in it), so a link or a test can name it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from rapidfuzz import fuzz, utils
+
+KEY_COLUMNS = ("actor", "stance", "issue", "target")
+MAX_DAYS = 3
+MIN_SIMILARITY = 70.0
+
+
+@dataclass(frozen=True)
+class GroupingRule:
+    max_days: int = MAX_DAYS
+    min_similarity: float = MIN_SIMILARITY
+
+
+def date_span(value) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a `YYYY-MM-DD`, `YYYY-MM` or `YYYY` date may mean."""
+    text = "" if value is None or pd.isna(value) else str(value).strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return day, day
+        if len(text) == 7:
+            start = dt.date(int(text[:4]), int(text[5:7]), 1)
+            nxt = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+            return start, nxt - dt.timedelta(days=1)
+        if len(text) == 4:
+            return dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def days_apart(a, b) -> int | None:
+    """Days between two (possibly coarse) dates; 0 when their periods overlap."""
+    sa, sb = date_span(a), date_span(b)
+    if sa is None or sb is None:
+        return None
+    if sa[1] < sb[0]:
+        return (sb[0] - sa[1]).days
+    if sb[1] < sa[0]:
+        return (sa[0] - sb[1]).days
+    return 0
+
+
+def similarity(a: dict, b: dict) -> float:
+    """Token-set ratio (0-100) of the quotes when both have one, else of the sentences."""
+    qa, qb = _text(a.get("quote")), _text(b.get("quote"))
+    if qa and qb:
+        return fuzz.token_set_ratio(qa, qb, processor=utils.default_process)
+    return fuzz.token_set_ratio(_text(a.get("sentence")), _text(b.get("sentence")),
+                                processor=utils.default_process)
+
+
+def same_statement(a: dict, b: dict, rule: GroupingRule = GroupingRule()) -> bool:
+    if any(_text(a.get(c)) != _text(b.get(c)) for c in KEY_COLUMNS):
+        return False
+    gap = days_apart(a.get("date"), b.get("date"))
+    if gap is None or gap > rule.max_days:
+        return False
+    return similarity(a, b) >= rule.min_similarity
+
+
+def assign_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
+    """A copy of df with a `statement_id` column; rows of one statement share it."""
+    out = df.copy()
+    if out.empty:
+        out["statement_id"] = pd.Series(dtype="string")
+        return out
+    keys = _report_keys(out)
+    records = out.to_dict("records")
+    parent = list(range(len(records)))
+    for members in _buckets(out).values():
+        _link_bucket(members, records, parent, rule)
+    roots = [_find(parent, i) for i in range(len(records))]
+    first_key: dict[int, str] = {}
+    for i, root in enumerate(roots):
+        first_key[root] = min(first_key.get(root, keys[i]), keys[i])
+    out["statement_id"] = pd.array([f"s:{first_key[r]}" for r in roots], dtype="string")
+    return out
+
+
+def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
+    """One row per statement: the earliest report's fields, plus its reports and outlets.
+
+    Added columns: `statement_id`, `n_reports`, `outlets` (sorted, distinct),
+    `article_ids` and `report_keys` (lists, in date order).
+    """
+    grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
+    if grouped.empty:
+        return grouped.assign(n_reports=pd.Series(dtype="Int64"), outlets=None, article_ids=None, report_keys=None)
+    grouped = grouped.assign(_key=_report_keys(grouped), _sort=grouped["date"].astype("string").fillna(""))
+    grouped = grouped.sort_values(["_sort", "_key"], kind="stable")
+    first = grouped.drop_duplicates("statement_id").set_index("statement_id")
+    agg = grouped.groupby("statement_id", sort=False).agg(
+        n_reports=("_key", "size"),
+        outlets=("outlet", _distinct) if "outlet" in grouped.columns else ("_key", lambda s: []),
+        article_ids=("article_id", _distinct_ordered),
+        report_keys=("_key", list),
+    )
+    out = first.drop(columns=["_key", "_sort"]).join(agg).reset_index()
+    return out.sort_values(["date", "statement_id"], kind="stable", ignore_index=True)
+
+
+def count(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> dict[str, int]:
+    """{"statements": n, "reports": m}: how many distinct statements the rows report."""
+    if df.empty:
+        return {"statements": 0, "reports": 0}
+    grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
+    return {"statements": int(grouped["statement_id"].nunique()), "reports": len(grouped)}
+
+
+def _link_bucket(members: list[int], records: list[dict], parent: list[int], rule: GroupingRule) -> None:
+    """Union every close pair of one key bucket; rows are date-sorted so the scan stops early."""
+    spans = {i: date_span(records[i].get("date")) for i in members}
+    ordered = sorted((i for i in members if spans[i]), key=lambda i: spans[i][0])
+    for pos, i in enumerate(ordered):
+        for j in ordered[pos + 1:]:
+            # j starts after i's end + max_days: no later j can be close to i either.
+            if (spans[j][0] - spans[i][1]).days > rule.max_days:
+                break
+            if _find(parent, i) != _find(parent, j) and same_statement(records[i], records[j], rule):
+                parent[_find(parent, j)] = _find(parent, i)
+
+
+def _buckets(df: pd.DataFrame) -> dict[tuple, list[int]]:
+    keys = df[list(KEY_COLUMNS)].astype("string").fillna("")
+    buckets: dict[tuple, list[int]] = {}
+    for i, key in enumerate(keys.itertuples(index=False, name=None)):
+        buckets.setdefault(key, []).append(i)
+    return buckets
+
+
+def _report_keys(df: pd.DataFrame) -> list[str]:
+    """A report's own key: its position_id when the store gave one, else article and offset."""
+    if "position_id" in df.columns and df["position_id"].notna().all():
+        return [str(v) for v in df["position_id"]]
+    starts = df["char_start"] if "char_start" in df.columns else pd.Series(range(len(df)), index=df.index)
+    return [f"{a}#{s}#{n}" for n, (a, s) in enumerate(zip(df["article_id"], starts))]
+
+
+def _find(parent: list[int], i: int) -> int:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _distinct(values: pd.Series) -> list[str]:
+    return sorted({str(v) for v in values if _text(v)})
+
+
+def _distinct_ordered(values: pd.Series) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values if _text(v)))

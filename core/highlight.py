@@ -1,0 +1,87 @@
+"""Article text -> HTML with each position's sentence highlighted in its stance colour.
+
+The article text is untrusted (it comes from the web): every piece of it, and every
+value that goes into a hover title, is HTML-escaped before any markup is added.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from core.colors import STANCE_COLORS, stance_color, stance_rgba
+
+_MARK = ('<mark class="parley-pos" style="background:{bg};border-bottom:3px solid {fg};'
+         'color:inherit;padding:0 1px;border-radius:2px" title="{title}">{text}</mark>')
+
+
+def position_label(row) -> str:
+    """`Russia demand → NATO · nato_enlargement · speaker Sergei Lavrov · 2021-12` in words a reader scans."""
+    head = f"{row.get('actor')} {row.get('stance')}"
+    if _present(row.get("target")):
+        head += f" → {row.get('target')}"
+    parts = [head, str(row.get("issue"))]
+    if _present(row.get("speaker")):
+        parts.append(f"speaker {row.get('speaker')}")
+    if _present(row.get("date")):
+        parts.append(str(row.get("date")))
+    if row.get("hedged") is True:
+        parts.append("hedged")
+    return " · ".join(parts)
+
+
+def spans(text: str, positions: pd.DataFrame) -> list[tuple[int, int, dict]]:
+    """(start, end, row) for every position whose sentence can be placed in the text."""
+    out = []
+    for row in positions.to_dict("records"):
+        start, end = _locate(text, row)
+        if start is not None:
+            out.append((start, end, row))
+    return out
+
+
+def highlight(text: str, positions: pd.DataFrame) -> str:
+    """The whole text as escaped HTML, positions wrapped in <mark> with a hover title per row."""
+    text = text or ""
+    placed = spans(text, positions) if positions is not None and len(positions) else []
+    cuts = sorted({0, len(text), *(s for s, _, _ in placed), *(e for _, e, _ in placed)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [row for s, e, row in placed if s <= a and b <= e]
+        pieces.append(_segment(text[a:b], covering))
+    return '<div class="parley-article" style="white-space:pre-wrap;line-height:1.6">' + "".join(pieces) + "</div>"
+
+
+def legend() -> str:
+    """Stance colour chips, in the palette's order, for above a highlighted article."""
+    chips = [f'<span style="background:{stance_rgba(s, 0.35)};border-bottom:3px solid {c};padding:0 4px;'
+             f'margin-right:6px;border-radius:2px">{html.escape(s)}</span>' for s, c in STANCE_COLORS.items()]
+    return "<div>" + "".join(chips) + "</div>"
+
+
+def _segment(piece: str, covering: list[dict]) -> str:
+    escaped = html.escape(piece)
+    if not covering:
+        return escaped
+    stance = covering[0].get("stance")
+    title = "\n".join(position_label(r) for r in covering)
+    return _MARK.format(bg=stance_rgba(stance, 0.35), fg=stance_color(stance),
+                        title=html.escape(title, quote=True), text=escaped)
+
+
+def _locate(text: str, row: dict) -> tuple[int | None, int | None]:
+    """The row's character span, trusting char_start/char_end only when they hold its sentence."""
+    start, end, sentence = row.get("char_start"), row.get("char_end"), row.get("sentence")
+    if _present(start) and _present(end) and 0 <= int(start) < int(end) <= len(text):
+        start, end = int(start), int(end)
+        if not _present(sentence) or text[start:end].strip() == str(sentence).strip():
+            return start, end
+    if _present(sentence) and str(sentence).strip():
+        found = text.find(str(sentence).strip())
+        if found >= 0:
+            return found, found + len(str(sentence).strip())
+    return None, None
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NA

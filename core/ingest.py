@@ -1,0 +1,272 @@
+"""Ingest: articles (dicts, files, folders, URLs) into the store, once each, one transaction per article.
+
+    from core.ingest import ingest_paths
+    summary = ingest_paths(store, ["../shared/corpus", "https://example.org/news/1"])
+    print(summary)            # "12 new, 3 duplicate, 1 failed"
+
+An article already stored -- same URL, or the same text after normalising case,
+Unicode forms, quotes and whitespace -- is counted as a duplicate and not
+extracted again. Positions are extracted before the database is opened for
+writing, then the article and its positions are written in one short
+transaction, so a failure loses only that article and readers (the dashboard)
+get in between articles. `progress(done, total)` is called after each article.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+import duckdb
+import pandas as pd
+
+from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
+from core.store import Store, StoreBusy, insert_article, replace_positions
+
+Progress = Callable[[int, int], None]
+Extract = Callable[..., pd.DataFrame]  # extract(text, *, article_id, published, title) -> positions
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str                 # file (and line), URL, or "" for library callers
+    article_id: str | None
+    reason: str = ""            # why duplicate or failed; for new ones, what was stored
+
+    def __str__(self) -> str:
+        who = " ".join(x for x in (self.source, f"[{self.article_id}]" if self.article_id else "") if x)
+        return f"{who}: {self.reason}" if self.reason else who
+
+
+@dataclass
+class IngestSummary:
+    new: list[Outcome] = field(default_factory=list)
+    duplicate: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    notes: list[Outcome] = field(default_factory=list)  # kept, but worth saying (e.g. "read as cp1252")
+
+    def counts(self) -> dict[str, int]:
+        return {"new": len(self.new), "duplicate": len(self.duplicate), "failed": len(self.failed)}
+
+    def __str__(self) -> str:
+        c = self.counts()
+        return f"{c['new']} new, {c['duplicate']} duplicate, {c['failed']} failed"
+
+    def details(self) -> list[str]:
+        """One line per duplicate and failure, for the CLI and the dashboard."""
+        return ([f"note {o}" for o in self.notes] + [f"duplicate {o}" for o in self.duplicate]
+                + [f"failed {o}" for o in self.failed])
+
+    def extend(self, other: "IngestSummary") -> None:
+        self.new += other.new
+        self.duplicate += other.duplicate
+        self.failed += other.failed
+        self.notes += other.notes
+
+
+# -- normalising --------------------------------------------------------------
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def text_hash(text: str) -> str:
+    """Hash of the text with case, Unicode form, curly quotes, dashes and whitespace normalised."""
+    norm = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    norm = re.sub(r"\s+", " ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def normalise_url(url: str | None) -> str | None:
+    """Scheme and host lower-cased, fragment dropped; None for blank."""
+    if url is None or (isinstance(url, float) and pd.isna(url)) or not str(url).strip():
+        return None
+    parts = urlsplit(str(url).strip())
+    if not parts.scheme or not parts.netloc:
+        return str(url).strip()
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def clean_article(raw: dict) -> tuple[dict | None, str]:
+    """The article in ARTICLE_COLUMNS with blanks as None, or (None, what is missing)."""
+    art = {c: _blank_to_none(raw.get(c)) for c in ARTICLE_COLUMNS}
+    if art["article_id"] is None and raw.get("id") is not None:
+        art["article_id"] = str(raw["id"])
+    art["url"] = normalise_url(art["url"])
+    if not art["text"] or not str(art["text"]).strip():
+        return None, "no text"
+    if not art["published"]:
+        return None, "no publication date (pass --published YYYY-MM-DD to use one)"
+    art["text"] = str(art["text"])
+    art["published"] = str(art["published"])[:10]
+    if art["article_id"] is None:
+        art["article_id"] = "article-" + text_hash(art["text"])[:12]
+    art["article_id"] = str(art["article_id"])
+    return art, ""
+
+
+def _blank_to_none(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+# -- duplicates ------------------------------------------------------------------
+
+def find_duplicate(conn, art: dict, digest: str) -> str | None:
+    """Why `art` is already stored ("same URL as X", "same text as X"), or None."""
+    if art["url"]:
+        row = conn.execute("SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": art["url"]}).fetchone()
+        if row:
+            return f"same URL as stored article {row[0]}"
+    row = conn.execute("SELECT article_id FROM articles WHERE text_hash = $h LIMIT 1", {"h": digest}).fetchone()
+    if row:
+        return f"same text as stored article {row[0]}"
+    return None
+
+
+def free_article_id(conn, article_id: str, digest: str) -> str:
+    """`article_id`, or, if a different article already has it, the id with a text-hash suffix."""
+    taken = conn.execute("SELECT 1 FROM articles WHERE article_id = $id", {"id": article_id}).fetchone()
+    return f"{article_id}-{digest[:8]}" if taken else article_id
+
+
+# -- ingest ---------------------------------------------------------------------
+
+def ingest_articles(store: Store, articles: Iterable[dict] | pd.DataFrame, *, progress: Progress | None = None,
+                    source: str = "", extract: Extract | None = None) -> IngestSummary:
+    """Store each new article with its extracted positions; count duplicates and failures."""
+    items = _as_records(articles)
+    return _ingest_items(store, [(a, a.get("source") or source) for a in items], progress=progress, extract=extract)
+
+
+def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: str | None = None,
+                 progress: Progress | None = None, extract: Extract | None = None,
+                 fetch: Callable[..., dict] | None = None) -> IngestSummary:
+    """Ingest files, folders (recursively) and http(s) URLs; read problems count as failures."""
+    summary = IngestSummary()
+    items: list[tuple[dict | str, str]] = []
+    for inp in inputs:
+        text = str(inp)
+        if "://" in text:
+            items.append((text, text))  # fetched when its turn comes
+        else:
+            summary.extend(_read_path(text, published, items))
+    summary.extend(_ingest_items(store, items, progress=progress, extract=extract,
+                                 fetch=fetch, published=published))
+    return summary
+
+
+def _read_path(path: str, published: str | None, items: list) -> IngestSummary:
+    from core.readers import read_inputs
+
+    summary = IngestSummary()
+    try:
+        result = read_inputs([path], published=published)
+    except Exception as err:  # a reader bug must not lose the other inputs
+        summary.failed.append(Outcome(path, None, f"could not read: {type(err).__name__}: {err}"))
+        return summary
+    for problem in result.problems:
+        # the reader also drops repeats within one input; those are duplicates, not failures
+        kind = summary.duplicate if "duplicate" in problem.reason else summary.failed
+        kind.append(Outcome(_where(problem), None, problem.reason))
+    summary.notes += [Outcome(_where(n), None, n.reason) for n in getattr(result, "notes", [])]
+    items.extend((a, str(a.get("source") or path)) for a in result.articles)
+    return summary
+
+
+def _where(problem) -> str:
+    return f"{problem.source}:{problem.line}" if problem.line else str(problem.source)
+
+
+def _ingest_items(store: Store, items: list[tuple[dict | str, str]], *, progress: Progress | None,
+                  extract: Extract | None, fetch=None, published: str | None = None) -> IngestSummary:
+    summary = IngestSummary()
+    extract = extract or _default_extract()
+    for done, (item, source) in enumerate(items, 1):
+        try:
+            if isinstance(item, str):
+                kind, outcome = _ingest_url(store, item, extract, fetch, published)
+            else:
+                kind, outcome = ingest_one(store, item, source=source, extract=extract)
+        except StoreBusy as err:
+            _give_up(summary, items[done - 1:], str(err))
+            break
+        getattr(summary, kind).append(outcome)
+        if progress:
+            progress(done, len(items))
+    return summary
+
+
+def _give_up(summary: IngestSummary, rest: list, reason: str) -> None:
+    for item, source in rest:
+        article_id = None if isinstance(item, str) else item.get("article_id")
+        summary.failed.append(Outcome(source, article_id, f"not stored: {reason}"))
+
+
+def ingest_one(store: Store, raw: dict, *, source: str = "", extract: Extract) -> tuple[str, Outcome]:
+    """("new" | "duplicate" | "failed", Outcome) for one article dict."""
+    art, missing = clean_article(raw)
+    if art is None:
+        return "failed", Outcome(source, _blank_to_none(raw.get("article_id")), missing)
+    digest = text_hash(art["text"])
+    with store.connect() as conn:  # cheap check first, so duplicates are never extracted
+        why = find_duplicate(conn, art, digest)
+    if why:
+        return "duplicate", Outcome(source, art["article_id"], why)
+    try:
+        positions = validate_positions(extract(art["text"], article_id=art["article_id"],
+                                               published=art["published"], title=art["title"]))
+    except SchemaError as err:
+        return "failed", Outcome(source, art["article_id"], f"extractor output breaks the contract: {err}")
+    except Exception as err:
+        return "failed", Outcome(source, art["article_id"], f"extraction failed: {type(err).__name__}: {err}")
+    return _write(store, art, digest, positions, source)
+
+
+def _write(store: Store, art: dict, digest: str, positions: pd.DataFrame, source: str) -> tuple[str, Outcome]:
+    from core import EXTRACTOR_VERSION
+
+    try:
+        with store.transaction() as conn:
+            why = find_duplicate(conn, art, digest)  # another process may have stored it meanwhile
+            if why:
+                return "duplicate", Outcome(source, art["article_id"], why)
+            art = {**art, "article_id": free_article_id(conn, art["article_id"], digest)}
+            insert_article(conn, art, text_hash=digest, source=source or None, extractor_version=EXTRACTOR_VERSION)
+            n = replace_positions(conn, art["article_id"], positions, extractor_version=EXTRACTOR_VERSION)
+    except duckdb.Error as err:
+        return "failed", Outcome(source, art["article_id"], f"not stored: {err}")
+    return "new", Outcome(source, art["article_id"], f"{n} positions")
+
+
+def _ingest_url(store: Store, url: str, extract: Extract, fetch, published: str | None) -> tuple[str, Outcome]:
+    from core.fetch import FetchError, fetch_article
+
+    norm = normalise_url(url)
+    with store.connect() as conn:  # do not fetch a page already stored
+        row = conn.execute("SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": norm}).fetchone()
+    if row:
+        return "duplicate", Outcome(url, row[0], f"same URL as stored article {row[0]}")
+    try:
+        article = (fetch or fetch_article)(url, published=published)
+    except FetchError as err:
+        return "failed", Outcome(url, None, str(err))
+    return ingest_one(store, article, source=url, extract=extract)
+
+
+def _as_records(articles) -> list[dict]:
+    if isinstance(articles, pd.DataFrame):
+        return articles.astype(object).where(articles.notna(), None).to_dict("records")
+    return [dict(a) for a in articles]
+
+
+def _default_extract() -> Extract:
+    from core import extract_positions
+    return extract_positions

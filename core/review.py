@@ -1,0 +1,443 @@
+"""Human review of extracted positions: decisions, their audit trail, and the overlay every view applies.
+
+A reviewer can accept, reject or edit a position, add one the extractor missed,
+or reopen (undo) a review. Each decision is written in one transaction to
+
+- `review_state`: the position as the reviewer left it (status `accepted`,
+  `edited`, `rejected` or `added`), plus the identity of the machine row that
+  was reviewed (`origin_*`);
+- `review_log`: the audit trail, append-only, with reviewer, UTC time, action,
+  and the values before and after (JSON).
+
+The `positions` table is never written here: re-extraction replaces it freely.
+The *overlay* (`apply_reviews`) is applied when positions are read, so that
+
+- a reviewed position shows as the reviewer left it, even after re-extraction;
+- a machine row is hidden behind a review when it is the row that was reviewed,
+  or when it says what the reviewer made of it (same article, sentence, actor,
+  stance and issue), so a rejected row stays rejected and an edited or added
+  one is not doubled when a better extractor finds it too;
+- every row carries `review_status` (`unreviewed`, `accepted`, `edited`,
+  `rejected`, `added`), so exports say how far each row was checked.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from core.filters import Filters
+from core.schema import DATE_PRECISIONS, ISSUES, POSITION_COLUMNS, STANCES, coerce
+from core.store import QUERY_COLUMNS, Store, where_clause
+
+STATUSES = ("unreviewed", "accepted", "edited", "rejected", "added")
+REVIEWED = ("accepted", "edited", "added")  # what "reviewed only" keeps
+ACTIONS = ("accept", "reject", "edit", "add", "reopen")
+EDITABLE = ("sentence", "actor", "speaker", "target", "stance", "issue", "date", "date_precision", "hedged", "quote")
+ORIGIN = ("char_start", "char_end", "sentence", "actor", "stance", "issue")
+REVIEW_COLUMNS = ("review_status", "reviewer", "reviewed_at")
+ADDED_RULE = "review.added"  # rule_id of a position a reviewer added: "why" is a person, not a cue
+_DATE_RE = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"),
+            "year": re.compile(r"^\d{4}$")}
+_STATE_COLUMNS = (*POSITION_COLUMNS, "extractor_version", "status", "reviewer", "decided_at",
+                  *(f"origin_{c}" for c in ORIGIN))
+
+
+class ReviewError(ValueError):
+    """A decision cannot be recorded; the message says what to fix."""
+
+
+# -- decisions ------------------------------------------------------------------
+
+def accept(store: Store, position_id: str, reviewer: str, *, note: str | None = None) -> dict:
+    """Mark a position checked as it stands. An edited or added one keeps that status."""
+    return _decide(store, position_id, reviewer, "accept", note=note)
+
+
+def reject(store: Store, position_id: str, reviewer: str, *, note: str | None = None) -> dict:
+    """Mark a position wrong: hidden from every view, and it stays so after re-extraction."""
+    return _decide(store, position_id, reviewer, "reject", note=note)
+
+
+def edit(store: Store, position_id: str, reviewer: str, changes: dict, *, note: str | None = None) -> dict:
+    """Change fields of a position (any of EDITABLE); the result counts as reviewed."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ReviewError(f"cannot edit {unknown}: editable fields are {', '.join(EDITABLE)}")
+    return _decide(store, position_id, reviewer, "edit", changes=changes, note=note)
+
+
+def reopen(store: Store, position_id: str, reviewer: str, *, note: str | None = None) -> dict:
+    """Undo a review: the machine row shows again (an added position is removed)."""
+    return _decide(store, position_id, reviewer, "reopen", note=note)
+
+
+def add(store: Store, article_id: str, reviewer: str, fields: dict, *, note: str | None = None) -> dict:
+    """Add a position the extractor missed: `fields` needs sentence, actor, stance and issue.
+
+    The sentence must be in the article's text (it is located there for highlighting);
+    the date defaults to the publication date. Returns the new row (with its position_id).
+    """
+    reviewer = _check_reviewer(reviewer)
+    with store.transaction() as conn:
+        art = conn.execute("SELECT text, published FROM articles WHERE article_id = $id",
+                           {"id": article_id}).fetchone()
+        if art is None:
+            raise ReviewError(f"no article {article_id!r} in the database")
+        row = _new_row(article_id, art[0] or "", art[1], fields)
+        if _state(conn, row["position_id"]) is not None:
+            raise ReviewError("this position was already added (same sentence, actor, stance and issue)")
+        _write_state(conn, row, "added", reviewer, origin=row)
+        _log(conn, row["position_id"], article_id, "add", reviewer, None, row, note)
+    return row
+
+
+def _decide(store: Store, position_id: str, reviewer: str, action: str, *,
+            changes: dict | None = None, note: str | None = None) -> dict:
+    reviewer = _check_reviewer(reviewer)
+    with store.transaction() as conn:
+        state = _state(conn, position_id)
+        before = state or _machine_row(conn, position_id)
+        if before is None:
+            raise ReviewError(f"no position {position_id!r}: it may have been re-extracted away; reload the page")
+        after = dict(before)
+        if action == "reopen":
+            if state is None:
+                raise ReviewError(f"position {position_id!r} has no review to reopen")
+            conn.execute("DELETE FROM review_state WHERE position_id = $id", {"id": position_id})
+            _log(conn, position_id, before["article_id"], action, reviewer, before, None, note)
+            return {**before, "review_status": "removed" if state["status"] == "added" else "unreviewed"}
+        if changes:
+            after = _apply_changes(conn, before, changes)
+        status = _next_status(action, state, before, after)
+        origin = {f: (state or before)[f"origin_{f}" if state else f] for f in ORIGIN}
+        _write_state(conn, after, status, reviewer, origin=origin)
+        _log(conn, position_id, before["article_id"], action, reviewer, before, after, note)
+    return {**after, "review_status": status}
+
+
+def _next_status(action: str, state: dict | None, before: dict, after: dict) -> str:
+    if action == "reject":
+        return "rejected"
+    if state is not None and state["status"] == "added":
+        return "added"  # still the reviewer's own row, whatever else is done to it
+    edited = action == "edit" or (state is not None and state["status"] == "edited")
+    return "edited" if edited else "accepted"
+
+
+# -- reading: the overlay ---------------------------------------------------------------
+
+def query_positions(store: Store, filters: Filters | None = None, *, reviewed_only: bool = False,
+                    include_rejected: bool = False) -> pd.DataFrame:
+    """store.query_positions with reviews applied (see apply_reviews)."""
+    return apply_reviews(store, store.query_positions(filters), filters,
+                         reviewed_only=reviewed_only, include_rejected=include_rejected)
+
+
+def positions_for_article(store: Store, article_id: str, *, include_rejected: bool = False) -> pd.DataFrame:
+    """One article's positions in text order, with reviews applied."""
+    base = store.positions_for_article(article_id)
+    df = apply_reviews(store, base, None, article_id=article_id, include_rejected=include_rejected)
+    return df.sort_values(["char_start", "position_id"], kind="stable", ignore_index=True)
+
+
+def apply_reviews(store: Store, base: pd.DataFrame, filters: Filters | None = None, *,
+                  reviewed_only: bool = False, include_rejected: bool = False,
+                  article_id: str | None = None) -> pd.DataFrame:
+    """Machine rows `base` (query_positions for `filters`) with every review applied.
+
+    Adds review_status, reviewer, reviewed_at. Reviewed rows come from review_state
+    and are filtered with the same SQL as the store's, so an edit that changes a
+    stance moves the row to the views of its new stance.
+    """
+    with store.connect() as conn:
+        keys = conn.execute(f"SELECT article_id, {', '.join('origin_' + c for c in ORIGIN)},"
+                            f" {', '.join(ORIGIN)} FROM review_state").df()
+        reviewed = _reviewed_rows(conn, filters, article_id) if len(keys) else pd.DataFrame()
+    machine = base.assign(review_status="unreviewed", reviewer=pd.NA, reviewed_at=pd.NA)
+    if keys.empty:
+        return _finish(machine, reviewed_only, include_rejected)
+    machine = machine[~_hidden(machine, keys)]
+    out = pd.concat([machine, reviewed], ignore_index=True) if len(reviewed) else machine
+    return _finish(out, reviewed_only, include_rejected)
+
+
+def review_queue(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows still to check, lowest confidence first (unknown confidence first of all)."""
+    todo = df[df["review_status"] == "unreviewed"]
+    return todo.sort_values(["confidence", "date", "position_id"], na_position="first", kind="stable",
+                            ignore_index=True)
+
+
+def status_counts(df: pd.DataFrame) -> dict[str, int]:
+    counts = df["review_status"].value_counts() if "review_status" in df else pd.Series(dtype=int)
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
+
+
+def _reviewed_rows(conn, filters: Filters | None, article_id: str | None) -> pd.DataFrame:
+    # review_state has the positions columns, so the store's WHERE (aliases p and a) applies unchanged.
+    where, params = where_clause(filters)
+    if article_id is not None:
+        where = (where + " AND " if where else "WHERE ") + "p.article_id = $review_article"
+        params = {**params, "review_article": article_id}
+    cols = [f'p."{c}"' for c in (*POSITION_COLUMNS, "position_id", "extractor_version")]
+    cols += [f'a."{c}"' for c in ("title", "outlet", "url", "published")]
+    sql = (f"SELECT {', '.join(cols)}, p.status AS review_status, p.reviewer, p.decided_at AS reviewed_at"
+           f" FROM review_state p JOIN articles a USING (article_id) {where}")
+    df = conn.execute(sql, params).df()
+    df["reviewed_at"] = df["reviewed_at"].astype("string")
+    return df
+
+
+def _hidden(machine: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
+    """Machine rows a review stands for: the reviewed row itself, or one saying what the review says."""
+    hidden = set()
+    for prefix in ("origin_", ""):
+        part = keys[["article_id", *(prefix + c for c in ORIGIN)]]
+        part.columns = ["article_id", *ORIGIN]
+        hidden |= set(_span_keys(part)) | set(_sentence_keys(part))
+    return pd.Series([a in hidden or b in hidden for a, b in zip(_span_keys(machine), _sentence_keys(machine))],
+                     index=machine.index, dtype=bool)
+
+
+def _span_keys(df: pd.DataFrame) -> list[tuple]:
+    cols = ["article_id", "char_start", "char_end", "actor", "stance", "issue"]
+    return [("span", *(_plain(v) for v in row)) for row in df[cols].itertuples(index=False, name=None)]
+
+
+def _sentence_keys(df: pd.DataFrame) -> list[tuple]:
+    cols = ["article_id", "sentence", "actor", "stance", "issue"]
+    return [("sent", a, _norm(s), *(_plain(v) for v in rest))
+            for a, s, *rest in df[cols].itertuples(index=False, name=None)]
+
+
+def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool) -> pd.DataFrame:
+    if reviewed_only:
+        df = df[df["review_status"].isin(REVIEWED)]
+    elif not include_rejected:
+        df = df[df["review_status"] != "rejected"]
+    cols = [c for c in QUERY_COLUMNS if c in df.columns] + list(REVIEW_COLUMNS)
+    types = {**POSITION_COLUMNS, **{c: "string" for c in cols if c not in POSITION_COLUMNS}}
+    df = coerce(df[cols], types)
+    return df.sort_values(["date", "article_id", "char_start", "position_id"], kind="stable", ignore_index=True)
+
+
+# -- audit trail ----------------------------------------------------------------------
+
+AUDIT_COLUMNS = ("decided_at", "reviewer", "action", "position_id", "article_id", "changes", "note",
+                 "previous", "current")
+
+
+def audit_trail(store: Store, *, position_id: str | None = None, reviewer: str | None = None,
+                limit: int | None = None) -> pd.DataFrame:
+    """Every decision, newest first, with a readable `changes` and the JSON before and after."""
+    conds, params = [], {}
+    if position_id:
+        conds.append("position_id = $position_id")
+        params["position_id"] = position_id
+    if reviewer:
+        conds.append("reviewer = $reviewer")
+        params["reviewer"] = reviewer
+    sql = ("SELECT decided_at, reviewer, action, position_id, article_id, note, previous, current, decision_id"
+           " FROM review_log" + (" WHERE " + " AND ".join(conds) if conds else "")
+           + " ORDER BY decided_at DESC, decision_id DESC")
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params["limit"] = int(limit)
+    with store.connect() as conn:
+        df = conn.execute(sql, params).df()
+    df["changes"] = [describe_change(a, p, c) for a, p, c in zip(df["action"], df["previous"], df["current"])]
+    df["decided_at"] = df["decided_at"].astype("string")
+    return df[list(AUDIT_COLUMNS)]
+
+
+def export_audit(store: Store, path: str | Path) -> int:
+    """Write the audit trail to .csv or .jsonl; returns the number of decisions written."""
+    path = Path(path)
+    df = audit_trail(store)
+    if path.suffix.lower() == ".csv":
+        df.to_csv(path, index=False)
+    elif path.suffix.lower() == ".jsonl":
+        path.write_text(df.to_json(orient="records", lines=True, force_ascii=False) if len(df) else "",
+                        encoding="utf-8")
+    else:
+        raise ReviewError(f"{path}: write the audit trail as .csv or .jsonl")
+    return len(df)
+
+
+def describe_change(action: str, previous: str | None, current: str | None) -> str:
+    """`stance: demand → warning; target: NATO → West`, or what was accepted, rejected, added."""
+    before = json.loads(previous) if _plain(previous) else {}
+    after = json.loads(current) if _plain(current) else {}
+    summary = _summary(after or before)
+    if action == "edit":
+        diffs = [f"{k}: {_show(before.get(k))} → {_show(after.get(k))}" for k in EDITABLE
+                 if before.get(k) != after.get(k)]
+        return "; ".join(diffs) or "no change"
+    return {"accept": f"accepted {summary}", "reject": f"rejected {summary}", "add": f"added {summary}",
+            "reopen": f"reopened {summary}"}.get(action, action)
+
+
+# -- explanation ---------------------------------------------------------------------
+
+def explain(row) -> str:
+    """Why this row exists, in words: the rule and the cue that fired, or the reviewer who added it."""
+    rule, cue = _plain(row.get("rule_id")), _plain(row.get("cue"))
+    stance = _plain(row.get("stance")) or "?"
+    if rule == ADDED_RULE:
+        return f"Added by a reviewer ({_plain(row.get('reviewer')) or 'unknown'}): the extractor had missed it."
+    if not rule:
+        return f"Extracted as {stance}; the extractor recorded no rule for it."
+    text = f"Extracted as {stance} by rule {rule}"
+    text += f", on the words “{cue}”." if cue else "."
+    conf = row.get("confidence")
+    if conf is not None and not pd.isna(conf):
+        text += f" The extractor's confidence: {float(conf):.2f}."
+    return text
+
+
+# -- helpers ---------------------------------------------------------------------
+
+def _check_reviewer(reviewer: str) -> str:
+    name = (reviewer or "").strip()
+    if not name:
+        raise ReviewError("a decision needs the reviewer's name")
+    return name
+
+
+def _machine_row(conn, position_id: str) -> dict | None:
+    cols = (*POSITION_COLUMNS, "position_id", "extractor_version")
+    cur = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM positions"
+                       " WHERE position_id = $id", {"id": position_id})
+    row = cur.fetchone()
+    return {c: _plain(v) for c, v in zip(cols, row)} if row else None
+
+
+def _state(conn, position_id: str) -> dict | None:
+    cols = ("position_id", *_STATE_COLUMNS)
+    cur = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM review_state"
+                       " WHERE position_id = $id", {"id": position_id})
+    row = cur.fetchone()
+    return {c: _plain(v) for c, v in zip(cols, row)} if row else None
+
+
+def _write_state(conn, row: dict, status: str, reviewer: str, *, origin: dict) -> None:
+    values = {c: _plain(row.get(c)) for c in (*POSITION_COLUMNS, "extractor_version")}
+    values.update(position_id=row["position_id"], status=status, reviewer=reviewer, decided_at=_now())
+    values.update({f"origin_{c}": _plain(origin.get(c)) for c in ORIGIN})
+    cols = ["position_id", *_STATE_COLUMNS]
+    conn.execute("DELETE FROM review_state WHERE position_id = $id", {"id": row["position_id"]})
+    conn.execute(f"INSERT INTO review_state ({', '.join(chr(34) + c + chr(34) for c in cols)})"
+                 f" VALUES ({', '.join('$' + c for c in cols)})", values)
+
+
+def _log(conn, position_id: str, article_id, action: str, reviewer: str, before: dict | None,
+         after: dict | None, note: str | None) -> None:
+    conn.execute(
+        "INSERT INTO review_log (decision_id, position_id, article_id, action, reviewer, decided_at,"
+        " previous, current, note) VALUES ($decision_id, $position_id, $article_id, $action, $reviewer,"
+        " $decided_at, $previous, $current, $note)",
+        {"decision_id": uuid.uuid4().hex, "position_id": position_id, "article_id": article_id,
+         "action": action, "reviewer": reviewer, "decided_at": _now(), "previous": _json(before),
+         "current": _json(after), "note": (note or "").strip() or None})
+
+
+def _apply_changes(conn, before: dict, changes: dict) -> dict:
+    after = {**before, **{k: _clean(v) for k, v in changes.items()}}
+    if after.get("sentence") != before.get("sentence"):
+        text = conn.execute("SELECT text FROM articles WHERE article_id = $id",
+                            {"id": before["article_id"]}).fetchone()[0] or ""
+        after["char_start"], after["char_end"] = _locate(text, after["sentence"])
+    _validate(after)
+    return after
+
+
+def _new_row(article_id: str, text: str, published, fields: dict) -> dict:
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        raise ReviewError(f"unknown field(s) {unknown}: a position has {', '.join(EDITABLE)}")
+    row = {c: None for c in POSITION_COLUMNS}
+    row.update({k: _clean(v) for k, v in fields.items()})
+    row.update(article_id=article_id, confidence=1.0, rule_id=ADDED_RULE, cue=None, extractor_version=None)
+    row["date"] = row.get("date") or _plain(published)
+    row["date_precision"] = row.get("date_precision") or _precision_of(row["date"])
+    row["hedged"] = bool(row.get("hedged"))
+    row["char_start"], row["char_end"] = _locate(text, row.get("sentence") or "")
+    _validate(row)
+    key = "\x1f".join(str(row[c]) for c in ("article_id", "char_start", "char_end", "actor", "stance", "issue"))
+    row["position_id"] = "added:" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return row
+
+
+def _validate(row: dict) -> None:
+    for col in ("sentence", "actor", "stance", "issue", "date", "date_precision"):
+        if not row.get(col):
+            raise ReviewError(f"a position needs a {col}")
+    for col, allowed in (("stance", STANCES), ("issue", ISSUES), ("date_precision", DATE_PRECISIONS)):
+        if row[col] not in allowed:
+            raise ReviewError(f"{col} {row[col]!r} is not one of {', '.join(allowed)}")
+    if not _DATE_RE[row["date_precision"]].match(str(row["date"])):
+        raise ReviewError(f"date {row['date']!r} does not fit precision {row['date_precision']!r}: "
+                          "write YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def _locate(text: str, sentence: str) -> tuple[int, int]:
+    start = text.find(sentence.strip()) if sentence.strip() else -1
+    if start < 0:
+        raise ReviewError("the sentence is not in the article's text: select it from the article")
+    return start, start + len(sentence.strip())
+
+
+def _precision_of(date) -> str:
+    return {10: "day", 7: "month", 4: "year"}.get(len(str(date or "")), "day")
+
+
+def _summary(row: dict) -> str:
+    if not row:
+        return ""
+    target = f" → {row['target']}" if row.get("target") else ""
+    return f"{row.get('actor')} {row.get('stance')}{target} on {row.get('issue')} ({row.get('date')})"
+
+
+def _show(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def _json(row: dict | None) -> str | None:
+    if row is None:
+        return None
+    return json.dumps({k: _plain(v) for k, v in row.items() if k in (*POSITION_COLUMNS, "position_id")},
+                      ensure_ascii=False, sort_keys=True)
+
+
+def _plain(value):
+    """A JSON- and SQL-friendly Python value (pandas NA and numpy scalars become None / int / float)."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, list, dict)) and pd.isna(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _clean(value):
+    value = _plain(value)
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _norm(sentence) -> str:
+    return re.sub(r"\s+", " ", str(_plain(sentence) or "")).strip().lower()
+
+
+def _now() -> dt.datetime:
+    # Stored as naive UTC: DuckDB TIMESTAMP has no zone, and reviewers sit in many.
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,144 @@
+"""Body sentences of a parsed article, as the text punctuates them.
+
+spaCy's parser splits well on plain prose but not on news conventions, so we
+start from its sentences and repair them:
+- a paragraph break (a newline) always ends a sentence, and no sentence spans two paragraphs;
+- a quotation and its attribution stay one sentence ("…," he said.), and a quote
+  that runs over several sentences is not cut while it is open (if it closes soon);
+- splits after abbreviations ("U.S.", "Gen.", "Jan. 5") are undone;
+- a dateline ("MOSCOW (AP) —", "KYIV, Feb 5 (Reuters) -") is not part of a sentence.
+Offsets are those of the original text the doc was made from.
+"""
+from __future__ import annotations
+
+import re
+
+# Opening and closing quotation marks; straight quotes toggle.
+OPEN_QUOTES, CLOSE_QUOTES, STRAIGHT_QUOTES = "“‘«", "”’»", '"'
+# Abbreviations after which a capitalised word does not start a new sentence.
+TITLE_ABBREVS = frozenset("mr. mrs. ms. dr. gen. lt. col. sgt. adm. capt. maj. sen. rep. gov. st. prof. rev. "
+                          "gens. cmdr. amb. pres. vs. no. nos. jr. sr. messrs. mt. ft. gen lt col".split())
+MONTH_ABBREVS = frozenset("jan. feb. mar. apr. aug. sep. sept. oct. nov. dec.".split())
+# Country abbreviations end many sentences too, so they only glue on to a following name or number.
+COUNTRY_ABBREVS = frozenset("u.s. u.k. u.n. e.u. u.s.a. u.s.s.r.".split())
+MAX_QUOTE_PIECES = 4  # a quote kept open across more pieces than this is probably an unbalanced mark
+
+_AGENCY = r"(?:\((?:AP|Reuters|AFP|Xinhua|CNN|BelTA|Prensa Latina|UPI|dpa|Interfax|Ukrinform|Sputnik|RIA Novosti)\)|/TASS/\.?|\bCNN\b)"
+_PLACE_WORDS = r"(?:[A-Z0-9][\w.'’/\-]*[ ,]*){0,7}?"
+DATELINE_RES = (
+    re.compile(rf"^\s*{_PLACE_WORDS}{_AGENCY}\s*(?:—|--|–|-)?\s*"),
+    re.compile(r"^\s*[A-Z][A-Z.'’/\-]+(?:\s+[A-Z][A-Z.'’/\-]+)*(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)?\s*(?:—|--|–)\s*"),
+)
+
+
+def split_sentences(doc) -> list:
+    """Body sentences of a parsed doc, as Spans; see the module docstring for the conventions."""
+    out = []
+    for para in _paragraph_pieces(doc):
+        for first, piece in _merge(doc, para):
+            span = _strip_dateline(doc, piece) if first else piece
+            if span is not None and len(span) and any(not t.is_punct for t in span):
+                out.append(span)
+    return out
+
+
+def _paragraph_pieces(doc) -> list[list[tuple[int, int]]]:
+    """spaCy sentences cut at newlines, grouped by paragraph, as (start, end) token ranges."""
+    paras, current = [], []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if "\n" in tok.text or "\n" in tok.whitespace_:
+                end = tok.i if tok.is_space else tok.i + 1
+                _add_piece(doc, current, start, end)
+                if current:
+                    paras.append(current)
+                current, start = [], tok.i + 1
+        _add_piece(doc, current, start, sent.end)
+    if current:
+        paras.append(current)
+    return paras
+
+
+def _add_piece(doc, pieces, start, end) -> None:
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if end > start:
+        pieces.append((start, end))
+
+
+def _merge(doc, pieces):
+    """Yield (is_first_in_paragraph, Span) after undoing the mis-splits."""
+    merged: list[list[int]] = []
+    depth = 0  # open quotation marks before the current piece
+    open_for = 0
+    for i, (s, e) in enumerate(pieces):
+        if merged and _glue(doc, merged[-1], (s, e), depth, open_for, pieces[i:]):
+            merged[-1][1] = e
+            open_for += 1
+        else:
+            merged.append([s, e])
+            open_for = 0
+        depth = _quote_depth(doc[merged[-1][0]:merged[-1][1]].text)
+    for k, (s, e) in enumerate(merged):
+        yield k == 0, doc[s:e]
+
+
+def _glue(doc, prev, nxt, depth, open_for, rest) -> bool:
+    first = doc[nxt[0]]
+    last = doc[prev[1] - 1]
+    text = first.text
+    if all(t.is_punct for t in doc[nxt[0]:nxt[1]]):
+        return True  # a stray closing quote or bracket
+    if text[:1].islower() or text[:1] in ",;:)”’»" or text in ("'s", "’s"):
+        return True  # '"…," he said.' and other continuations
+    if text[:1] in CLOSE_QUOTES and len(text) == 1:
+        return True
+    low = last.lower_
+    if low in TITLE_ABBREVS:
+        return True
+    if low in MONTH_ABBREVS and first.like_num:
+        return True
+    if low in COUNTRY_ABBREVS and first.pos_ in ("PROPN", "NUM") and first.tag_ != "DT":
+        return True
+    if depth > 0 and open_for < MAX_QUOTE_PIECES and _closes_soon(doc, rest):
+        return True  # still inside a quotation that closes within the next pieces
+    return False
+
+
+def _quote_depth(text: str) -> int:
+    """Quotation marks left open at the end of `text` (0 when balanced)."""
+    opened = sum(text.count(q) for q in OPEN_QUOTES[:1] + OPEN_QUOTES[2:])
+    closed = sum(text.count(q) for q in CLOSE_QUOTES[:1] + CLOSE_QUOTES[2:])
+    depth = max(0, opened - closed)
+    if text.count(STRAIGHT_QUOTES) % 2:
+        depth += 1
+    return depth
+
+
+def _closes_soon(doc, rest) -> bool:
+    for s, e in rest[:MAX_QUOTE_PIECES]:
+        t = doc[s:e].text
+        if any(q in t for q in CLOSE_QUOTES[:1] + CLOSE_QUOTES[2:]) or STRAIGHT_QUOTES in t:
+            return True
+    return False
+
+
+def _strip_dateline(doc, span):
+    """The span without a leading dateline; None when nothing but the dateline is left."""
+    for rx in DATELINE_RES:
+        m = rx.match(span.text)
+        if m and m.end() > 0 and m.group(0).strip():
+            cut = span.start_char + m.end()
+            start = next((t.i for t in span if t.idx >= cut), None)
+            if start is None:
+                return None
+            return doc[start:span.end]
+    return span
+
+
+def sentence_index(sentences) -> dict[int, int]:
+    """Token index -> sentence number, for callers that walk tokens (built once per doc)."""
+    return {t.i: n for n, sent in enumerate(sentences) for t in sent}

@@ -1,0 +1,198 @@
+"""Position lines and shifts: when did a side move?
+
+A *position line* is one actor's positions on one issue, in time order. A
+*shift* is a change along a line that the rule table calls one
+(core/data/shift_rules.jsonl, validated on load); `RULES_EXPLAINED` says the
+rules in words, and the /shifts page shows that text and the table.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.datafiles import Field, load_records
+from core.grouping import assign_statements, date_span, statements
+from core.schema import STANCES
+
+RULES_FILE = "shift_rules.jsonl"
+
+# What the code below does, in words, for the page (keep the two in step).
+RULES_EXPLAINED = """\
+A **position line** is one actor's positions on one issue, in time order. A **shift** is a move along it:
+
+1. Only the stances named in the rule table below take part. Support, denial and assertion neither
+   start nor end a shift, and do not interrupt one.
+2. Each position is compared with the actor's *previous* position(s) on the issue: those on the
+   latest date strictly before its own. A date known only to the month or year counts as the whole
+   period, so `2021-12` is not before `2021-12-14`. Statements made the same day are never a shift
+   (a conditional offer gives a dialogue and a demand in one sentence).
+3. If the change (previous stance → new stance) is in the table, it is a shift of that kind. A
+   warning that follows a warning is an escalation only when it uses sharper words (the rule's cue
+   words) that the earlier one did not. A position gives at most one shift: the first rule that fits.
+4. Positions are first grouped into statements (same actor, stance, issue and target, at most 3
+   days apart, similar wording), so a statement carried by five outlets counts once.
+"""
+KINDS = ("softened", "opened", "backtracked", "closed", "escalated")
+_CARRIED = ("stance", "date", "sentence", "article_id", "outlet", "speaker", "target", "quote", "key",
+            "outlets", "n_reports")
+
+
+@dataclass(frozen=True)
+class ShiftRule:
+    id: str
+    kind: str
+    from_: frozenset[str]
+    to: frozenset[str]
+    explain: str
+    cues: tuple[str, ...] = ()
+
+    def fits(self, old: dict, new: dict) -> bool:
+        if old["stance"] not in self.from_ or new["stance"] not in self.to:
+            return False
+        if not self.cues:
+            return True
+        return _has_cue(new.get("sentence"), self.cues) and not _has_cue(old.get("sentence"), self.cues)
+
+
+def _stance_list(value) -> str | None:
+    bad = [v for v in value if v not in STANCES]
+    return f"unknown stance(s) {bad}; allowed: {', '.join(STANCES)}" if bad or not value else None
+
+
+_FIELDS = [
+    Field("kind", (str,), choices=KINDS),
+    Field("from", (list,), check=_stance_list),
+    Field("to", (list,), check=_stance_list),
+    Field("explain", (str,)),
+    Field("cues", (list,), required=False),
+]
+
+
+@functools.lru_cache(maxsize=4)
+def load_rules(path: str = RULES_FILE) -> tuple[ShiftRule, ...]:
+    """The rule table, validated (a broken record names its file and line)."""
+    return tuple(
+        ShiftRule(r["id"], r["kind"], frozenset(r["from"]), frozenset(r["to"]), r["explain"], tuple(r.get("cues") or ()))
+        for r in load_records(path, _FIELDS)
+    )
+
+
+def rules_table(rules: tuple[ShiftRule, ...] | None = None) -> pd.DataFrame:
+    """The rules as a small table for the page: id, kind, from, to, cue words, meaning."""
+    rules = rules or load_rules()
+    return pd.DataFrame([
+        {"rule": r.id, "shift": r.kind, "from": ", ".join(sorted(r.from_)), "to": ", ".join(sorted(r.to)),
+         "cue words": ", ".join(c.rstrip("*") for c in r.cues), "meaning": r.explain}
+        for r in rules
+    ])
+
+
+def position_line(df: pd.DataFrame, actor: str, issue: str) -> pd.DataFrame:
+    """One actor's positions on one issue, oldest first."""
+    line = df[(df["actor"] == actor) & (df["issue"] == issue)]
+    return _sorted(line)
+
+
+def lines_summary(df: pd.DataFrame) -> pd.DataFrame:
+    """Per actor and issue: how many positions and the stance sequence ("demand → dialogue → …")."""
+    if df.empty:
+        return pd.DataFrame(columns=["actor", "issue", "positions", "first", "last", "sequence"])
+    rows = []
+    for (actor, issue), line in _sorted(df).groupby(["actor", "issue"], sort=True):
+        stances = [s for i, s in enumerate(line["stance"]) if i == 0 or s != line["stance"].iloc[i - 1]]
+        rows.append({"actor": actor, "issue": issue, "positions": len(line), "first": line["date"].iloc[0],
+                     "last": line["date"].iloc[-1], "sequence": " → ".join(stances)})
+    return pd.DataFrame(rows)
+
+
+def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRule, ...] | None = None) -> pd.DataFrame:
+    """Every shift in the rows, oldest first, each with both positions' evidence (from_*, to_*)."""
+    rules = rules or load_rules()
+    if df.empty:
+        return _empty_shifts()
+    rows = statements(assign_statements(df)) if group else df.copy()
+    rows = rows.assign(key=_keys(rows))
+    relevant = set().union(*(r.from_ | r.to for r in rules))
+    rows = rows[rows["stance"].isin(relevant)]
+    found = []
+    for (actor, issue), line in _sorted(rows).groupby(["actor", "issue"], sort=True):
+        found += _line_shifts(actor, issue, line.to_dict("records"), rules)
+    if not found:
+        return _empty_shifts()
+    return pd.DataFrame(found).sort_values(["to_date", "actor", "issue"], kind="stable", ignore_index=True)
+
+
+def _line_shifts(actor: str, issue: str, line: list[dict], rules: tuple[ShiftRule, ...]) -> list[dict]:
+    spans = [date_span(p.get("date")) for p in line]
+    out = []
+    for i, new in enumerate(line):
+        if spans[i] is None:
+            continue
+        for old in _previous(line, spans, i):
+            rule = next((r for r in rules if r.fits(old, new)), None)
+            if rule:
+                out.append(_shift_row(actor, issue, rule, old, new, spans[i][0] - date_span(old["date"])[1]))
+                break
+    return out
+
+
+def _previous(line: list[dict], spans: list, i: int) -> list[dict]:
+    """Positions on the latest date strictly before line[i]'s (the line is date-sorted)."""
+    latest, found = None, []
+    for j in range(i - 1, -1, -1):
+        if spans[j] is None or not spans[j][1] < spans[i][0]:
+            continue
+        if latest is None:
+            latest = spans[j][1]
+        if spans[j][1] != latest:
+            break
+        found.append(line[j])
+    return found[::-1]
+
+
+def _shift_row(actor, issue, rule: ShiftRule, old: dict, new: dict, gap) -> dict:
+    row = {"shift_id": f"{rule.id}:{old['key']}->{new['key']}", "actor": actor, "issue": issue,
+           "kind": rule.kind, "rule_id": rule.id, "explain": rule.explain, "days": gap.days}
+    for side, pos in (("from", old), ("to", new)):
+        row.update({f"{side}_{c}": pos.get(c) for c in _CARRIED})
+    return row
+
+
+def _empty_shifts() -> pd.DataFrame:
+    cols = ["shift_id", "actor", "issue", "kind", "rule_id", "explain", "days"]
+    cols += [f"{side}_{c}" for side in ("from", "to") for c in _CARRIED]
+    return pd.DataFrame(columns=cols)
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    order = df.assign(_d=df["date"].astype("string").fillna(""))
+    extra = [c for c in ("article_id", "char_start") if c in df.columns]
+    return order.sort_values(["_d", *extra], kind="stable").drop(columns="_d")
+
+
+def _keys(df: pd.DataFrame) -> list[str]:
+    for col in ("statement_id", "position_id"):
+        if col in df.columns and df[col].notna().all():
+            return [str(v) for v in df[col]]
+    return [f"{a}#{s}" for a, s in zip(df["article_id"], df.get("char_start", pd.Series(range(len(df)))))]
+
+
+@functools.lru_cache(maxsize=64)
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern:
+    parts = [re.escape(c[:-1]) + r"\w*" if c.endswith("*") else re.escape(c) + r"\b" for c in cues]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
+def _has_cue(sentence, cues: tuple[str, ...]) -> bool:
+    return bool(_cue_pattern(cues).search(_text(sentence)))
+
+
+def _text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+

@@ -1,0 +1,379 @@
+"""The DuckDB store: one file holding articles and positions, opened briefly per operation.
+
+    from core.store import open_store
+    from core.filters import Filters
+    store = open_store()                       # --db / PARLEY_DB / data/parley.duckdb
+    df = store.query_positions(Filters(actor=("Russia",)), limit=500)
+
+Concurrency: DuckDB lets one process hold the file for writing and refuses every
+other process meanwhile, readers included ("Could not set lock on file"). So a
+`Store` holds no connection: each call opens one, does its work and closes it,
+retrying with backoff while another process holds the lock, and raises
+`StoreBusy` (a message a user can act on) after `busy_timeout` seconds. Writers
+(ingest, re-extraction) write one article per transaction, so a long run lets
+readers in between articles.
+
+SQL is parameterised with named parameters only; identifiers come from the
+column constants in core.schema.
+"""
+from __future__ import annotations
+
+import os
+import random
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from core import migrations
+from core.filters import LIST_PARAMS, Filters
+from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, coerce
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "parley.duckdb"
+ENV_VAR = "PARLEY_DB"
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds to keep retrying a locked file before giving up
+
+# Columns a positions query returns: the contract's, then provenance, then the article's.
+POSITION_EXTRA_COLUMNS = ("position_id", "extractor_version")
+ARTICLE_JOIN_COLUMNS = ("title", "outlet", "url", "published")
+QUERY_COLUMNS = (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)
+FACET_FIELDS = LIST_PARAMS  # actor, target, stance, issue, outlet, speaker
+ARTICLE_LIST_COLUMNS = ("article_id", "title", "outlet", "url", "published", "source",
+                        "extractor_version", "created_at")
+
+# The other process's lock, or (inside one process) a connection open with the other read_only setting.
+_BUSY_MARKERS = ("could not set lock", "conflicting lock", "different configuration")
+
+
+class StoreError(RuntimeError):
+    """Something about the database file is wrong; the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the database for longer than the busy timeout."""
+
+
+def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
+    """--db PATH, else $PARLEY_DB, else data/parley.duckdb under the project root (not the cwd)."""
+    chosen = path or os.environ.get(ENV_VAR) or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False,
+               busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Store":
+    """The store at `path` (see resolve_db_path), created and migrated on first use.
+
+    A read-only store never writes, except to create or migrate a database that needs it.
+    """
+    store = Store(resolve_db_path(path), read_only=read_only, busy_timeout=busy_timeout)
+    store.migrate()
+    return store
+
+
+@dataclass(frozen=True)
+class Store:
+    path: Path
+    read_only: bool = False
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+
+    # -- connections -------------------------------------------------------
+    @contextmanager
+    def connect(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; closed (and the file lock released) on exit."""
+        if write and self.read_only:
+            raise StoreError(f"{self.path} was opened read-only; open it with read_only=False to write")
+        conn = connect_with_retry(self.path, read_only=not write and self.read_only, timeout=self.busy_timeout)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection inside BEGIN ... COMMIT; any exception rolls everything back."""
+        with self.connect(write=True) as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def migrate(self) -> list[int]:
+        """Create the file (and its folder) if needed and apply pending migrations."""
+        if self.path.exists():
+            with self.connect() as conn:
+                if not migrations.pending(conn):
+                    check_contract(conn)
+                    return []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect_with_retry(self.path, read_only=False, timeout=self.busy_timeout)
+        try:
+            applied = migrations.migrate(conn)
+            check_contract(conn)
+        finally:
+            conn.close()
+        return applied
+
+    # -- reads -------------------------------------------------------------
+    def query_positions(self, filters: Filters | None = None, *, limit: int | None = None,
+                        offset: int = 0) -> pd.DataFrame:
+        """Positions matching `filters`, joined with their article's title, outlet, url, published.
+
+        Values listed in one field are OR'd, fields are AND'd. A date range keeps a
+        position whose date (day, month or year) overlaps it. `q` is a
+        case-insensitive substring of the sentence, quote, speaker or title.
+        Ordered by date, article and place in the article.
+        """
+        where, params = where_clause(filters)
+        sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id) {where}"
+               ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
+        sql, params = _paginate(sql, params, limit, offset)
+        with self.connect() as conn:
+            df = conn.execute(sql, params).df()
+        return _positions_frame(df)
+
+    def count_positions(self, filters: Filters | None = None) -> int:
+        where, params = where_clause(filters)
+        with self.connect() as conn:
+            return conn.execute(
+                f"SELECT count(*) FROM positions p JOIN articles a USING (article_id) {where}", params
+            ).fetchone()[0]
+
+    def articles(self, filters: Filters | None = None, *, with_text: bool = False) -> pd.DataFrame:
+        """Articles, newest first, with `n_positions`.
+
+        With non-empty filters: only articles with a matching position, counting those.
+        """
+        cols = list(ARTICLE_LIST_COLUMNS) + (["text"] if with_text else [])
+        select = ", ".join(f'a."{c}"' for c in cols)
+        if filters is None or filters.is_empty():
+            sql = (f"SELECT {select}, count(p.position_id) AS n_positions FROM articles a"
+                   f" LEFT JOIN positions p USING (article_id) GROUP BY ALL"
+                   " ORDER BY a.published DESC NULLS LAST, a.article_id")
+            params: dict = {}
+        else:
+            where, params = where_clause(filters)
+            sql = (f"SELECT {select}, count(*) AS n_positions FROM positions p"
+                   f" JOIN articles a USING (article_id) {where} GROUP BY ALL"
+                   " ORDER BY a.published DESC NULLS LAST, a.article_id")
+        with self.connect() as conn:
+            return conn.execute(sql, params).df()
+
+    def article(self, article_id: str) -> dict | None:
+        """One article's row (contract columns plus source, extractor_version, created_at), or None."""
+        cols = [*ARTICLE_COLUMNS, "source", "extractor_version", "created_at"]
+        with self.connect() as conn:
+            cur = conn.execute(
+                f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in cols)} FROM articles"
+                " WHERE article_id = $article_id", {"article_id": article_id})
+            row = cur.fetchone()
+        return dict(zip(cols, row)) if row else None
+
+    def positions_for_article(self, article_id: str) -> pd.DataFrame:
+        """An article's positions in text order, same columns as query_positions."""
+        sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id)"
+               " WHERE p.article_id = $article_id ORDER BY p.char_start, p.position_id")
+        with self.connect() as conn:
+            df = conn.execute(sql, {"article_id": article_id}).df()
+        return _positions_frame(df)
+
+    def facets(self) -> dict[str, list[str]]:
+        """Distinct non-empty values of each filter field, sorted, for the filter widgets."""
+        out: dict[str, list[str]] = {}
+        with self.connect() as conn:
+            for name in FACET_FIELDS:
+                table = "articles" if name == "outlet" else "positions"
+                rows = conn.execute(
+                    f'SELECT DISTINCT "{name}" FROM {table} WHERE "{name}" IS NOT NULL'
+                    f' AND trim("{name}") <> $empty ORDER BY 1', {"empty": ""}).fetchall()
+                out[name] = [r[0] for r in rows]
+        return out
+
+    def counts(self) -> dict:
+        """articles, positions, actors, outlets, date_min, date_max (of position dates, as stored)."""
+        with self.connect() as conn:
+            n_articles, n_outlets = conn.execute(
+                "SELECT count(*), count(DISTINCT outlet) FROM articles").fetchone()
+            n_positions, n_actors, dmin, dmax = conn.execute(
+                'SELECT count(*), count(DISTINCT actor), min("date"), max("date") FROM positions').fetchone()
+        return {"articles": n_articles, "positions": n_positions, "actors": n_actors,
+                "outlets": n_outlets, "date_min": dmin, "date_max": dmax}
+
+    def is_empty(self) -> bool:
+        with self.connect() as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+    def extractor_versions(self) -> dict[str, int]:
+        """How many articles each extractor version last ran on."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT coalesce(extractor_version, $none), count(*) FROM articles GROUP BY 1 ORDER BY 1",
+                {"none": "(none)"}).fetchall()
+        return dict(rows)
+
+
+# -- connection helper ------------------------------------------------------
+
+def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried with jittered backoff while the file is locked elsewhere."""
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as err:
+            if not is_busy_error(err):
+                raise StoreError(f"cannot open the database {path}: {err}") from err
+            if time.monotonic() + delay > deadline:
+                raise StoreBusy(
+                    f"the database is busy: another Parley process is writing to {path}; try again "
+                    f"(waited {timeout:.0f} s)") from err
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.25)
+
+
+def is_busy_error(err: Exception) -> bool:
+    text = str(err).lower()
+    return any(marker in text for marker in _BUSY_MARKERS)
+
+
+def check_contract(conn) -> None:
+    """Refuse a database whose tables lack a column of core.schema (a migration is missing)."""
+    for table, columns in (("articles", ARTICLE_COLUMNS), ("positions", POSITION_COLUMNS)):
+        have = {r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = $table",
+            {"table": table}).fetchall()}
+        missing = [c for c in columns if c not in have]
+        if missing:
+            raise StoreError(
+                f"table {table} lacks contract columns {missing}: core/schema.py changed without a "
+                "migration; add one that calls core.migrations.ensure_columns (see core/migrations/__init__.py)")
+
+
+# -- SQL building -------------------------------------------------------------
+
+def where_clause(filters: Filters | None) -> tuple[str, dict]:
+    """WHERE for positions p JOIN articles a, with named parameters; ('', {}) for no filters."""
+    if filters is None:
+        return "", {}
+    parts: list[str] = []
+    params: dict = {}
+    for name in LIST_PARAMS:
+        values = getattr(filters, name)
+        if not values:
+            continue
+        alias = "a" if name == "outlet" else "p"
+        keys = [f"{name}_{i}" for i in range(len(values))]
+        params.update(zip(keys, values))
+        parts.append(f'{alias}."{name}" IN ({", ".join("$" + k for k in keys)})')
+    parts += _date_conditions(filters, params)
+    if filters.q.strip():
+        params["q"] = "%" + _escape_like(filters.q.strip()) + "%"
+        searched = ("p.sentence", "p.quote", "p.speaker", "a.title")
+        parts.append("(" + " OR ".join(f"{c} ILIKE $q ESCAPE '\\'" for c in searched) + ")")
+    return ("WHERE " + " AND ".join(parts), params) if parts else ("", {})
+
+
+def _date_conditions(filters: Filters, params: dict) -> list[str]:
+    # Dates are stored as 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'. A position is kept when its
+    # period overlaps [from, to]. As strings: its first day is <= `to` exactly when
+    # date <= to (a prefix sorts before its extensions), and its last day is >= `from`
+    # exactly when date || '~' >= from ('~' sorts after every digit).
+    parts = []
+    if filters.date_to:
+        params["date_to"] = filters.date_to.isoformat()
+        parts.append('p."date" <= $date_to')
+    if filters.date_from:
+        params["date_from"] = filters.date_from.isoformat()
+        parts.append("(p.\"date\" || '~') >= $date_from")
+    return parts
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _paginate(sql: str, params: dict, limit: int | None, offset: int) -> tuple[str, dict]:
+    if limit is not None:
+        sql += " LIMIT $limit"
+        params = {**params, "limit": int(limit)}
+    if offset:
+        sql += " OFFSET $offset"
+        params = {**params, "offset": int(offset)}
+    return sql, params
+
+
+def _select_list() -> str:
+    cols = [f'p."{c}"' for c in (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS)]
+    cols += [f'a."{c}"' for c in ARTICLE_JOIN_COLUMNS]
+    return ", ".join(cols)
+
+
+def _positions_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Query result in the contract's dtypes (extra columns as strings)."""
+    extra = {c: "string" for c in (*POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)}
+    return coerce(df[list(QUERY_COLUMNS)], {**POSITION_COLUMNS, **extra})
+
+
+# -- writes: called with a connection inside Store.transaction() ---------------
+
+def position_ids(df: pd.DataFrame) -> list[str]:
+    """Stable ids: a hash of article, sentence span, actor, stance and issue.
+
+    Re-extraction that finds the same position again gives it the same id, so
+    anything keyed on it (reviews) survives. Rows identical on those fields get
+    an occurrence suffix (":2", ":3") to stay unique.
+    """
+    import hashlib
+
+    seen: dict[str, int] = {}
+    ids = []
+    for row in df[["article_id", "char_start", "char_end", "actor", "stance", "issue"]].itertuples(index=False):
+        key = "\x1f".join("" if pd.isna(v) else str(v) for v in row)
+        base = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}:{seen[base]}")
+    return ids
+
+
+def insert_article(conn, article: dict, *, text_hash: str, source: str | None,
+                   extractor_version: str) -> None:
+    """Insert one article row (keys of core.schema.ARTICLE_COLUMNS)."""
+    cols = [*ARTICLE_COLUMNS, "text_hash", "source", "extractor_version"]
+    values = {**{c: article.get(c) for c in ARTICLE_COLUMNS}, "text_hash": text_hash,
+              "source": source, "extractor_version": extractor_version}
+    conn.execute(
+        f"INSERT INTO articles ({', '.join(chr(34) + c + chr(34) for c in cols)})"
+        f" VALUES ({', '.join('$' + c for c in cols)})", values)
+
+
+def replace_positions(conn, article_id: str, df: pd.DataFrame, *, extractor_version: str) -> int:
+    """Replace an article's positions with `df` and record the extractor version on the article.
+
+    The single place positions are written: ingest and re-extraction both call it
+    inside the article's transaction. Extend it here (e.g. to carry reviews over
+    by position_id) rather than writing positions elsewhere. Returns rows written.
+    """
+    rows = df[list(POSITION_COLUMNS)].copy()
+    rows["article_id"] = article_id
+    rows = coerce(rows, POSITION_COLUMNS)
+    rows.insert(0, "position_id", position_ids(rows))
+    rows["extractor_version"] = extractor_version
+    conn.execute("DELETE FROM positions WHERE article_id = $article_id", {"article_id": article_id})
+    if len(rows):
+        cols = ", ".join(f'"{c}"' for c in rows.columns)
+        conn.register("incoming_positions", rows)
+        try:
+            conn.execute(f"INSERT INTO positions ({cols}) SELECT {cols} FROM incoming_positions")
+        finally:
+            conn.unregister("incoming_positions")
+    conn.execute("UPDATE articles SET extractor_version = $version WHERE article_id = $article_id",
+                 {"version": extractor_version, "article_id": article_id})
+    return len(rows)

@@ -1,0 +1,129 @@
+"""Pure data shaping for the dashboard's views: DataFrame of positions in, small DataFrames out.
+
+Every function takes the filtered rows the store returned (positions plus the
+article's title/outlet/url/published) and never touches Streamlit or the database.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.schema import STANCES
+
+CONFRONTING = ("demand", "warning", "accusation", "rejection")
+ANSWERS = ("concession", "rejection", "dialogue")
+
+
+def date_values(dates: pd.Series) -> pd.Series:
+    """`2021-12` and `2021` become the first day of that month or year, so any precision can be plotted."""
+    s = dates.astype("string").fillna("")
+    padded = s.where(s.str.len() != 7, s + "-01").where(s.str.len() != 4, s + "-01-01")
+    return pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce")
+
+
+def by_date(df: pd.DataFrame, *, newest_first: bool = True) -> pd.DataFrame:
+    """Rows sorted by statement date (ties by article then place in the article)."""
+    keys = [c for c in ("date", "article_id", "char_start") if c in df.columns]
+    return df.sort_values(keys, ascending=[not newest_first] + [True] * (len(keys) - 1), kind="stable",
+                          na_position="last").reset_index(drop=True)
+
+
+def most_recent(df: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The n newest rows, newest first."""
+    return by_date(df).head(n)
+
+
+def glance(df: pd.DataFrame) -> dict:
+    """Counts for the overview: articles, positions, actors, outlets, and the span of statement dates."""
+    dates = df["date"].dropna() if "date" in df else pd.Series(dtype="string")
+    return {
+        "articles": int(df["article_id"].nunique()) if len(df) else 0,
+        "positions": len(df),
+        "actors": int(df["actor"].nunique()) if len(df) else 0,
+        "outlets": int(df["outlet"].nunique()) if "outlet" in df and len(df) else 0,
+        "first": str(dates.min()) if len(dates) else None,
+        "last": str(dates.max()) if len(dates) else None,
+    }
+
+
+def stance_mix(df: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
+    """Positions per period and stance: columns period (Timestamp), stance, count."""
+    if df.empty:
+        return pd.DataFrame({"period": pd.Series(dtype="datetime64[ns]"), "stance": pd.Series(dtype="string"),
+                             "count": pd.Series(dtype="int64")})
+    when = date_values(df["date"]).dt.to_period(freq).dt.to_timestamp()
+    out = (pd.DataFrame({"period": when, "stance": df["stance"]}).dropna()
+           .groupby(["period", "stance"], observed=True).size().rename("count").reset_index())
+    return out.sort_values(["period", "stance"], kind="stable").reset_index(drop=True)
+
+
+def stance_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """stance, count in the palette's fixed stance order (stances with no rows left out)."""
+    counts = df["stance"].value_counts()
+    return pd.DataFrame([(s, int(counts[s])) for s in STANCES if s in counts], columns=["stance", "count"])
+
+
+def latest(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFrame:
+    return by_date(df[df["stance"].isin(stances)]).head(n)
+
+
+def ledger(df: pd.DataFrame) -> pd.DataFrame:
+    """Actor × issue: number of positions and the latest stance per cell (its date too)."""
+    cols = ["actor", "issue", "count", "latest_stance", "latest_date"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    ordered = by_date(df)
+    counts = df.groupby(["actor", "issue"], observed=True).size().rename("count")
+    last = ordered.drop_duplicates(["actor", "issue"]).set_index(["actor", "issue"])[["stance", "date"]]
+    out = counts.to_frame().join(last).reset_index()
+    out = out.rename(columns={"stance": "latest_stance", "date": "latest_date"})
+    return out[cols].sort_values(["actor", "issue"]).reset_index(drop=True)
+
+
+def main_sides(df: pd.DataFrame, issue: str, n: int = 2) -> list[str]:
+    """The actors with the most positions on this issue, most first: the default sides to compare."""
+    return df.loc[df["issue"] == issue, "actor"].value_counts().head(n).index.tolist()
+
+
+def negotiation_space(df: pd.DataFrame, issue: str, side_a: str, side_b: str) -> pd.DataFrame:
+    """On one issue, each side's demands next to the other side's answers (concessions, rejections,
+    offers to talk), in time order. Column `move` says which: "A demands" or "B answers"."""
+    rows = df[(df["issue"] == issue) & df["actor"].isin([side_a, side_b])]
+    demands = rows[rows["stance"] == "demand"].assign(move=lambda d: d["actor"] + " demands")
+    answers = rows[rows["stance"].isin(ANSWERS)].assign(move=lambda d: d["actor"] + " answers")
+    return by_date(pd.concat([demands, answers]), newest_first=False)
+
+
+def actor_profile(df: pd.DataFrame, actor: str) -> dict[str, pd.DataFrame]:
+    """One actor's positions cut four ways: by stance, by target (for its demands), by issue, by speaker."""
+    own = df[df["actor"] == actor]
+    return {
+        "rows": own,
+        "stances": stance_counts(own),
+        "demands_of": _count(own[own["stance"] == "demand"], "target"),
+        "issues": own.groupby(["issue", "stance"], observed=True).size().rename("count").reset_index(),
+        "speakers": _count(own, "speaker"),
+    }
+
+
+def network_edges(df: pd.DataFrame) -> pd.DataFrame:
+    """Who addresses whom: actor → target per stance with the number of positions (no self-loops)."""
+    rows = df.dropna(subset=["target"])
+    rows = rows[rows["actor"] != rows["target"]]
+    out = rows.groupby(["actor", "target", "stance"], observed=True).size().rename("count").reset_index()
+    return out.sort_values(["count", "actor", "target"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def known_values(facets: dict, name: str) -> list[str]:
+    """The values one facet of the store offers, whether it gives a list, a dict or (value, count) pairs."""
+    raw = facets.get(name) or []
+    if isinstance(raw, dict):
+        return [str(k) for k in raw]
+    if isinstance(raw, pd.DataFrame):
+        return [str(v) for v in raw.iloc[:, 0]]
+    return [str(v[0]) if isinstance(v, (tuple, list)) else str(v) for v in raw]
+
+
+def _count(df: pd.DataFrame, col: str) -> pd.DataFrame:
+    vals = df[col].dropna()
+    counts = vals.value_counts()
+    return pd.DataFrame({col: counts.index.astype(str), "count": counts.values.astype(int)})

@@ -1,0 +1,51 @@
+"""About: what Parley is, how far to trust each stance (per-stance precision and recall), and how
+positions are reviewed, grouped and followed over time."""
+import streamlit as st
+
+from core import EXTRACTOR_VERSION
+from ui import reviewing
+
+st.title("About Parley")
+st.markdown(
+    "Parley reads news articles about Russia, NATO, the United States, Ukraine and the European Union and "
+    "turns each stated stance into a **position**: who (actor and speaker) does what with words "
+    "(demand, concession, dialogue, rejection, warning, accusation, denial, support, assertion) "
+    "to whom, on which issue, when, with the sentence that says it as evidence. "
+    "The pages let you follow who demands what of whom, and when a side moved."
+)
+
+st.header("How far to trust each stance")
+acc = reviewing.accuracy()
+st.caption(acc.source)
+if not acc.available:
+    st.warning("No accuracy figures yet: read every stance as unchecked, and check rows on the Review page.",
+               icon=":material/help:")
+else:
+    if acc.overall.get("L1"):
+        l1, l2 = acc.overall.get("L1", {}), acc.overall.get("L2", {})
+        a, b, c = st.columns(3)
+        a.metric("Positions found (L1 F1)", f"{l1.get('f1', 0):.2f}")
+        b.metric("…and their issue (L2 F1)", f"{l2.get('f1', 0):.2f}" if l2 else "—")
+        c.metric("Annotated articles", f"{acc.articles:,}" if acc.articles else "—")
+    st.markdown(
+        "**Precision**: of the positions Parley gives this stance, the share an annotator gave too. "
+        "**Recall**: of the annotators' positions with this stance, the share Parley found. "
+        "Matched on sentence, actor and stance, by the shared scorer."
+    )
+    st.dataframe(acc.table, hide_index=True, width="stretch", column_config={
+        "precision": st.column_config.NumberColumn(format="%.2f"),
+        "recall": st.column_config.NumberColumn(format="%.2f"),
+        "f1": st.column_config.NumberColumn(format="%.2f"),
+    })
+    version = acc.extractor_version or "not recorded in the report"
+    st.caption(f"Extractor now running: {EXTRACTOR_VERSION}; version scored: {version}.")
+
+st.header("Checking, grouping, shifts")
+st.markdown(
+    "- **Review**: every position can be accepted, rejected or edited by a named reviewer, and missed ones "
+    "added; decisions are kept in an audit trail and survive re-extraction. Views can show only reviewed "
+    "positions (`?_reviewed=1`), and exports carry each row's `review_status`.\n"
+    "- **Same statement, many reports**: positions with the same actor, stance, issue and target, at most "
+    "3 days apart and in similar words, are one statement carried by several outlets.\n"
+    "- **Shifts**: the Shifts page lists where a side's stance on an issue moved, by rules it explains."
+)

@@ -1,0 +1,46 @@
+"""Actors: one actor's profile (what it demands of whom, what it concedes or rejects, on which
+issues, through which speakers, over time) and, optionally, a second actor beside it."""
+import streamlit as st
+
+from core import charts, views
+from ui import cache, share, sidebar, view
+
+st.title("Actors")
+filters = sidebar.filters()
+df = cache.positions(filters)
+actors = df["actor"].value_counts().index.tolist()
+pick, other = st.columns(2)
+actor = view.choose("Actor", actors, "_actor", actors[0] if actors else None, container=pick)
+compare = view.choose("Compare with", [a for a in actors if a != actor], "_compare", None, optional=True,
+                      container=other)
+focus = {"_actor": actor, "_compare": compare}
+shown = df[df["actor"].isin([a for a in (actor, compare) if a])] if actor else df
+share.header(filters, shown, "actors", focus, name="actor_positions",
+             extra=[f"profile of {' and '.join(a for a in (actor, compare) if a)}"] if actor else ())
+
+
+def profile(container, name: str, narrow: bool) -> None:
+    p = views.actor_profile(df, name)
+    c = container
+    c.subheader(name)
+    c.caption(f"{len(p['rows']):,} positions, {p['rows']['article_id'].nunique():,} articles.")
+    c.plotly_chart(charts.stance_bar(p["stances"], f"What {name} does with its words"), width="stretch",
+                   key=f"stances_{name}")
+    if not p["demands_of"].empty:
+        c.plotly_chart(charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of"),
+                       width="stretch", key=f"demands_{name}")
+    c.plotly_chart(charts.issue_stance_chart(p["issues"], f"{name}'s issues"), width="stretch", key=f"issues_{name}")
+    c.plotly_chart(charts.stance_mix_chart(views.stance_mix(p["rows"]), f"{name} over time"), width="stretch",
+                   key=f"time_{name}")
+    if not p["speakers"].empty:
+        c.markdown("**Speakers**")
+        c.dataframe(p["speakers"], hide_index=True, width="stretch")
+
+
+if not share.empty_state(filters, df) and actor:
+    if compare:
+        left, right = st.columns(2)
+        profile(left, actor, True)
+        profile(right, compare, True)
+    else:
+        profile(st, actor, False)

@@ -1,0 +1,30 @@
+"""Overview: the corpus at a glance, the stance mix over time, the latest demands and concessions."""
+import streamlit as st
+
+from core import charts, views
+from core.filters import query_string
+from ui import cache, share, sidebar
+
+st.title("Parley: who demands what of whom")
+filters = sidebar.filters()
+df = cache.positions(filters)
+share.header(filters, df, "")
+if not share.empty_state(filters, df):
+    g = views.glance(df)
+    figures = [("Articles", f"{g['articles']:,}"), ("Positions", f"{g['positions']:,}"),
+               ("Actors", f"{g['actors']:,}"), ("Outlets", f"{g['outlets']:,}"),
+               ("First statement", g["first"]), ("Last statement", g["last"])]
+    for col, (label, value) in zip(st.columns(6), figures):
+        col.metric(label, value)
+    st.plotly_chart(charts.stance_mix_chart(views.stance_mix(df)), width="stretch", key="mix")
+    left, right = st.columns(2)
+    for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
+        col.subheader(heading)
+        rows = views.latest(df, (stance,), n=8)
+        if rows.empty:
+            col.caption(f"No {stance}s among these positions.")
+        for r in rows.itertuples(index=False):
+            to = f" → {r.target}" if isinstance(r.target, str) else ""
+            link = f"/articles{query_string(filters, {'_article': r.article_id})}"
+            col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {r.issue}  \n{share.md(r.sentence)} "
+                         f"[{share.md(r.outlet or 'article')}]({link})")

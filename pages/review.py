@@ -1,0 +1,70 @@
+"""Review: check extracted positions, lowest confidence first; accept, reject, edit, or add a missed one.
+Every decision is recorded with the reviewer's name and time in an audit trail that can be downloaded."""
+import streamlit as st
+
+from core import review
+from ui import review_forms as forms
+from ui import reviewing, share, sidebar
+
+QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
+
+st.title("Review")
+filters = sidebar.filters()
+only = reviewing.reviewed_only()
+df = reviewing.positions(filters, reviewed_only=only)
+focus = reviewing.view_params(only)
+share.header(filters, df, "review", focus, name="reviewed_positions",
+             extra=["reviewed only"] if only else ())
+counts = review.status_counts(reviewing.positions(filters, include_rejected=True))
+st.caption(", ".join(f"{n:,} {status}" for status, n in counts.items()) + " under these filters.")
+name = reviewing.reviewer()
+actors = sorted(set(df["actor"].dropna()) | set(df["target"].dropna()))
+
+queue_tab, reviewed_tab, add_tab, audit_tab = st.tabs(["Queue", "Reviewed", "Add a missed position", "Audit trail"])
+
+with queue_tab:
+    queue = review.review_queue(df)
+    if only:
+        st.info("The queue holds unreviewed positions: switch off “Reviewed positions only” to see it.")
+    elif queue.empty:
+        st.success("Nothing left to check under these filters.", icon=":material/task_alt:")
+    else:
+        st.markdown(f"**{len(queue):,} positions to check**, lowest confidence first.")
+        items = queue.head(QUEUE_SIZE).set_index("position_id", drop=False)
+        pick = st.selectbox("Position to check", items.index, format_func=lambda p: forms.label(items.loc[p]))
+        row = items.loc[pick]
+        forms.show_position(row)
+        if name:
+            forms.decision_buttons(row, name, "queue")
+            forms.edit_form(row, name, actors, "queue")
+
+with reviewed_tab:
+    done = df[df["review_status"] != "unreviewed"].set_index("position_id", drop=False)
+    if done.empty:
+        st.info("No position has been reviewed under these filters yet.")
+    else:
+        st.dataframe(done[["review_status", "reviewer", "reviewed_at", "date", "actor", "stance", "target", "issue",
+                           "sentence", "outlet"]], hide_index=True, width="stretch")
+        pick = st.selectbox("Look again at", done.index, format_func=lambda p: forms.label(done.loc[p]),
+                            key="rv_reviewed_pick")
+        forms.show_position(done.loc[pick])
+        if name:
+            forms.decision_buttons(done.loc[pick], name, "done")
+            forms.edit_form(done.loc[pick], name, actors, "done")
+
+with add_tab:
+    ids = list(dict.fromkeys(df["article_id"]))
+    if not ids:
+        st.info("No article under these filters: remove a filter to add a position.")
+    elif name:
+        titles = df.drop_duplicates("article_id").set_index("article_id")["title"]
+        article_id = st.selectbox("Article", ids, format_func=lambda a: f"{titles.get(a) or a}", key="rv_add_article")
+        forms.add_form(article_id, name, actors)
+
+with audit_tab:
+    trail = reviewing.audit()
+    st.markdown(f"**{len(trail):,} decisions**, newest first.")
+    if not trail.empty:
+        st.dataframe(trail.drop(columns=["previous", "current"]), hide_index=True, width="stretch")
+    st.download_button("Download the audit trail (CSV)", data=trail.to_csv(index=False), file_name="audit_trail.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:", key="rv_audit_csv")

@@ -1,0 +1,52 @@
+"""core.accuracy: per-stance figures from the stored report, the shared scorer, or a plain 'none'."""
+from __future__ import annotations
+
+import json
+
+from core.accuracy import load_accuracy
+
+REPORT = {"articles": 2, "L1": {"precision": 0.5, "recall": 0.25, "f1": 0.33, "tp": 1, "gold": 4, "pred": 2},
+          "per_stance_L1": {"demand": {"precision": 1.0, "recall": 0.5, "f1": 0.67, "tp": 1, "gold": 2, "pred": 1}}}
+
+
+def test_absent_says_so(tmp_path):
+    acc = load_accuracy(tmp_path, shared=tmp_path / "no-shared")
+    assert not acc.available and "absent" in acc.source and acc.table.empty
+
+
+def test_stored_report_wrapped_or_not(tmp_path):
+    (tmp_path / "models").mkdir()
+    for data in (REPORT, {"extractor_version": "0.2.0", "report": REPORT}):
+        (tmp_path / "models" / "eval_report.json").write_text(json.dumps(data))
+        acc = load_accuracy(tmp_path, shared=tmp_path / "no-shared")
+        assert acc.available and "eval_report.json" in acc.source
+        demand = acc.table.set_index("stance").loc["demand"]
+        assert (demand["precision"], demand["recall"]) == (1.0, 0.5)
+        assert len(acc.table) == 9 and acc.overall["L1"]["f1"] == 0.33
+    assert acc.extractor_version == "0.2.0"
+
+
+def test_broken_report_is_named(tmp_path):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "eval_report.json").write_text("{not json")
+    acc = load_accuracy(tmp_path, shared=tmp_path / "no-shared")
+    assert not acc.available and "could not be read" in acc.source
+
+
+def test_scored_now_with_the_shared_scorer(tmp_path, shared_dir):
+    """Our own two-row gold and prediction, scored by the real shared scorer script."""
+    shared = tmp_path / "shared"
+    (shared / "eval").mkdir(parents=True)
+    (shared / "gold").mkdir()
+    (shared / "eval" / "score.py").write_text((shared_dir / "eval" / "score.py").read_text())
+    gold = [{"article_id": "a", "sentence": "Moscow demanded that NATO halt its expansion.", "actor": "Russia",
+             "stance": "demand", "issue": "nato_enlargement"},
+            {"article_id": "a", "sentence": "Kyiv said it was ready for talks with Moscow.", "actor": "Ukraine",
+             "stance": "dialogue", "issue": "negotiations"}]
+    (shared / "gold" / "dev.jsonl").write_text("\n".join(json.dumps(g) for g in gold))
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "dev_predictions.jsonl").write_text(json.dumps(gold[0]))
+    acc = load_accuracy(tmp_path, shared=shared)
+    assert acc.available and "Computed now" in acc.source
+    rows = acc.table.set_index("stance")
+    assert rows.loc["demand", "precision"] == 1.0 and rows.loc["dialogue", "recall"] == 0.0

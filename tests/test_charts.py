@@ -1,0 +1,154 @@
+"""Chart builders and view shaping: pure functions, checked without Streamlit."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from core import charts, views
+from core.colors import STANCE_COLORS, stance_color, text_color
+from core.schema import STANCES
+
+
+def rows(*specs) -> pd.DataFrame:
+    """(actor, stance, target, issue, date) tuples as query_positions-like rows."""
+    out = []
+    for i, (actor, stance, target, issue, date) in enumerate(specs):
+        out.append(dict(article_id=f"a{i % 2}", sentence=f"Sentence <b>{i}</b>.", char_start=i, char_end=i + 1,
+                        actor=actor, speaker="Sergei Lavrov" if actor == "Russia" else None, target=target,
+                        stance=stance, issue=issue, date=date, outlet="Press TV", title="t"))
+    return pd.DataFrame(out)
+
+
+DF = rows(("Russia", "demand", "NATO", "nato_enlargement", "2021-12"),
+          ("Russia", "demand", "NATO", "nato_enlargement", "2022-01-10"),
+          ("NATO", "rejection", "Russia", "nato_enlargement", "2022-01-12"),
+          ("Ukraine", "concession", "Russia", "nato_enlargement", "2022-02-13"),
+          ("Russia", "dialogue", "West", "negotiations", "2022-02-14"),
+          ("Russia", "warning", None, "invasion_war", "2022"),
+          ("United States", "warning", "Russia", "sanctions", "2022-02-01"))
+
+
+def colours_of(fig: go.Figure) -> dict[str, str]:
+    out = {}
+    for t in fig.data:
+        if t.name in STANCE_COLORS:
+            c = t.marker.color if t.type == "bar" or t.mode and "markers" in t.mode else t.line.color
+            out[t.name] = c
+    return out
+
+
+def test_every_stance_has_one_distinct_colour():
+    assert set(STANCE_COLORS) == set(STANCES)
+    assert len(set(STANCE_COLORS.values())) == len(STANCES)
+    assert stance_color("nonsense") not in STANCE_COLORS.values()
+
+
+@pytest.mark.parametrize("stance, ink", [("support", "#FFFFFF"), ("denial", "#000000"), ("dialogue", "#000000")])
+def test_text_on_a_stance_colour_stays_readable(stance, ink):
+    assert text_color(stance) == ink
+
+
+def test_date_values_plot_any_precision():
+    got = views.date_values(pd.Series(["2021-12", "2022", "2022-02-14", None, "bad"]))
+    assert list(got[:3]) == [pd.Timestamp("2021-12-01"), pd.Timestamp("2022-01-01"), pd.Timestamp("2022-02-14")]
+    assert got[3:].isna().all()
+
+
+def test_stance_mix_counts_per_month_and_chart_uses_fixed_colours():
+    mix = views.stance_mix(DF)
+    dec = mix[mix["period"] == pd.Timestamp("2021-12-01")]
+    assert dec[["stance", "count"]].values.tolist() == [["demand", 1]]
+    assert mix["count"].sum() == len(DF)
+    fig = charts.stance_mix_chart(mix)
+    assert fig.layout.barmode == "stack"
+    assert colours_of(fig) == {s: STANCE_COLORS[s] for s in set(DF["stance"])}
+    assert [t.name for t in fig.data] == [s for s in STANCES if s in set(DF["stance"])]  # contract order
+
+
+def test_stance_mix_of_nothing_is_an_empty_chart():
+    fig = charts.stance_mix_chart(views.stance_mix(DF.iloc[0:0]))
+    assert len(fig.data) == 0
+
+
+def test_timeline_one_row_per_actor_and_hover_carries_the_evidence():
+    fig = charts.timeline_chart(DF)
+    actors = {y for t in fig.data for y in t.y}
+    assert actors == set(DF["actor"])
+    demand = next(t for t in fig.data if t.name == "demand")
+    assert demand.marker.color == STANCE_COLORS["demand"]
+    assert len(demand.x) == 2
+    hover = demand.text[0]
+    assert "speaker: Sergei Lavrov" in hover and "outlet: Press TV" in hover
+    assert "&lt;b&gt;" in hover  # text from articles is escaped inside plotly's HTML hovers
+
+
+def test_focus_range_skips_far_older_outliers():
+    when = pd.Series(pd.to_datetime(["2014-01-01"] + ["2022-01-15"] * 99))
+    lo, hi = charts.focus_range(when)
+    assert lo > pd.Timestamp("2021-01-01") and hi > pd.Timestamp("2022-01-15")
+    assert charts.focus_range(pd.Series(pd.to_datetime(["2021-12-01", "2022-02-01"]))) is None
+
+
+def test_ledger_counts_and_latest_stance():
+    led = views.ledger(DF)
+    cell = led[(led["actor"] == "Russia") & (led["issue"] == "nato_enlargement")].iloc[0]
+    assert cell["count"] == 2 and cell["latest_stance"] == "demand" and cell["latest_date"] == "2022-01-10"
+    fig = charts.ledger_chart(led)
+    texts = sorted(int(x) for t in fig.data for x in t.text)
+    assert texts == sorted(led["count"].tolist())
+    assert {t.name for t in fig.data} == set(led["latest_stance"])
+
+
+def test_negotiation_space_puts_demands_against_answers_in_time_order():
+    space = views.negotiation_space(DF, "nato_enlargement", "Russia", "NATO")
+    assert space["move"].tolist() == ["Russia demands", "Russia demands", "NATO answers"]
+    assert space["date"].tolist() == sorted(space["date"].tolist())
+    assert views.main_sides(DF, "nato_enlargement") == ["Russia", "NATO"]
+
+
+def test_network_edges_weighted_by_count_without_self_loops_or_missing_targets():
+    df = pd.concat([DF, rows(("Russia", "accusation", "Russia", "other", "2022"))])
+    edges = views.network_edges(df)
+    first = edges.iloc[0]
+    assert (first["actor"], first["target"], first["stance"], first["count"]) == ("Russia", "NATO", "demand", 2)
+    assert not ((edges["actor"] == edges["target"]).any())
+    assert edges["count"].sum() == DF["target"].notna().sum()
+    fig = charts.network_chart(edges)
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert len(lines) == len(edges)
+    widths = {(t.name, t.line.width) for t in lines}
+    assert max(w for _, w in widths) == pytest.approx(8.0)  # the strongest edge is the widest
+    assert all(t.line.color == STANCE_COLORS[t.name] for t in lines)
+    nodes = next(t for t in fig.data if t.name == "actors")
+    assert set(nodes.text) == set(edges["actor"]) | set(edges["target"])
+
+
+def test_network_of_nothing_is_an_empty_chart():
+    assert len(charts.network_chart(views.network_edges(DF.iloc[0:0])).data) == 0
+
+
+def test_actor_profile_and_its_charts():
+    p = views.actor_profile(DF, "Russia")
+    assert p["stances"].values.tolist() == [["demand", 2], ["dialogue", 1], ["warning", 1]]
+    assert p["demands_of"].values.tolist() == [["NATO", 2]]
+    assert p["speakers"].values.tolist() == [["Sergei Lavrov", 4]]
+    bar = charts.stance_bar(p["stances"])
+    assert list(bar.data[0].marker.color) == [STANCE_COLORS[s] for s in ("demand", "dialogue", "warning")]
+    issues = charts.issue_stance_chart(p["issues"])
+    assert {t.name for t in issues.data} == {"demand", "dialogue", "warning"}
+    assert charts.count_bar(p["demands_of"], "target", "t").data[0].x.tolist() == [2]
+
+
+def test_glance_and_latest():
+    g = views.glance(DF)
+    assert g == {"articles": 2, "positions": 7, "actors": 4, "outlets": 1, "first": "2021-12", "last": "2022-02-14"}
+    assert views.latest(DF, ("demand",), n=1)["date"].tolist() == ["2022-01-10"]
+    assert views.most_recent(DF, 2)["date"].tolist() == ["2022-02-14", "2022-02-13"]
+
+
+def test_known_values_accepts_the_shapes_a_facet_may_take():
+    assert views.known_values({"actor": ["A", "B"]}, "actor") == ["A", "B"]
+    assert views.known_values({"actor": {"A": 3}}, "actor") == ["A"]
+    assert views.known_values({"actor": [("A", 3)]}, "actor") == ["A"]
+    assert views.known_values({}, "actor") == []

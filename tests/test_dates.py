@@ -1,0 +1,142 @@
+"""When was it said? Date resolution on sentences written for these tests."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from core.dates import ResolvedDate, find_date_expressions, looks_continuing, resolve_date
+
+MON = "2022-02-14"  # a Monday
+
+
+@pytest.mark.parametrize("sentence, published, value, precision", [
+    # weekdays: the latest such day on or before publication
+    ("Lavrov said on Sunday that Moscow was ready to talk.", MON, "2022-02-13", "day"),
+    ("The minister said Monday that talks would go on.", MON, "2022-02-14", "day"),
+    ("Kyiv rejected the plan on Tuesday evening.", MON, "2022-02-08", "day"),
+    ("Speaking at a news conference on Thursday, the minister urged restraint.", MON, "2022-02-10", "day"),
+    ("Biden told reporters last Monday that sanctions were ready.", MON, "2022-02-07", "day"),
+    # relative days
+    ("Peskov said yesterday that no decision had been taken.", MON, "2022-02-13", "day"),
+    ("The Kremlin said today it would study the reply.", MON, "2022-02-14", "day"),
+    # day and month, in any order and abbreviated: never after publication unless the year says so
+    ("Moscow published its draft treaties on 17 December.", MON, "2021-12-17", "day"),
+    ("Moscow published its draft treaties on December 17.", MON, "2021-12-17", "day"),
+    ("Moscow published its draft treaties on Dec. 17.", MON, "2021-12-17", "day"),
+    ("NATO replied on February 2, the alliance said.", MON, "2022-02-02", "day"),
+    ("On March 3, 2020, the ministers met in Minsk.", MON, "2020-03-03", "day"),
+    # months
+    ("Back in December last year, Moscow asked NATO for guarantees.", MON, "2021-12", "month"),
+    ("In December, Moscow asked NATO for guarantees.", MON, "2021-12", "month"),
+    ("Last month, the Kremlin demanded written answers.", MON, "2022-01", "month"),
+    ("In March 2021, Kyiv asked to join the alliance.", MON, "2021-03", "month"),
+    # years
+    ("Last year, Moscow warned NATO against expansion.", MON, "2021", "year"),
+    ("In 2019, the minister rejected the proposal.", MON, "2019", "year"),
+    # the spec's conventions: weeks and "earlier this month" give the month
+    ("The minister said this week that Russia wanted answers.", MON, "2022-02", "month"),
+    ("Earlier this month, NATO rejected the demand.", MON, "2022-02", "month"),
+    ("Earlier in the week, the ministers met in Geneva.", MON, "2022-02", "month"),
+    ("The minister said last week that Russia wanted answers.", "2022-02-20", "2022-02", "month"),
+    # no time, or none of its own: the publication date
+    ("Moscow demanded that NATO halt its expansion.", MON, "2022-02-14", "day"),
+    ("The Kremlin has recently warned against sanctions.", MON, "2022-02-14", "day"),
+    ("Kyiv has previously rejected such talks.", MON, "2022-02-14", "day"),
+])
+def test_resolves_statement_date(sentence, published, value, precision):
+    got = resolve_date(sentence, published)
+    assert (got.value, got.precision) == (value, precision), got
+
+
+@pytest.mark.parametrize("sentence", [
+    "The talks planned for January will take place in Geneva, the minister said.",
+    "Russia has demanded guarantees since 2014.",
+    "The leaders recalled the 2008 Bucharest summit and demanded answers.",
+    "NATO wants to double its forces by 2030, the minister said.",
+    "Negotiators will meet again next Monday, the ministry said.",
+    "The ministers are scheduled to meet on February 20 in Munich.",
+    "The minister, who has served for 30 years, demanded an answer.",
+    "The alliance said the exercise would last two weeks.",
+])
+def test_event_dates_do_not_date_the_statement(sentence):
+    assert resolve_date(sentence, MON).value == MON
+
+
+def test_date_attached_to_the_reporting_verb_wins_over_the_event():
+    s = "The minister said on Friday that Russia had annexed Crimea in 2014."
+    assert resolve_date(s, MON).value == "2022-02-11"
+
+
+def test_date_inside_what_was_said_is_the_event_not_the_saying():
+    s = "The ministry said in a statement that the campaign began as early as March 2021."
+    assert resolve_date(s, MON).value == MON
+
+
+def test_present_tense_attribution_means_said_now():
+    s = "In May, Russian troops on the border numbered 100,000, Western officials say."
+    assert resolve_date(s, MON).value == MON
+
+
+def test_a_time_inside_a_quotation_is_not_the_time_of_speaking():
+    s = "“Today, we have no reason to talk,” the aide said."
+    prev = ResolvedDate("2022-02-11", "day", "on Friday", "weekday")
+    assert resolve_date(s, MON, previous=prev).value == "2022-02-11"
+
+
+def test_future_dates_are_ignored():
+    assert resolve_date("The summit on 25 December 2022 will decide, the minister said.", MON).value == MON
+
+
+def test_continuing_sentence_takes_previous_date():
+    prev = resolve_date("Lavrov said on Sunday that talks should continue.", MON)
+    got = resolve_date("He added that the West must answer.", MON, previous=prev)
+    assert (got.value, got.precision, got.rule) == ("2022-02-13", "day", "previous")
+
+
+def test_own_date_beats_previous():
+    prev = ResolvedDate("2021-12", "month", "in December", "in_month")
+    assert resolve_date("He said on Sunday that talks should go on.", MON, previous=prev).value == "2022-02-13"
+
+
+def test_relative_to_previous_statement():
+    prev = ResolvedDate("2022-02-10", "day", "on Thursday", "weekday")
+    assert resolve_date("Kyiv's envoy said a day earlier that no deal was near.", MON, previous=prev).value == "2022-02-09"
+    at_the_time = resolve_date("Kyiv said at the time that the terms were unacceptable.", MON, previous=prev)
+    assert (at_the_time.value, at_the_time.precision) == ("2022-02", "month")
+
+
+def test_dateparser_weekday_bug_is_handled():
+    # dateparser resolves "Monday" on a Monday to the week before; the statement was made that day
+    assert resolve_date("The minister said on Monday that talks would go on.", MON).value == MON
+
+
+def test_month_and_day_after_publication_steps_back_a_year():
+    assert resolve_date("Moscow sent its proposals on 20 December.", "2022-01-05").value == "2021-12-20"
+
+
+def test_accepts_date_objects_and_returns_expression():
+    got = resolve_date("Lavrov said on Sunday that talks could go on.", dt.date(2022, 2, 14))
+    assert got.expression == "on Sunday" and got.rule == "weekday"
+
+
+def test_months_are_not_verbs():
+    assert resolve_date("Russia may march on Kyiv, the minister warned.", MON).value == MON
+    assert find_date_expressions("Moscow may reply soon.") == []
+
+
+def test_looks_continuing():
+    assert looks_continuing("He added that the West must answer.")
+    assert looks_continuing("“We will not allow it,” she said.")
+    assert not looks_continuing("Moscow demanded that NATO halt its expansion.")
+
+
+def test_many_sentences_resolve_fast():
+    sentences = ["Moscow demanded that NATO halt its expansion.",
+                 "Lavrov said on Sunday that talks should continue.",
+                 "Back in December last year, Moscow asked NATO for guarantees."] * 1000
+    start = time.perf_counter()
+    for s in sentences:
+        resolve_date(s, MON)
+    assert time.perf_counter() - start < 2.0

@@ -1,0 +1,78 @@
+"""Article text -> highlighted HTML: every piece of untrusted text is escaped first."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.colors import STANCE_COLORS
+from core.highlight import highlight, legend, position_label
+
+TEXT = "Intro <script>alert('x')</script>. Russia demanded guarantees. NATO rejected it & said no."
+
+
+def pos(sentence, stance, actor="Russia", target="NATO", start=None, **extra):
+    s = TEXT.find(sentence) if start is None else start
+    return dict(sentence=sentence, char_start=s, char_end=s + len(sentence), actor=actor, target=target,
+                stance=stance, issue="nato_enlargement", speaker=None, date="2022-01-10", **extra)
+
+
+def test_script_in_the_text_is_escaped():
+    html = highlight(TEXT, pd.DataFrame([pos("Russia demanded guarantees.", "demand")]))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&amp; said no." in html
+
+
+def test_each_position_is_marked_in_its_stance_colour_with_a_hover_title():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand"),
+                       pos("NATO rejected it & said no.", "rejection", actor="NATO", target="Russia")])
+    html = highlight(TEXT, df)
+    assert html.count("<mark") == 2
+    assert STANCE_COLORS["demand"] in html and STANCE_COLORS["rejection"] in html
+    assert 'title="Russia demand → NATO · nato_enlargement · 2022-01-10"' in html
+    assert ">NATO rejected it &amp; said no.</mark>" in html
+
+
+def test_hover_titles_escape_the_row_values():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand", actor='"><img src=x onerror=alert(1)>')])
+    html = highlight(TEXT, df)
+    assert "<img" not in html and "&lt;img src=x" in html
+    assert '"><' not in html.split("title=")[1].split(">")[0]  # the title attribute cannot be closed early
+
+
+def test_two_positions_on_one_sentence_share_one_mark_listing_both():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand"),
+                       pos("Russia demanded guarantees.", "demand", confidence=0.5)])
+    html = highlight(TEXT, df)
+    assert html.count("<mark") == 1
+    assert html.count("Russia demand → NATO") == 2
+
+
+def test_wrong_offsets_fall_back_to_finding_the_sentence():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand", start=0)])
+    assert ">Russia demanded guarantees.</mark>" in highlight(TEXT, df)
+
+
+def test_a_sentence_not_in_the_text_is_left_out():
+    df = pd.DataFrame([pos("Never said.", "demand", start=-1)])
+    html = highlight(TEXT, df)
+    assert "<mark" not in html and "Russia demanded guarantees." in html
+
+
+def test_no_positions_and_no_text():
+    assert "<mark" not in highlight(TEXT, pd.DataFrame())
+    assert highlight("", pd.DataFrame()).startswith("<div")
+
+
+def test_text_is_kept_whole_and_in_order():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand")])
+    import re
+    import html as h
+    plain = h.unescape(re.sub(r"<[^>]+>", "", highlight(TEXT, df)))
+    assert plain == TEXT
+
+
+def test_legend_and_label():
+    assert all(s in legend() for s in STANCE_COLORS)
+    assert position_label({"actor": "Ukraine", "stance": "concession", "target": None, "issue": "nato_enlargement",
+                           "speaker": "Vadym Prystaiko", "date": "2022-02-13", "hedged": True}) == \
+        "Ukraine concession · nato_enlargement · speaker Vadym Prystaiko · 2022-02-13 · hedged"

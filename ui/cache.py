@@ -1,0 +1,113 @@
+"""Every Streamlit cache of the dashboard, in one place.
+
+The store handle and the spaCy model are resources (one per process); query
+results are bounded `st.cache_data` entries keyed by the database path and the
+filters' query string (the URL is the key), cleared after every ingest.
+"""
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+import pandas as pd
+import streamlit as st
+
+from core.filters import Filters, from_query, query_string
+from core.store import Store, open_store, resolve_db_path
+
+QUERY_TTL = 600       # seconds; another process (the CLI) may write meanwhile
+QUERY_ENTRIES = 64    # distinct filter sets kept per function
+
+
+def db_key() -> str:
+    """The database this session reads: $PARLEY_DB or the default (part of every cache key)."""
+    return str(resolve_db_path(os.environ.get("PARLEY_DB")))
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return open_store(path)
+
+
+def store() -> Store:
+    return _store(db_key())
+
+
+@st.cache_resource(show_spinner="Loading the language model…")
+def model():
+    """The spaCy pipeline the extractor uses, loaded once per server process."""
+    from core.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _filters(qs: str) -> Filters:
+    return from_query(parse_qs(qs.lstrip("?")))
+
+
+@st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
+def _positions(path: str, qs: str) -> pd.DataFrame:
+    return _store(path).query_positions(_filters(qs))
+
+
+def positions(filters: Filters) -> pd.DataFrame:
+    """The positions matching `filters` (with the article's title, outlet, url, published)."""
+    return _positions(db_key(), query_string(filters))
+
+
+@st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)
+def _facets(path: str) -> dict[str, list[str]]:
+    return _store(path).facets()
+
+
+def facets() -> dict[str, list[str]]:
+    return _facets(db_key())
+
+
+@st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)
+def _counts(path: str) -> dict:
+    return _store(path).counts()
+
+
+def counts() -> dict:
+    return _counts(db_key())
+
+
+@st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
+def _articles(path: str, qs: str) -> pd.DataFrame:
+    return _store(path).articles(_filters(qs))
+
+
+def articles(filters: Filters) -> pd.DataFrame:
+    return _articles(db_key(), query_string(filters))
+
+
+@st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
+def _article(path: str, article_id: str) -> tuple[dict | None, pd.DataFrame]:
+    st_ = _store(path)
+    return st_.article(article_id), st_.positions_for_article(article_id)
+
+
+def article(article_id: str) -> tuple[dict | None, pd.DataFrame]:
+    """One article's row (or None) and its positions in text order."""
+    return _article(db_key(), article_id)
+
+
+def is_empty() -> bool:
+    return counts().get("articles", 0) == 0
+
+
+def clear() -> None:
+    """Forget every query result: called after an ingest or a sample load changed the database."""
+    for fn in (_positions, _facets, _counts, _articles, _article):
+        fn.clear()
+
+
+def load_sample() -> object:
+    """Fill an empty database with the bundled sample article, then clear the caches."""
+    from core.sample import ensure_sample
+
+    model()
+    result = ensure_sample(store())
+    clear()
+    return result

@@ -1,0 +1,54 @@
+"""The pages, their stable URL paths, and sidebar links that carry the current filters."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from core.filters import from_query, to_query
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    path: str   # URL path: "" is the root
+    icon: str
+
+
+PAGES = (
+    PageSpec("pages/overview.py", "Overview", "", ":material/dashboard:"),
+    PageSpec("pages/timeline.py", "Timeline", "timeline", ":material/timeline:"),
+    PageSpec("pages/actors.py", "Actors", "actors", ":material/groups:"),
+    PageSpec("pages/issues.py", "Issues", "issues", ":material/table_chart:"),
+    PageSpec("pages/network.py", "Network", "network", ":material/hub:"),
+    PageSpec("pages/positions.py", "Positions", "positions", ":material/format_list_bulleted:"),
+    PageSpec("pages/articles.py", "Articles", "articles", ":material/article:"),
+    PageSpec("pages/ingest.py", "Ingest", "ingest", ":material/upload_file:"),
+    # A colleague's pages (issue 5): listed only once their file exists.
+    PageSpec("pages/review.py", "Review", "review", ":material/fact_check:"),
+    PageSpec("pages/shifts.py", "Shifts", "shifts", ":material/swap_horiz:"),
+    PageSpec("pages/about.py", "About", "about", ":material/info:"),
+)
+
+
+def available() -> list[PageSpec]:
+    return [p for p in PAGES if (ROOT / p.file).is_file()]
+
+
+def st_pages(specs: list[PageSpec]) -> list[st.Page]:
+    return [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path or None, default=not p.path)
+            for p in specs]
+
+
+def sidebar_links(pages: list[st.Page]) -> None:
+    """Page links that keep the filters of this view (Streamlit's own menu would drop them)."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    carried = to_query(from_query(params))
+    with st.sidebar:
+        for page in pages:
+            st.page_link(page, query_params=carried or None)
+        st.divider()

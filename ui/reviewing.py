@@ -1,0 +1,115 @@
+"""Streamlit glue for review, shifts and accuracy: the reviewer's name, the "reviewed only"
+switch bound to the URL (`?_reviewed=1`), and the cached reads with reviews applied."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pandas as pd
+import streamlit as st
+
+from core import review, shifts
+from core.accuracy import Accuracy, load_accuracy
+from core.filters import Filters, from_query, query_string
+from ui import cache
+
+REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
+REVIEWED_PARAM = "_reviewed"   # ?_reviewed=1: only positions a reviewer accepted, edited or added
+
+
+def reviewer() -> str | None:
+    """The reviewer's name, asked once per browser session; None until given."""
+    name = st.session_state.get(REVIEWER)
+    if name:
+        left, right = st.columns([4, 1])
+        left.caption(f"Reviewing as **{name}**. Every decision is recorded under this name.")
+        if right.button("Change name", key="rv_change_name"):
+            del st.session_state[REVIEWER]
+            st.rerun()
+        return name
+    with st.form("rv_name_form"):
+        typed = st.text_input("Your name, for the audit trail", key="rv_name_input")
+        if st.form_submit_button("Start reviewing") and typed.strip():
+            st.session_state[REVIEWER] = typed.strip()
+            st.rerun()
+    st.info("Give your name to accept, reject, edit or add positions.", icon=":material/badge:")
+    return None
+
+
+def reviewed_only() -> bool:
+    """A toggle bound to `?_reviewed=1` both ways: all positions, or only reviewed ones."""
+    wanted = st.query_params.get(REVIEWED_PARAM) == "1"
+    if st.session_state.get("rv_reviewed_toggle") != wanted:
+        st.session_state["rv_reviewed_toggle"] = wanted
+    st.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
+              help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
+    return wanted
+
+
+def view_params(only: bool) -> dict[str, str]:
+    return {REVIEWED_PARAM: "1"} if only else {}
+
+
+def positions(filters: Filters, *, reviewed_only: bool = False, include_rejected: bool = False) -> pd.DataFrame:
+    """Filtered positions with reviews applied (review_status, reviewer, reviewed_at)."""
+    return _positions(cache.db_key(), query_string(filters), reviewed_only, include_rejected)
+
+
+def shift_table(filters: Filters, *, reviewed_only: bool = False) -> pd.DataFrame:
+    return _shifts(cache.db_key(), query_string(filters), reviewed_only)
+
+
+def audit() -> pd.DataFrame:
+    return _audit(cache.db_key())
+
+
+def accuracy() -> Accuracy:
+    return _accuracy()
+
+
+def decided() -> None:
+    """After a decision: forget every cached read, theirs too (views show review status)."""
+    for fn in (_positions, _shifts, _audit):
+        fn.clear()
+    cache.clear()
+
+
+def run(action, *args, **kwargs) -> bool:
+    """Record a decision; say plainly what went wrong instead of a traceback."""
+    try:
+        action(cache.store(), *args, **kwargs)
+    except review.ReviewError as err:
+        st.error(str(err), icon=":material/error:")
+        return False
+    decided()
+    return True
+
+
+@st.cache_data(max_entries=32, ttl=cache.QUERY_TTL, show_spinner=False)
+def _positions(path: str, qs: str, only: bool, rejected: bool) -> pd.DataFrame:
+    return review.query_positions(cache.store(), _filters(qs), reviewed_only=only, include_rejected=rejected)
+
+
+@st.cache_data(max_entries=32, ttl=cache.QUERY_TTL, show_spinner=False)
+def _shifts(path: str, qs: str, only: bool) -> pd.DataFrame:
+    return shifts.detect_shifts(_positions(path, qs, only, False))
+
+
+@st.cache_data(max_entries=4, ttl=cache.QUERY_TTL, show_spinner=False)
+def _audit(path: str) -> pd.DataFrame:
+    return review.audit_trail(cache.store())
+
+
+@st.cache_data(max_entries=1, ttl=cache.QUERY_TTL, show_spinner=False)
+def _accuracy() -> Accuracy:
+    return load_accuracy()
+
+
+def _filters(qs: str) -> Filters:
+    return from_query(parse_qs(qs.lstrip("?")))
+
+
+def _toggle_to_url() -> None:
+    if st.session_state.get("rv_reviewed_toggle"):
+        st.query_params[REVIEWED_PARAM] = "1"
+    else:
+        st.query_params.pop(REVIEWED_PARAM, None)

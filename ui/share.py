@@ -1,0 +1,103 @@
+"""What every view says and offers: the "Showing N positions" sentence, the notices about
+ignored URL values, downloads of exactly the rows shown, and the full link to share."""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from core.filters import Filters, describe, query_string
+from core.writers import to_jsonl
+from ui import cache
+
+DEFAULT_BASE = "http://localhost:8501"
+
+
+def notices(filters: Filters) -> None:
+    for notice in filters.notices:
+        st.warning(notice, icon=":material/link_off:")
+
+
+def sentence(filters: Filters, df: pd.DataFrame, extra=()) -> None:
+    """`Showing 42 positions: stance is demand, actor is Russia.` — the first line of every view."""
+    notices(filters)
+    st.markdown(f'<p class="parley-showing">{html.escape(describe(filters, len(df), extra=extra), quote=False)}</p>',
+                unsafe_allow_html=True)
+
+
+def empty_state(filters: Filters, df: pd.DataFrame) -> bool:
+    """Say plainly why there is nothing to show; True when the page should stop drawing."""
+    if cache.is_empty():
+        st.info("The database holds no articles yet. Load the bundled sample article, or add articles "
+                "on the Ingest page.", icon=":material/inbox:")
+        if st.button("Load the sample article", type="primary"):
+            with st.spinner("Extracting positions from the sample article…"):
+                cache.load_sample()
+            st.rerun()
+        return True
+    if df.empty:
+        msg = "No positions match these filters." if not filters.is_empty() else "No positions in the database."
+        st.info(msg + " Remove a filter in the sidebar to see more.", icon=":material/filter_alt_off:")
+        return True
+    return False
+
+
+def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows as exported: every column the view holds, in the store's order."""
+    return df.reset_index(drop=True)
+
+
+def downloads(df: pd.DataFrame, name: str = "positions") -> None:
+    """CSV and JSON of exactly these rows; built only when clicked, so big views stay fast."""
+    rows = export_frame(df)
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button("Download CSV", data=lambda: rows.to_csv(index=False), file_name=f"{name}.csv",
+                         mime="text/csv", on_click="ignore", icon=":material/download:", key=f"dl_csv_{name}")
+    right.download_button("Download JSON", data=lambda: _json(rows), file_name=f"{name}.json",
+                          mime="application/json", on_click="ignore", icon=":material/download:",
+                          key=f"dl_json_{name}")
+
+
+def _json(rows: pd.DataFrame) -> str:
+    """A JSON array of row objects, nulls as null (the JSON-lines writer, joined)."""
+    lines = to_jsonl(rows).splitlines()
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def base_url(path: str) -> str:
+    """The app's address as the browser sees it, for this page (`http://host:port/positions`)."""
+    url = getattr(st.context, "url", None)
+    if url:
+        return url.rstrip("/") if path else url
+    host = (st.context.headers or {}).get("Host") if hasattr(st.context, "headers") else None
+    root = f"http://{host}" if host else DEFAULT_BASE
+    return f"{root}/{path}" if path else root + "/"
+
+
+def link(filters: Filters, path: str, view: Mapping | None = None) -> str:
+    return base_url(path) + query_string(filters, view)
+
+
+def share(filters: Filters, path: str, view: Mapping | None = None) -> None:
+    with st.expander("Share this view", icon=":material/share:"):
+        st.caption("Copy this link: it opens this page with the same filters and choices.")
+        st.code(link(filters, path, view), language=None, wrap_lines=True)
+
+
+def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None = None, name: str = "positions",
+           extra=()) -> None:
+    """Sentence, downloads and share link: the strip at the top of every view."""
+    sentence(filters, df, extra)
+    downloads(df, name)
+    share(filters, path, view)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+
+
+def md(text) -> str:
+    """Untrusted text made literal for st.markdown (no emphasis, links, colours or icons)."""
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))

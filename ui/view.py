@@ -1,0 +1,44 @@
+"""View controls bound to underscore URL parameters (`_actor`, `_issue`, `_article`), Datasette style.
+
+Filters choose *which rows*; a view parameter chooses *what this page focuses on*.
+Both live in the URL, so a shared link reopens the same focus. An unknown value
+is said plainly and replaced by the page's default.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+NONE_LABEL = "—"
+
+
+def choose(label: str, options: Sequence[str], param: str, default: str | None,
+           *, optional: bool = False, container=None) -> str | None:
+    """A selectbox bound to `?{param}=value` both ways; returns the chosen value (or None)."""
+    choices: list[str | None] = ([None] if optional else []) + list(options)
+    raw = st.query_params.get(param)
+    value = raw if raw in options else default
+    if raw and raw not in options:
+        st.warning(f"No {label.lower()} named {raw!r} in the positions shown; showing "
+                   f"{default if default else 'none'} instead.", icon=":material/link_off:")
+    key = "view" + param
+    if st.session_state.get(key) != value or key not in st.session_state:
+        st.session_state[key] = value
+    (container or st).selectbox(label, choices, key=key, on_change=_to_url, args=(param, key), placeholder=NONE_LABEL,
+                                format_func=lambda v: NONE_LABEL if v is None else str(v))
+    return value
+
+
+def current(param: str) -> dict[str, str]:
+    """The view parameter as it stands in the URL, for the share link."""
+    value = st.query_params.get(param)
+    return {param: value} if value else {}
+
+
+def _to_url(param: str, key: str) -> None:
+    value = st.session_state.get(key)
+    if value is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
