@@ -278,7 +278,7 @@ def _subjects(verb):
                 out.append(s)
                 out += [c for c in s.children if c.dep_ == "conj"]
             return out
-        if node.dep_ in ("conj", "advcl", "xcomp") and node.head is not node:
+        if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
             node = node.head
             continue
         break
@@ -288,7 +288,7 @@ def _subjects(verb):
 def _inside_reported(tok, sent) -> bool:
     """True when the verb stands inside what another verb reports (a ccomp of a speech verb)."""
     node = tok
-    while node.head is not node and node.i in range(sent.start, sent.end):
+    while node.head.i != node.i and node.i in range(sent.start, sent.end):
         if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in SPEECH_VERBS and node.head.pos_ == "VERB":
             return node.dep_ == "ccomp"
         if node.dep_ in ("relcl", "acl"):
@@ -314,7 +314,7 @@ def _non_actor(tok) -> bool:
 def _excluded_branch(t, head) -> bool:
     """Skip parties inside a PP like 'talks with Russia' or a relative clause inside the subject."""
     node = t
-    while node.i != head.i and node.head is not node:
+    while node.i != head.i and node.head.i != node.i:
         if node.dep_ == "prep" and node.lower_ in EXCLUDED_PREPS:
             return True
         if node.dep_ in ("relcl", "acl", "appos") and node.head.i == head.i and node.dep_ != "appos":

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ ARTICLE_LIST_COLUMNS = ("article_id", "title", "outlet", "url", "published", "so
 
 # The other process's lock, or (inside one process) a connection open with the other read_only setting.
 _BUSY_MARKERS = ("could not set lock", "conflicting lock", "different configuration")
+
+
+_SESSIONS = threading.local()  # path -> (connection, writable) while a session() is open in this thread
 
 
 class StoreError(RuntimeError):
@@ -84,14 +88,36 @@ class Store:
     # -- connections -------------------------------------------------------
     @contextmanager
     def connect(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; closed (and the file lock released) on exit."""
+        """A short-lived connection; closed (and the file lock released) on exit.
+
+        Inside `session()` the session's connection is reused instead.
+        """
         if write and self.read_only:
             raise StoreError(f"{self.path} was opened read-only; open it with read_only=False to write")
+        active = getattr(_SESSIONS, "open", {}).get(self.path)
+        if active is not None and (active[1] or not write):
+            yield active[0]
+            return
         conn = connect_with_retry(self.path, read_only=not write and self.read_only, timeout=self.busy_timeout)
         try:
             yield conn
         finally:
             conn.close()
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator["Store"]:
+        """Several calls on one connection (opening one costs tens of ms): e.g. a page's
+        counts, facets and query. The file stays locked until the block ends, so keep it short."""
+        sessions = _SESSIONS.__dict__.setdefault("open", {})
+        if self.path in sessions:
+            yield self
+            return
+        with self.connect(write=write) as conn:
+            sessions[self.path] = (conn, write and not self.read_only)
+            try:
+                yield self
+            finally:
+                del sessions[self.path]
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -3,6 +3,7 @@ Every decision is recorded with the reviewer's name and time in an audit trail t
 import streamlit as st
 
 from core import review
+from core.filters import count_phrase
 from ui import review_forms as forms
 from ui import reviewing, share, sidebar
 
@@ -63,7 +64,7 @@ with add_tab:
 
 with audit_tab:
     trail = reviewing.audit()
-    st.markdown(f"**{len(trail):,} decisions**, newest first.")
+    st.markdown(f"**{count_phrase(len(trail), 'decision')}** in the audit trail, newest first.")
     if not trail.empty:
         st.dataframe(trail.drop(columns=["previous", "current"]), hide_index=True, width="stretch")
     st.download_button("Download the audit trail (CSV)", data=trail.to_csv(index=False), file_name="audit_trail.csv",

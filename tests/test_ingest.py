@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 import core
-from _store_helpers import article, stub_extract
+from tests._store_helpers import article, stub_extract
 from core import ingest as I
 from core.reextract import reextract
 from core.sample import ensure_sample

@@ -1,0 +1,63 @@
+"""Review commands: `audit` (the trail of review decisions) and `shifts` (detected shifts), to a file.
+
+    python -m core audit [--db PATH] -o AUDIT.{csv,jsonl}
+    python -m core shifts [--db PATH] -o SHIFTS.csv [--reviewed-only] [--actor X ...] [--issue Y ...]
+"""
+from __future__ import annotations
+
+import sys
+
+from core.store import ENV_VAR, StoreError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("audit", help="write the review audit trail (who decided what, when) to a file")
+    _db(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.csv or .jsonl)")
+    p.set_defaults(func=run_audit)
+    p = subparsers.add_parser("shifts", help="write the detected shifts (with both evidence sentences) to CSV")
+    _db(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="output CSV file")
+    p.add_argument("--reviewed-only", action="store_true", help="only positions a reviewer accepted, edited or added")
+    for name in ("actor", "issue"):
+        p.add_argument(f"--{name}", action="append", default=[], metavar="VALUE", help=f"keep this {name} (repeatable)")
+    p.set_defaults(func=run_shifts)
+
+
+def _db(p) -> None:
+    p.add_argument("--db", metavar="PATH",
+                   help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")
+
+
+def run_audit(args) -> int:
+    from core.review import ReviewError, export_audit
+    from core.store import open_store
+
+    try:
+        n = export_audit(open_store(args.db), args.output)
+    except (StoreError, ReviewError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"{n} review decisions -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_shifts(args) -> int:
+    from core.filters import Filters
+    from core.review import query_positions
+    from core.shifts import detect_shifts
+    from core.store import open_store
+
+    if not args.output.lower().endswith(".csv"):
+        print("error: write shifts as .csv", file=sys.stderr)
+        return 2
+    try:
+        rows = query_positions(open_store(args.db), Filters(actor=tuple(args.actor), issue=tuple(args.issue)),
+                               reviewed_only=args.reviewed_only)
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    found = detect_shifts(rows)
+    found.to_csv(args.output, index=False)
+    print(f"{len(found)} shifts among {len(rows)} positions -> {args.output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,145 @@
+"""AppTest of /review, /shifts and /about opened from shared links (preset query parameters),
+against a small database of hand-written positions: the content must follow the link."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.accuracy import load_accuracy
+from core.ingest import ingest_articles
+from core.schema import positions_frame
+from core.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 60  # the machine is shared; slowness is measured elsewhere
+
+# (article, published, outlet, sentence, actor, stance, target, issue, confidence)
+POSITIONS = [
+    ("a-jan", "2022-01-10", "Wire A", "Moscow demanded that NATO halt its expansion.", "Russia", "demand", "NATO",
+     "nato_enlargement", 0.30),
+    ("a-jan", "2022-01-10", "Wire A", "Kyiv rejected talks with Moscow.", "Ukraine", "rejection", "Russia",
+     "negotiations", 0.80),
+    ("a-feb", "2022-02-10", "Wire B", "Moscow said it was ready to discuss NATO expansion with the alliance.",
+     "Russia", "dialogue", "NATO", "nato_enlargement", 0.60),
+    ("a-feb", "2022-02-10", "Wire B", "Kyiv said it was open to talks with Moscow.", "Ukraine", "dialogue", "Russia",
+     "negotiations", 0.70),
+]
+ARTICLES = [{"article_id": a, "title": f"Story {a}", "outlet": o, "published": d, "url": f"https://t.example/{a}",
+             "text": " ".join(p[3] for p in POSITIONS if p[0] == a)}
+            for a, d, o in dict.fromkeys((p[0], p[1], p[2]) for p in POSITIONS)]
+
+
+def fake_extract(text, *, article_id, published, title=None):
+    rows = []
+    for art, date, _, sentence, actor, stance, target, issue, conf in POSITIONS:
+        if art == article_id:
+            start = text.index(sentence)
+            rows.append(dict(article_id=art, sentence=sentence, char_start=start, char_end=start + len(sentence),
+                             actor=actor, target=target, stance=stance, issue=issue, date=date, date_precision="day",
+                             hedged=False, confidence=conf, rule_id=f"{stance}.test", cue=stance))
+    return positions_frame(rows)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "parley.duckdb"
+    summary = ingest_articles(open_store(path), ARTICLES, extract=fake_extract)
+    assert summary.counts()["new"] == len(ARTICLES)
+    monkeypatch.setenv("PARLEY_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str, reviewer: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.switch_page(page)
+    at.query_params.update(params)
+    if reviewer:
+        at.session_state["parley_reviewer"] = reviewer
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sentence(at: AppTest) -> str:
+    found = [re.sub(r"<[^>]+>", "", m.value) for m in at.markdown if "parley-showing" in m.value]
+    assert found, "the page does not say what it shows"
+    return found[0]
+
+
+def text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def test_review_queue_follows_the_link(db):
+    at = open_page("pages/review.py")
+    assert sentence(at).startswith("Showing 4 positions")
+    queue = at.selectbox[0]
+    assert queue.label == "Position to check"
+    assert "Moscow demanded" in queue.format_func(queue.options[0])  # lowest confidence (0.30) first
+    assert "rule demand.test" in text(at)  # why it was extracted
+
+    at = open_page("pages/review.py", actor="Ukraine")
+    assert sentence(at).startswith("Showing 2 positions: actor is Ukraine")
+    assert "Kyiv said it was open" in at.selectbox[0].format_func(at.selectbox[0].options[0])
+
+
+def test_review_asks_the_name_once_then_records(db):
+    at = open_page("pages/review.py")
+    assert not [b for b in at.button if b.key == "rv_queue_accept"]  # no name, no decisions
+    at.text_input(key="rv_name_input").input("Ann")
+    at.button[[b.label for b in at.button].index("Start reviewing")].click().run()
+    assert "Reviewing as **Ann**" in text(at)
+    at.button(key="rv_queue_accept").click().run()
+    assert not at.exception
+    assert "1 decision** in the audit trail" in text(at)
+    assert "1 accepted" in text(at)
+
+    reviewed = open_page("pages/review.py", _reviewed="1")
+    assert sentence(reviewed).startswith("Showing 1 position: reviewed only")
+    assert at.toggle(key="rv_reviewed_toggle").value is False
+    assert reviewed.toggle(key="rv_reviewed_toggle").value is True
+
+
+def test_review_reject_hides_the_row_everywhere(db):
+    at = open_page("pages/review.py", reviewer="Bob", stance="demand")
+    assert sentence(at).startswith("Showing 1 position")
+    at.button(key="rv_queue_reject").click().run()
+    assert sentence(at).startswith("Showing 0 positions")
+    assert "1 rejected" in text(at)
+    shifts = open_page("pages/shifts.py")
+    assert "softened" not in text(shifts)  # the demand is gone, so is the shift it started
+
+
+def test_shifts_page_lists_shifts_with_both_sentences(db):
+    at = open_page("pages/shifts.py")
+    body = text(at)
+    assert "2 shifts found" in sentence(at)
+    assert "**softened**" in body and "**opened**" in body
+    assert "Moscow demanded that NATO halt its expansion." in body and "ready to discuss NATO expansion" in body
+    assert "position line" in body.lower()  # the rule is explained on the page
+
+    ukraine = open_page("pages/shifts.py", actor="Ukraine")
+    assert "1 shifts found" in sentence(ukraine) or "1 shift" in sentence(ukraine)
+    assert "**opened**" in text(ukraine) and "**softened**" not in text(ukraine)
+
+    kind = open_page("pages/shifts.py", _kind="softened")
+    assert "**softened**" in text(kind) and "**opened**" not in text(kind)
+
+
+def test_about_page_shows_accuracy_or_says_it_is_absent(db):
+    at = open_page("pages/about.py")
+    acc = load_accuracy()
+    assert acc.source in text(at)
+    if acc.available:
+        table = at.dataframe[0].value
+        assert list(table["stance"])[:2] == ["demand", "concession"]
+    else:
+        assert any("No accuracy figures" in w.value for w in at.warning)
