@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from core.datafiles import DATA_DIR, DataFileError, Field, load_records
 
 ACTORS_FILE = DATA_DIR / "actors.jsonl"
+ROLES_NEEDING_BODY = frozenset({"ambassador", "aide", "deputy"})
 KINDS = ("state", "org", "bloc", "person", "role", "contextual")
 
 
@@ -60,6 +61,15 @@ class Person:
     def active(self, on_date: str | None) -> bool:
         """Holds any dated office on that date (used to choose between namesakes)."""
         return any(r.active(on_date) for r in self.roles)
+
+    def actor_on(self, on_date: str | None) -> str:
+        """The party a person speaks for on a date: the office then held (Kallas: Estonia as prime
+        minister in 2022, the EU as its foreign policy chief from December 2024), else the default."""
+        if on_date:
+            for r in self.roles:
+                if r.active(on_date) and r.start:
+                    return r.of
+        return self.actor
 
 
 # --- validation of the data file -------------------------------------------------------------
@@ -152,7 +162,7 @@ premier chancellor counterpart senators congressmen mps team agency agencies ser
 # Words that may stand between a party and an office in a description ("the Russian foreign ministry spokeswoman").
 BODY_WORDS = frozenset("""
 foreign ministry defence defense presidential office state department government security council national
-first senior top deputy chief press affairs military general armed forces kremlin's 's white house pentagon
+first senior top deputy chief press affairs military general armed forces kremlin's 's ’s white house pentagon
 """.split())
 # Official titles that make an unknown named person an actor of the party named beside them.
 OFFICIAL_TITLES = frozenset("""
@@ -254,12 +264,21 @@ class ActorRegistry:
         if not cands:
             return None
         p = self._pick(cands, on_date)
-        return p.name, p.actor
+        return p.name, p.actor_on(on_date)
 
     @staticmethod
     def _pick(cands: list[Person], on_date: str | None) -> Person:
         active = [p for p in cands if p.active(on_date)]
         return (active or cands)[0]
+
+    def canonical(self, name: str | None) -> Person | None:
+        """The registry Person behind a name as spelled in a text (full, last, or a spelling variant)."""
+        if not name:
+            return None
+        if name in self.persons:
+            return self.persons[name]
+        found = self.person(name) or self.person(name.split()[-1])
+        return self.persons.get(found[0]) if found else None
 
     def holder(self, role: str, actor: str, on_date: str | None = None, hint: str = "") -> Person | None:
         """Who held `role` for `actor` on the date; `hint` (the words around it) picks the office body."""
@@ -268,9 +287,11 @@ class ActorRegistry:
         if not cands:
             return None
         hint = hint.lower()
-        with_body = [c for c in cands if c[1].body and c[1].body in hint]
+        with_body = [c for c in cands if c[1].body and re.search(rf"\b{re.escape(c[1].body)}\b", hint)]
         if with_body:
             return with_body[0][0]
+        if role in ROLES_NEEDING_BODY:
+            return None  # a state has many ambassadors and aides: only the named post identifies one
         no_body = [c for c in cands if not c[1].body]
         return (no_body or cands)[0][0]
 
@@ -319,7 +340,7 @@ def _build_matchers(reg: ActorRegistry, vocab):
 
     make = _make_doc(vocab)
     names = PhraseMatcher(vocab, attr="ORTH")
-    tables = [("A", reg.aliases), ("P", reg.places), ("D", reg.demonyms),
+    tables = [("A", reg.aliases), ("P", reg.places), ("D", {d: a for d, a in reg.demonyms.items() if d not in reg.aliases}),
               ("C", {k: k for k in reg.contextual}),
               ("N", {a: ps[0].name for a, ps in reg.person_aliases.items()}),
               ("W", {a: ps[0].name for a, ps in reg.weak_aliases.items()})]
@@ -372,7 +393,9 @@ class _MentionFinder:
         raw = [(doc.vocab.strings[m].split("|", 1), s, e) for m, s, e in names(doc)]
         self.raw = _longest(raw)
         self.roles = _longest([(doc.vocab.strings[m].split("|", 1), s, e) for m, s, e in roles(doc)])
+        self.raw_tokens = {i for _, s, e in self.raw for i in range(s, e)}
         self.full_names = {reg.person_aliases[a][0].name for (t, a), _, _ in self.raw if t == "N"}
+        self.surface = self._surface_names()
 
     def run(self) -> list[Mention]:
         out: list[Mention] = []
@@ -408,12 +431,28 @@ class _MentionFinder:
             return self._span_mention(s, end, actor, None, reg.actors[actor]["kind"])
         if tag == "N":
             p = reg._pick(reg.person_aliases[alias], self.on_date)
-            return self._span_mention(s, e, p.actor, p.name, "person")
+            return self._span_mention(s, e, p.actor_on(self.on_date), self.spelled(p.name), "person")
         if tag == "W":
             p = reg._pick(reg.weak_aliases[alias], self.on_date)
             if p.name in self.full_names or _titled_person(doc, s):
-                return self._span_mention(s, e, p.actor, p.name, "person")
+                return self._span_mention(s, e, p.actor_on(self.on_date), self.spelled(p.name), "person")
         return None
+
+    def spelled(self, name: str) -> str:
+        """The canonical name with the last name as this article spells it ("Viktor Orban" where the
+        text writes Orban, "Viktor Orbán" where it writes Orbán): annotators follow the text."""
+        return self.surface.get(name, name)
+
+    def _surface_names(self) -> dict[str, str]:
+        out = {}
+        for (tag, alias), _, _ in self.raw:
+            if tag not in ("N", "W"):
+                continue
+            p = (self.reg.person_aliases.get(alias) or self.reg.weak_aliases[alias])[0]
+            last = alias.split()[-1]
+            if p.name not in out and last != p.last_name and last[:1].isupper():
+                out[p.name] = " ".join(p.name.split()[:-1] + [last])
+        return out
 
     def _place_is_actor(self, s, e) -> bool:
         doc = self.doc
@@ -442,8 +481,8 @@ class _MentionFinder:
                 continue
             actor, a_start, a_end, hint = found
             lo, hi = min(a_start, s), max(a_end, e)
-            p = self.reg.holder(rid, actor, self.on_date, hint)
-            out.append(self._span_mention(lo, hi, actor, p.name if p else None, "description"))
+            p = self.reg.holder(rid, actor, self.on_date, hint + " " + self.doc[e:e + 4].text)
+            out.append(self._span_mention(lo, hi, actor, self.spelled(p.name) if p else None, "description"))
         return out
 
     def _anchor_left(self, s):
@@ -483,7 +522,7 @@ class _MentionFinder:
         if tag == "C":
             return self._contextual(alias)
         if tag in ("N", "W"):
-            return (reg.person_aliases.get(alias) or reg.weak_aliases[alias])[0].actor
+            return (reg.person_aliases.get(alias) or reg.weak_aliases[alias])[0].actor_on(self.on_date)
         return None
 
     # unknown persons: a PERSON entity with an official title and a party named beside it
@@ -495,6 +534,8 @@ class _MentionFinder:
             start = _strip_titles(ent)
             if start >= ent.end:
                 continue
+            while start > 0 and start - 1 not in taken and _name_token(doc[start - 1]) and start - 1 not in self.raw_tokens:
+                start -= 1  # spaCy often leaves a first name out of the entity
             name = _clean_name(doc[start:ent.end].text)
             actor = self._party_beside(ent.start, ent.end)
             if actor:
@@ -541,6 +582,8 @@ class _MentionFinder:
             return ""
         if not words & OFFICIAL_TITLES:
             return None
+        if words & US_LEGISLATOR_TITLES and "United States" in self.reg.actors:
+            return "United States"  # "Rep. X", "Sen. Y", "Congresswoman Z" speak for the US
         for (tag, alias), ms, me in self.raw:
             if window.start <= ms and me <= window.end:
                 before = {t.lower_ for t in self.doc[max(window.start, ms - 2):ms]}
@@ -573,6 +616,7 @@ def _actor_noun_end(doc, e) -> int | None:
     return None
 
 
+US_LEGISLATOR_TITLES = frozenset("rep. sen. congressman congresswoman senator".split())
 _TITLE_BEFORE = frozenset("mr mr. mrs mrs. ms ms. dr dr. president secretary minister chancellor senator sen. "
                           "rep. ambassador general gen. spokesman spokeswoman envoy premier".split())
 
@@ -580,6 +624,12 @@ _TITLE_BEFORE = frozenset("mr mr. mrs mrs. ms ms. dr dr. president secretary min
 def _titled_person(doc, s) -> bool:
     return s > 0 and doc[s - 1].lower_ in _TITLE_BEFORE or doc[s].ent_type_ == "PERSON" and s > 0 \
         and doc[s - 1].ent_type_ == "PERSON"
+
+
+def _name_token(tok) -> bool:
+    low = tok.lower_
+    return tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in ("", "PERSON") \
+        and low not in OFFICIAL_TITLES and low not in _TITLE_BEFORE
 
 
 def _strip_titles(ent) -> int:

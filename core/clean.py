@@ -83,7 +83,7 @@ def find_boilerplate(text: str, title: str | None = None) -> list[tuple[int, int
     rules = load_rules()
     spans: list[tuple[int, int, str]] = []
     lines = list(_lines(text))
-    heading = _normalise(title) if title else None
+    heading = _headline_keys(title) if title else None
     first_body = None
     for i, (start, line) in enumerate(lines):
         rule_id = _line_rule(line, rules, heading, _standalone(lines, i))
@@ -106,7 +106,7 @@ def _line_rule(line: str, rules, heading: str | None, standalone: bool) -> str |
     for rule in rules:
         if rule.kind == "line" and len(stripped) <= rule.max_chars and rule.regex.search(stripped):
             return rule.id
-    if heading and _normalise(stripped) == heading:
+    if heading and _normalise(stripped) in heading:
         return "headline-repeated"
     if standalone and _short_fragment(stripped):
         return "short-standalone-line"
@@ -160,6 +160,15 @@ def _standalone(lines: list[tuple[int, str]], i: int) -> bool:
         return True
     # texts with single newlines between paragraphs: a short line between two long paragraphs
     return len(before) > 2 * SHORT_LINE_CHARS or len(after) > 2 * SHORT_LINE_CHARS or not after
+
+
+def _headline_keys(title: str) -> set[str]:
+    """The headline, and the headline without a site name after " | " or " - " ("Talks fail | Example News")."""
+    keys = {_normalise(title)}
+    for sep in (" | ", " - ", " – ", " — "):
+        if sep in title:
+            keys.add(_normalise(title.rsplit(sep, 1)[0]))
+    return {k for k in keys if len(k) >= 12}  # a two-word headline could equal a real line by chance
 
 
 def _normalise(s: str) -> str:

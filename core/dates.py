@@ -8,11 +8,14 @@ supports (day, month or year; see ../shared/spec/POSITIONS.md, "Dates").
 Why the choice is not simply "the first date in the sentence": many dates belong
 to the event talked about ("the talks planned for January", "since 2014", "the
 2008 Bucharest summit", "by 2030"). So expressions that look forward (future
-relative to publication, "next", "scheduled for"), bounded ranges ("since",
-"until", "by") and years used as modifiers are dropped, and among the rest an
-expression attached to a reporting verb ("said on Sunday", "told CNN on Sunday")
-or opening the sentence ("In March 2022, ...") wins over one buried in the
-reported clause.
+relative to publication, "next", "scheduled for", after a modal), bounded
+ranges ("since", "until", "by"), possessives naming an event ("Friday's
+test"), times inside quotations and subordinate or relative clauses are
+dropped. Among the rest an expression attached to a reporting verb ("said on
+Sunday", "told CNN on Sunday") scores 3, one opening the sentence ("In March
+2022, ...") 2, one elsewhere 1, and one deep inside what was said ("said that
+the campaign began in March") 0, i.e. is dropped. A present-tense attribution
+("…, officials say") dates the statement at publication.
 
 dateparser is used only for the absolute day-and-month expressions ("17
 December", "Dec. 17"), with results cached; weekdays and relative phrases are
@@ -55,7 +58,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("in_month", rf"\b(?i:in|during|since|until|by|from|of|before|after)\s+{_MONTH}(?![\w-])"),
     ("weekday", rf"\b(?i:(?:last|this|late|early|on|next|by|until|since|before)\s+)?{_WEEKDAY}(?:'s|’s)?{_PART}\b"),
     ("yesterday", r"(?i:\byesterday\b|\blast\s+night\b|\bthe\s+day\s+before\b(?!\s+\w+ing\b))"),
-    ("day_earlier", r"(?i:\b(?:a|one)\s+day\s+(?:earlier|before)\b)"),
+    ("day_earlier", r"(?i:\b(?:a|one)\s+day\s+(?:earlier|before)\b|\bthe\s+previous\s+day\b)"),
     ("today", r"(?i:\b(?:earlier\s+|later\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening))\b)"),
     ("that_day", r"(?i:\b(?:earlier|later)\s+(?:that|in\s+the)\s+day\b)"),
     ("at_the_time", r"(?i:\bat\s+the\s+time\b)"),
@@ -74,6 +77,17 @@ _PATTERNS: list[tuple[str, str]] = [
     ("none", r"(?i:\b(?:recently|previously|earlier|in\s+recent\s+(?:days|weeks|months))\b)"),  # explicitly "no better time": publication date
 ]
 _COMPILED = [(kind, re.compile(p)) for kind, p in _PATTERNS]
+# Which cheap trigger a pattern needs: a pattern is only run on sentences that hold its trigger.
+_TRIGGERS = {
+    "month": re.compile(rf"\b{_MONTH}"),
+    "weekday": re.compile(rf"\b{_WEEKDAY}"),
+    "year": re.compile(rf"\b{_YEAR}\b"),
+    "relative": re.compile(r"(?i:day|week|month|year|ago|today|tonight|yesterday|night|morning|afternoon|evening|"
+                           r"time|recent|previous|earlier)"),
+}
+_NEEDS = {"day_month": "month", "month_day": "month", "month_last_year": "month", "month_year": "month",
+          "last_month_name": "month", "early_month": "month", "in_month": "month", "weekday": "weekday",
+          "in_year": "year"}
 # Cheap test before the full scan: a sentence without any of these cannot hold an expression.
 _PREFILTER = re.compile(
     r"(?i:day|month|year|week|ago|today|tonight|yesterday|morning|evening|afternoon|night|time|recent|previous|earlier|"
@@ -84,7 +98,8 @@ _BLOCK_BEFORE = re.compile(
     r"(?i:\b(?:since|until|till|by|from|next|coming|upcoming|scheduled|planned|due|set|slated|expected|"
     r"before|after|ahead\s+of|starting|beginning|through|between|will|would|to\s+be|deadline)\s*(?:for|on|in|of|at)?\s*$)")
 _BLOCK_INSIDE = re.compile(r"(?i:^(?:since|until|till|by|from|next|before|after)\b)")
-_FUTURE_NEAR = re.compile(r"(?i:\b(?:will|would|is\s+to|are\s+to|is\s+due|are\s+due|plans?\s+to|scheduled|set\s+to|expected\s+to)\b)")
+_FUTURE_NEAR = re.compile(r"(?i:\b(?:will|would|could|may|might|is\s+to|are\s+to|is\s+due|are\s+due|plans?\s+to|"
+                          r"scheduled|set\s+to|expected\s+to)\b)")
 
 _REPORTING = re.compile(
     r"(?i:\b(?:said|says|told|tells|warned|warns|stated|announced|added|insisted|declared|stressed|noted|claimed|"
@@ -92,7 +107,37 @@ _REPORTING = re.compile(
     r"pledged|reaffirmed|denied|dismissed|acknowledged|emphasi[sz]ed|explained|agreed|asked|proposed|signall?ed|"
     r"expressed|described|critici[sz]ed|condemned|blamed|praised|hailed|reiterated|repeated|admitted|conceded|"
     r"laid\s+out|set\s+out|spoke|speaking|saying|telling|announcing|addressing|remarked|responded|replied|"
-    r"voted|vetoed|issued|published|signed|recorded|refused|ruled\s+out|offered|indicated|hinted|cautioned)\b)")
+    r"voted|vetoed|issued|published|signed|recorded|refused|ruled\s+out|offered|indicated|hinted|cautioned|"
+    r"warning|urging|claiming|insisting|calling|adding|stressing|noting|accusing|arguing|vowing|declaring|"
+    r"addressed|mooted|floated|pushed\s+back|hit\s+back|lashed\s+out)\b)")
+
+
+# "said on Sunday", "told CNN's Fareed Zakaria on Sunday", "said at a news conference on Thursday"
+_ATTACHED_BEFORE = re.compile(
+    r"(?i)" + _REPORTING.pattern + r"(?:\s+(?!(?:that|could|would|will|may|might|should|must|can|is|are|was|were|"
+    r"be|been|has|have|had|to)\b)[\w'’.-]+){0,6}?\s*(?:on|in|at|late|early)?\s*$")
+# A clause that bounds a range ("since he became president on January 20") never dates the saying.
+_RANGE_CLAUSE = re.compile(r"(?i)\b(?:since|until)\b")
+# Subordinate clauses date their own event ("after the troops crossed on Sunday", "the war that began in 2022")
+# unless a verb of saying holds the date ("after Zelensky said on Tuesday").
+_SUBORDINATE = re.compile(
+    r"(?i)\b(?:when|where|as\s+it\s+did|as\s+they\s+did"
+    r"|(?:after|following)\b.*\b(?:\w+ed|said|told|was|were|had|met|made|took|gave|began|won|lost)\b"
+    r"|(?:that|which)\s+(?:began|started|broke\s+out)\b)")
+# "the Belarusian leader – who allowed Russian troops in last year –": unless a verb of saying holds the date
+_RELATIVE = re.compile(r"(?i)\b(?:who|which|whose)\b")
+# Verbs whose clause reports what was said: a date deep inside that clause is the reported event's.
+_COMPLEMENT = re.compile(
+    r"(?i)\b(?:said|says|told|tells|warned|stated|claimed|argued|noted|insisted|added|stressed|believes|announced|"
+    r"confirmed|acknowledged|reported|suggested|explained|wrote|tweeted|declared|alleged|"
+    r"saying|adding|claiming|insisting|noting|arguing|warning)\b")
+# ... and those whose clause may come without "that" ("said the campaign began in March").
+_BARE_COMPLEMENT = {"said", "says", "told", "tells", "added", "noted", "claimed", "argued", "insisted",
+                    "saying", "adding", "claiming", "insisting", "noting", "arguing"}
+# "…, officials say": the saying is now, whatever the date of what is said.
+_PRESENT_REPORTING = re.compile(r"(?i)\b(?:says|say)\b")
+# Expressions that, after a modal or a plan ("will meet on Monday", "could take place in January"), point ahead.
+_FUTURE_SENSITIVE = ("weekday", "day_month", "month_day", "in_month", "early_month", "today", "this_week")
 
 
 @dataclass(frozen=True)
@@ -115,8 +160,11 @@ def find_date_expressions(sentence: str) -> list[DateExpression]:
     """All candidate time expressions in the sentence, in text order, non-overlapping."""
     if not _PREFILTER.search(sentence):
         return []
+    present = {name for name, rx in _TRIGGERS.items() if rx.search(sentence)}
     taken: list[DateExpression] = []
     for kind, rx in _COMPILED:
+        if _NEEDS.get(kind, "relative") not in present:
+            continue
         for m in rx.finditer(sentence):
             if any(m.start() < e.end and e.start < m.end() for e in taken):
                 continue
@@ -177,13 +225,13 @@ def _clause_before(sentence: str, e: DateExpression) -> str:
 def _blocked(sentence: str, e: DateExpression) -> bool:
     """A range bound or a plan ("since 2014", "scheduled for June 15")."""
     before = sentence[max(0, e.start - 40):e.start]
-    if _BLOCK_INSIDE.search(e.text) or _BLOCK_BEFORE.search(before):
-        return True
     if e.text.endswith(("'s", "’s")):
         # "Friday's test-firing" dates the test; "at Thursday's press conference" dates the saying
         return not re.search(r"(?i)\b(?:at|in|during|after|following)\s+(?:the\s+)?$", before)
-    # "since he became president on January 20", "after Ukraine's president said last week"
-    if _SUBORDINATE.search(_clause_before(sentence, e)) and not e.text.endswith(("'s", "’s")):
+    if _BLOCK_INSIDE.search(e.text) or _BLOCK_BEFORE.search(before):
+        return True
+    # "since he became president on January 20"
+    if _RANGE_CLAUSE.search(_clause_before(sentence, e)):
         return True
     if e.kind == "in_year" and re.match(r"(?i)in\s", e.text):
         return _year_is_modifier(sentence, e)
@@ -192,6 +240,11 @@ def _blocked(sentence: str, e: DateExpression) -> bool:
 
 def _demoted(sentence: str, e: DateExpression) -> bool:
     """Weak expressions that are dropped unless a reporting verb holds them."""
+    clause = _clause_before(sentence, e)
+    if _RELATIVE.search(clause):
+        return True  # "the leader – who allowed troops in last year –"
+    if _SUBORDINATE.search(clause) and not e.text.endswith(("'s", "’s")):
+        return True  # "after the troops crossed the border on Sunday"
     if e.kind in _FUTURE_SENSITIVE and _FUTURE_NEAR.search(_clause_before(sentence, e)):
         return True  # "negotiators will return to the UAE on Sunday"
     if e.kind == "today" and not e.text.lower().startswith(("earlier", "later")):
@@ -202,8 +255,11 @@ def _demoted(sentence: str, e: DateExpression) -> bool:
 def _in_quote(sentence: str, pos: int) -> bool:
     """Is `pos` inside a quotation, including one opened in an earlier sentence ("… this year.”)?"""
     head, tail = sentence[:pos], sentence[pos:]
-    if head.count("“") > head.count("”") or head.count('"') % 2 == 1:
+    if head.rfind("“") > head.rfind("”"):
         return True
+    last = head.rfind('"')
+    if last >= 0 and head.count('"') % 2 == 1 and last + 1 < len(head) and head[last + 1].isalnum():
+        return True  # an opening straight quote (followed by a word) not yet closed
     if re.match(r"[^“]*”", tail):  # closed later but never opened here: the quote began before
         return True
     single = head.lstrip().startswith(("'", "‘")) and re.search(r"[,.!?]['’](?:\s|$)", tail)
@@ -218,7 +274,7 @@ def _year_is_modifier(sentence: str, e: DateExpression) -> bool:
 def _attachment(sentence: str, e: DateExpression) -> int:
     """3: attached to a reporting verb; 2: opens the sentence; 1: elsewhere; 0: inside a reported clause."""
     if e.kind == "none":
-        return 1
+        return 1  # "recently", "previously": beats a later event date, not a date of the saying
     if _in_quote(sentence, e.start):
         return 0  # a time inside a quotation is the speaker's reference to events, not the time of speaking
     after = sentence[e.end:e.end + 25]
@@ -243,18 +299,6 @@ def _in_reported_clause(head: str) -> bool:
     return len(between) > 25 and (re.search(r"\bthat\b", between) is not None or last.group(0).lower() in _BARE_COMPLEMENT)
 
 
-# "said on Sunday", "told CNN's Fareed Zakaria on Sunday", "said at a news conference on Thursday"
-_ATTACHED_BEFORE = re.compile(
-    r"(?i)" + _REPORTING.pattern + r"(?:\s+(?!that\b)[\w'’.-]+){0,6}?\s*(?:on|in|at|late|early)?\s*$")
-_SUBORDINATE = re.compile(
-    r"(?i)\b(?:since|when|where|until|as\s+it\s+did|as\s+they\s+did"
-    r"|(?:after|following)\b.*\b(?:\w+ed|said|told|was|were|had|met|made|took|gave|began|won|lost)\b)")
-_COMPLEMENT = re.compile(
-    r"(?i)\b(?:said|says|told|tells|warned|stated|claimed|argued|noted|insisted|added|stressed|believes|announced|"
-    r"confirmed|acknowledged|reported|suggested|explained|wrote|tweeted|declared|alleged)\b")
-_BARE_COMPLEMENT = {"said", "says", "told", "tells", "added", "noted", "claimed", "argued", "insisted"}
-_PRESENT_REPORTING = re.compile(r"(?i)\b(?:says|say)\b")
-_FUTURE_SENSITIVE = ("weekday", "day_month", "month_day", "in_month", "early_month", "today", "this_week")
 
 
 # ---------------------------------------------------------------- resolving one expression
@@ -310,8 +354,8 @@ def _r_month_alone(text, pub, previous):
     if text.lower().startswith(("last", "this past")) and month == pub.month:
         year -= 1
     months_back = (pub.year - year) * 12 + pub.month - month
-    if months_back > 9 and not text.lower().startswith(("last", "this past")):
-        return None  # a bare month far in the past is more likely next year's ("the summit in June")
+    if months_back > 11 and not text.lower().startswith(("last", "this past")):
+        return None  # a bare month a year back is more likely the coming one ("the summit in June")
     return f"{year:04d}-{month:02d}", "month"
 
 
@@ -343,7 +387,9 @@ def _r_at_the_time(text, pub, previous):
 
 
 def _r_days_ago(text, pub, previous):
-    return _month(pub - dt.timedelta(days=3))
+    if re.match(r"(?i)(?:two|three|four|five|six|\d)\b", text):
+        return _day(pub - dt.timedelta(days=_count(text)))  # "two days ago" is a day
+    return _month(pub - dt.timedelta(days=3))  # "several days ago" is vaguer: the month
 
 
 def _r_weeks_ago(text, pub, previous):
@@ -362,6 +408,12 @@ def _r_last_week(text, pub, previous):
 
 
 def _r_this_week(text, pub, previous):
+    return _month(pub)
+
+
+def _r_this_month(text, pub, previous):
+    if pub.day == 1 and text.lower().startswith("earlier"):
+        return _month(pub - dt.timedelta(days=1))  # nothing is earlier this month on the 1st: written the day before
     return _month(pub)
 
 
@@ -393,7 +445,7 @@ _RESOLVERS = {
     "weekday": _r_weekday, "yesterday": _r_yesterday, "day_earlier": _r_day_earlier, "today": _r_today,
     "that_day": _r_that_day, "at_the_time": _r_at_the_time, "days_ago": _r_days_ago,
     "weeks_ago": _r_weeks_ago, "months_ago": _r_months_ago, "last_week": _r_last_week,
-    "this_week": _r_this_week, "last_month": _r_last_month, "this_month": _r_this_week,
+    "this_week": _r_this_week, "last_month": _r_last_month, "this_month": _r_this_month,
     "last_year": _r_last_year, "this_year": _r_this_year, "in_year": _r_in_year, "none": _r_none,
 }
 

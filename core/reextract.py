@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.ingest import Extract, Progress, _default_extract
+from core import ingest
+from core.ingest import Extract, Progress
 from core.schema import validate_positions
 from core.store import Store, replace_positions
 
@@ -40,7 +41,7 @@ def reextract(store: Store, *, version: str | None = None, extract: Extract | No
     from core import EXTRACTOR_VERSION
 
     version = version or EXTRACTOR_VERSION
-    extract = extract or _default_extract()
+    extract = extract or ingest._default_extract()
     ids = stale_articles(store, "\x00never") if force else stale_articles(store, version)
     summary = ReextractSummary()
     for done, article_id in enumerate(ids, 1):

@@ -3,8 +3,9 @@
 spaCy's parser splits well on plain prose but not on news conventions, so we
 start from its sentences and repair them:
 - a paragraph break (a newline) always ends a sentence, and no sentence spans two paragraphs;
-- a quotation and its attribution stay one sentence ("…," he said.), and a quote
-  that runs over several sentences is not cut while it is open (if it closes soon);
+- a quotation and its attribution stay one sentence ("…," he said.); a quote that runs
+  over several sentences is cut where its sentences end, as the text punctuates it
+  (the annotators do the same), but not at an ellipsis ("… At this stage");
 - splits after abbreviations ("U.S.", "Gen.", "Jan. 5") are undone;
 - a dateline ("MOSCOW (AP) —", "KYIV, Feb 5 (Reuters) -") is not part of a sentence.
 Offsets are those of the original text the doc was made from.
@@ -21,7 +22,6 @@ TITLE_ABBREVS = frozenset("mr. mrs. ms. dr. gen. lt. col. sgt. adm. capt. maj. s
 MONTH_ABBREVS = frozenset("jan. feb. mar. apr. aug. sep. sept. oct. nov. dec.".split())
 # Country abbreviations end many sentences too, so they only glue on to a following name or number.
 COUNTRY_ABBREVS = frozenset("u.s. u.k. u.n. e.u. u.s.a. u.s.s.r.".split())
-MAX_QUOTE_PIECES = 4  # a quote kept open across more pieces than this is probably an unbalanced mark
 
 _AGENCY = r"(?:\((?:AP|Reuters|AFP|Xinhua|CNN|BelTA|Prensa Latina|UPI|dpa|Interfax|Ukrinform|Sputnik|RIA Novosti)\)|/TASS/\.?|\bCNN\b)"
 _PLACE_WORDS = r"(?:[A-Z0-9][\w.'’/\-]*[ ,]*){0,7}?"
@@ -72,21 +72,16 @@ def _add_piece(doc, pieces, start, end) -> None:
 def _merge(doc, pieces):
     """Yield (is_first_in_paragraph, Span) after undoing the mis-splits."""
     merged: list[list[int]] = []
-    depth = 0  # open quotation marks before the current piece
-    open_for = 0
-    for i, (s, e) in enumerate(pieces):
-        if merged and _glue(doc, merged[-1], (s, e), depth, open_for, pieces[i:]):
+    for s, e in pieces:
+        if merged and _glue(doc, merged[-1], (s, e)):
             merged[-1][1] = e
-            open_for += 1
         else:
             merged.append([s, e])
-            open_for = 0
-        depth = _quote_depth(doc[merged[-1][0]:merged[-1][1]].text)
     for k, (s, e) in enumerate(merged):
         yield k == 0, doc[s:e]
 
 
-def _glue(doc, prev, nxt, depth, open_for, rest) -> bool:
+def _glue(doc, prev, nxt) -> bool:
     first = doc[nxt[0]]
     last = doc[prev[1] - 1]
     text = first.text
@@ -103,27 +98,17 @@ def _glue(doc, prev, nxt, depth, open_for, rest) -> bool:
         return True
     if low in COUNTRY_ABBREVS and first.pos_ in ("PROPN", "NUM") and first.tag_ != "DT":
         return True
-    if depth > 0 and open_for < MAX_QUOTE_PIECES and _closes_soon(doc, rest):
-        return True  # still inside a quotation that closes within the next pieces
+    if last.text in ("...", "…") or last.text.endswith("..."):
+        return True  # an ellipsis does not end a sentence
     return False
 
 
-def _quote_depth(text: str) -> int:
+def quote_depth(text: str) -> int:
     """Quotation marks left open at the end of `text` (0 when balanced)."""
+    # ‘ and ’ are left out: ’ is also the apostrophe of "Russia’s"
     opened = sum(text.count(q) for q in OPEN_QUOTES[:1] + OPEN_QUOTES[2:])
     closed = sum(text.count(q) for q in CLOSE_QUOTES[:1] + CLOSE_QUOTES[2:])
-    depth = max(0, opened - closed)
-    if text.count(STRAIGHT_QUOTES) % 2:
-        depth += 1
-    return depth
-
-
-def _closes_soon(doc, rest) -> bool:
-    for s, e in rest[:MAX_QUOTE_PIECES]:
-        t = doc[s:e].text
-        if any(q in t for q in CLOSE_QUOTES[:1] + CLOSE_QUOTES[2:]) or STRAIGHT_QUOTES in t:
-            return True
-    return False
+    return opened - closed + text.count(STRAIGHT_QUOTES) % 2
 
 
 def _strip_dateline(doc, span):
@@ -132,7 +117,8 @@ def _strip_dateline(doc, span):
         m = rx.match(span.text)
         if m and m.end() > 0 and m.group(0).strip():
             cut = span.start_char + m.end()
-            start = next((t.i for t in span if t.idx >= cut), None)
+            # a token glued across the cut ("(CNN)A") is kept rather than losing its word
+            start = next((t.i for t in span if t.idx + len(t.text) > cut), None)
             if start is None:
                 return None
             return doc[start:span.end]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.actors import NON_ACTOR_WORDS, get_registry
+from core.actors import NON_ACTOR_WORDS, OFFICIAL_TITLES, Mention, get_registry
 
 SPEECH_VERBS = frozenset("""
 say tell add state claim stress insist note announce declare explain comment remark write tweet post respond
@@ -24,7 +24,7 @@ mention allege predict recall describe urge ask demand warn threaten accuse blam
 denounce reject refuse dismiss deny welcome praise thank support back endorse pledge promise vow offer propose
 agree accept concede express voice repeat maintain believe think hope want seek expect fear doubt caution
 lament complain slam blast lash rebuff decline oppose object guarantee assure reassure counter label brand
-call appeal implore plead press push invite challenge question retort stress underline underscore highlight
+call appeal implore plead press push invite point moot rail commit pitch wish downplay stand challenge question retort stress underline underscore highlight
 dub describe characterise characterize view consider regard insist order instruct advise recommend caution
 vow swear rule threaten decry deplore protest accuse charge allege rebuke chide scold hail applaud commend
 congratulate applaud reaffirm affirm reaffirm restate outline set lay envisage envision favor favour prefer
@@ -86,6 +86,8 @@ class _Attributor:
         self.last_sent = -10                 # its sentence number
         self.last_para = -1
         self.recent_people: list[tuple[int, str, str]] = []  # (token index, person, actor), text order
+        self.subject_people: dict[int, tuple[str, str]] = {}  # sentence no -> first person subject
+        self.subject_actors: dict[int, tuple[str, int]] = {}  # sentence no -> first party subject
 
     def run(self) -> list[list[Holder]]:
         out = []
@@ -97,113 +99,175 @@ class _Attributor:
                 if lead.speaker or not self.last or lead.actor != self.last.actor:
                     self.last = lead
                 self.last_sent, self.last_para = n, paras[n]
-            elif self._continues(sent, n, paras[n]):
-                holders = [Holder(self.last.actor, self.last.speaker, "quote-carry", 0.6)]
-                self.last_sent = n
+            else:
+                inside = [Holder(h.actor, h.speaker, "in-quote", round(h.confidence * 0.5, 3))
+                          for h in self._explicit(sent, inside_quotes=True) if h.how != "pronoun"]
+                if self._continues(sent, n, paras[n]):
+                    holders = [Holder(self.last.actor, self.last.speaker, "quote-carry", 0.6)]
+                    self.last_sent = n
+                holders = holders + inside
             self._remember_people(sent)
             out.append(_dedupe(holders))
         return out
 
     # --- explicit attribution inside the sentence ---
 
-    def _explicit(self, sent) -> list[Holder]:
+    def _explicit(self, sent, inside_quotes=False) -> list[Holder]:
         found: list[Holder] = []
-        speech_subjects = set()
+        quoted = set() if inside_quotes else _quoted_tokens(sent)
         for tok in sent:
-            verb_kind = _verb_kind(tok)
-            if verb_kind:
-                embedded = _inside_reported(tok, sent)
+            if tok.i in quoted:
+                continue  # words inside a quotation are the speaker's, not attributions
+            kind = _verb_kind(tok)
+            if kind:
+                how = "embedded" if _inside_reported(tok, sent) else "said-subject"
                 for subj in _subjects(tok):
-                    h = self._holder_for(subj, sent, "said-subject" if not embedded else "embedded", verb_kind)
-                    if h:
-                        found.append(h)
-                        speech_subjects.add(subj.i)
+                    if subj.i not in quoted:
+                        found += self._holders_for(subj, how, kind)
             elif tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
                 for obj in _pobjs(self.doc[tok.i + 1]):
-                    h = self._holder_for(obj, sent, "according-to", "speech")
-                    if h:
-                        found.append(h)
+                    found += self._holders_for(obj, "according-to", "source")
             elif tok.dep_ == "poss" and tok.head.lemma_.lower() in STANCE_NOUNS:
-                h = self._holder_for(tok, sent, "possessive", "noun")
-                if h:
-                    found.append(h)
+                found += self._holders_for(tok, "possessive", "noun")
         return sorted(found, key=lambda h: -h.confidence)
 
-    def _holder_for(self, tok, sent, how, verb_kind) -> Holder | None:
-        conf = {"speech": 0.9, "adj": 0.8, "modal": 0.7, "noun": 0.6}[verb_kind]
+    def _holders_for(self, tok, how, verb_kind) -> list[Holder]:
+        conf = {"source": 0.95, "speech": 0.9, "adj": 0.8, "modal": 0.7, "noun": 0.3}[verb_kind]
         if how == "embedded":
             conf = 0.5
         low = tok.lower_
         if low in PRONOUNS_PERSON:
-            return self._pronoun(tok, conf)
+            return _listed(self._pronoun(tok, conf))
         if low in PRONOUNS_GROUP and tok.tag_ != "NNP":
-            return self._group_pronoun(tok, low, conf)
-        mention = self._mention_at(tok)
+            return _listed(self._group_pronoun(tok, low, conf))
+        if _with_allies(tok) and "West" in self.reg.actors:
+            return [Holder("West", None, how, conf * 0.9)]  # "the US and its allies"
+        if _both_sides(tok):
+            return [Holder(a, None, "both-sides", conf * 0.7) for a in self._two_sides(tok.i)]
+        person = self._person_in_head(tok)
+        if person is not None:
+            return [Holder(person.actor, person.person, how, conf)]
+        mention = self.by_token.get(tok.i)
         if mention is not None:
-            return Holder(mention.actor, mention.person, how, conf)
+            return [Holder(mention.actor, mention.person, how, conf)]
         if _non_actor(tok):
-            return None
-        m = self._mention_in_np(tok)
-        if m is not None:
-            return Holder(m.actor, m.person, how, conf * 0.95)
-        if tok.lemma_.lower() in ROLE_REF_NOUNS or tok.lower_ in ROLE_REF_NOUNS:
-            return self._role_ref(tok, conf)
+            return []
+        inside = self._mentions_in_np(tok)
+        if inside:
+            return [Holder(m.actor, m.person, how, conf * 0.95) for m in inside]
+        if tok.tag_ in ("NNS", "NNPS") and tok.lemma_.lower() in ROLE_REF_NOUNS:
+            # "the officials said": the party in focus, no named speaker
+            return [Holder(self.last.actor, None, "role-ref", conf * 0.7)] if self._recent(tok) else []
+        if tok.lemma_.lower() in ROLE_REF_NOUNS or low in ROLE_REF_NOUNS or self._role_phrase(tok):
+            return _listed(self._role_ref(tok, conf))
         if tok.lemma_.lower() in BODY_REF_NOUNS and self._recent(tok):
-            return Holder(self.last.actor, None, "role-ref", conf * 0.7)
+            return [Holder(self.last.actor, None, "role-ref", conf * 0.7)]
+        return []
+
+    def _two_sides(self, i) -> list[str]:
+        """'Both sides': the two parties (states) named most often so far."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            if m.start_char >= self.doc[i].idx:
+                break
+            if m.kind in ("state", "person", "description"):
+                counts[m.actor] = counts.get(m.actor, 0) + 1
+        top = sorted(counts, key=lambda a: -counts[a])[:2]
+        return top if len(top) == 2 else []
+
+    def _role_phrase(self, tok) -> set[str]:
+        """Role ids named by the whole head phrase: 'the secretary general', 'the top diplomat'."""
+        words = [c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i] + [tok.lower_]
+        return self.reg.persons_with_role_head(" ".join(words)) if len(words) > 1 else set()
+
+    def _person_in_head(self, tok):
+        """A person named in the subject's head chain: "Russia's negotiator, Grushko," or "spokesman Peskov"."""
+        edge = self.by_token.get(tok.right_edge.i)
+        if edge is not None and edge.kind == "person" and tok.right_edge.i > tok.i and tok.lower_ in OFFICIAL_TITLES:
+            return edge  # "Ukraine Ambassador to the UK Vadym Prystaiko told…": the name closes the phrase
+        for t in [tok, *(c for c in tok.children if c.dep_ in ("appos", "compound", "flat"))]:
+            m = self.by_token.get(t.i)
+            if m is not None and m.kind == "person":
+                return m
+            if t.i != tok.i:
+                for c in t.children:
+                    m = self.by_token.get(c.i)
+                    if c.dep_ in ("compound", "flat") and m is not None and m.kind == "person":
+                        return m
         return None
 
-    def _mention_at(self, tok):
-        return self.by_token.get(tok.i)
-
-    def _mention_in_np(self, tok):
-        """A party named inside the subject phrase ("a spokesman for the Russian embassy", "officials in Moscow")."""
+    def _mentions_in_np(self, tok):
+        """Parties named inside the subject phrase ("a spokesman for the Russian embassy", "U.S. and NATO
+        officials", "officials in Moscow"), one per actor."""
+        out, seen = [], set()
         for t in tok.subtree:
             if t.i == tok.i or _excluded_branch(t, tok):
                 continue
             m = self.by_token.get(t.i)
-            if m is not None:
-                return m
-            if t.dep_ == "pobj" and t.head.lower_ == "in":
+            if m is None and t.dep_ == "pobj" and t.head.lower_ == "in":
                 actor = self.reg.resolve(t.text)
-                if actor:
-                    from core.actors import Mention
-                    return Mention(t.idx, t.idx + len(t.text), t.text, actor, None, "state")
-        return None
+                m = Mention(t.idx, t.idx + len(t.text), t.text, actor, None, "state") if actor else None
+            if m is not None and m.actor not in seen:
+                seen.add(m.actor)
+                out.append(m)
+        return out
 
     # --- references back to someone already named ---
 
     def _pronoun(self, tok, conf) -> Holder | None:
-        person = self._last_person_before(tok.i, prefer_speaker=True)
-        if person is None:
-            return None
-        return Holder(person[1], person[0], "pronoun", conf * 0.9)
-
-    def _group_pronoun(self, tok, low, conf) -> Holder | None:
-        if low == "we" or not self._recent(tok) or self.last is None:
-            return None
-        return Holder(self.last.actor, None if low == "they" else self.last.speaker, "pronoun", conf * 0.7)
-
-    def _role_ref(self, tok, conf) -> Holder | None:
-        """'the minister', 'the former president': the latest person named whose office fits the noun."""
-        if any(c.dep_ == "poss" or c.lower_ in ("a", "an") for c in tok.children):
-            return None
-        roles = self.reg.persons_with_role_head(tok.lemma_.lower()) | self.reg.persons_with_role_head(tok.lower_)
-        for i, person, actor in reversed(self._people_before(tok.i)):
-            p = self.reg.persons.get(person)
-            if p and any(r.role in roles for r in p.roles):
-                return Holder(actor, person, "role-ref", conf * 0.85)
-        if self.last and self.last.speaker and self._recent(tok):
-            return Holder(self.last.actor, self.last.speaker, "role-ref", conf * 0.6)
+        """'he'/'she': a person named earlier in this sentence, else the subject of the previous
+        sentence, else the current speaker, else the last person named."""
+        n = self._sentence_no(tok.i)
+        here = [(i, p, a) for i, p, a in self._people_before(tok.i) if i >= tok.sent.start and i < tok.i]
+        if here and not (self.last and self.last.speaker and any(p == self.last.speaker for _, p, _ in here)):
+            _, person, actor = here[0]
+            return Holder(actor, person, "pronoun", conf * 0.85)
+        subj = self.subject_people.get(n - 1)
+        if subj and not (self.last and self.last.speaker and self.last_sent == n - 1):
+            return Holder(subj[1], subj[0], "pronoun", conf * 0.85)
+        if self.last and self.last.speaker and n - self.last_sent <= 4:
+            return Holder(self.last.actor, self.last.speaker, "pronoun", conf * 0.9)
+        people = self._people_before(tok.i)
+        if people:
+            return Holder(people[-1][2], people[-1][1], "pronoun", conf * 0.7)
         return None
 
-    def _last_person_before(self, i, prefer_speaker):
-        if prefer_speaker and self.last and self.last.speaker and self._recent_index(i):
-            return self.last.speaker, self.last.actor
-        people = self._people_before(i)
-        if people:
-            return people[-1][1], people[-1][2]
-        if self.last and self.last.speaker:
-            return self.last.speaker, self.last.actor
+    def _group_pronoun(self, tok, low, conf) -> Holder | None:
+        """'it'/'they' as a party: the state or organisation that was the subject just before."""
+        if low == "we":
+            return None
+        n = self._sentence_no(tok.i)
+        for k in (n, n - 1):
+            actor = self.subject_actors.get(k)
+            if actor and (k < n or actor[1] < tok.i):
+                return Holder(actor[0], None, "pronoun", conf * 0.7)
+        return None
+
+    def _role_ref(self, tok, conf) -> Holder | None:
+        """'the minister', 'the former president': the speaker if the office fits, else the latest
+        person named whose office fits the noun."""
+        if any(c.dep_ == "poss" or c.lower_ in ("a", "an") for c in tok.children):
+            return None
+        roles = (self.reg.persons_with_role_head(tok.lemma_.lower()) | self.reg.persons_with_role_head(tok.lower_)
+                 | self._role_phrase(tok))
+        former = any(c.lower_ in ("former", "ex") for c in tok.children)
+
+        def fits(name):
+            p = self.reg.canonical(name)
+            if p is None:
+                return False
+            held = [r for r in p.roles if r.role in roles]
+            if former:  # "the former Russian president": an office held before, not now
+                return any(r.end and not r.active(self.published) for r in held) and not any(
+                    r.active(self.published) for r in held)
+            return bool(held)
+        if self.last and self.last.speaker and fits(self.last.speaker) and self._recent(tok):
+            return Holder(self.last.actor, self.last.speaker, "role-ref", conf * 0.85)
+        for _, person, actor in reversed(self._people_before(tok.i)):
+            if fits(person):
+                return Holder(actor, person, "role-ref", conf * 0.8)
+        if self.last and self.last.speaker and self._recent(tok) and not former:
+            return Holder(self.last.actor, self.last.speaker, "role-ref", conf * 0.6)
         return None
 
     def _people_before(self, i):
@@ -215,6 +279,17 @@ class _Attributor:
         return self.doc[i].sent.start
 
     def _remember_people(self, sent) -> None:
+        n = self._sentence_no(sent.start)
+        for t in sent:
+            if t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            m = self.by_token.get(t.i)
+            if m is None:
+                continue
+            if m.person and n not in self.subject_people:
+                self.subject_people[n] = (m.person, m.actor)
+            elif not m.person and n not in self.subject_actors:
+                self.subject_actors[n] = (m.actor, t.i)
         seen = set()
         for t in sent:
             m = self.by_token.get(t.i)
@@ -259,6 +334,8 @@ def _verb_kind(tok) -> str | None:
     if tok.pos_ == "VERB" and lemma in MODAL_VERBS and any(
             c.lower_ in MODALS or c.dep_ == "neg" for c in tok.children):
         return "modal"
+    if tok.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS for c in tok.children):
+        return "speech"  # "Russia made demands", "NATO issued a warning"
     return None
 
 
@@ -268,18 +345,25 @@ def _subjects(verb):
     node = verb
     if verb.pos_ == "ADJ" and verb.dep_ == "acomp":
         node = verb.head
-    for _ in range(3):
+    for _ in range(4):
+        agents = [p for c in node.children if c.dep_ == "agent" for p in _pobjs(c)]
+        if agents and node is verb:
+            return agents  # "the proposal was rejected by Guterres"
         subs = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subs:
             out = []
             for s in subs:
                 if s.dep_ == "nsubjpass" and node.lemma_.lower() not in ("quote", "cite"):
                     continue
+                if s.tag_ in ("WP", "WDT") and node.dep_ == "relcl":
+                    s = node.head  # "Trump, who has been open to talks"
                 out.append(s)
                 out += [c for c in s.children if c.dep_ == "conj"]
             return out
-        if node.dep_ in ("conj", "advcl", "xcomp") and node.head.i != node.i:
+        if node.dep_ in ("conj", "advcl", "xcomp", "pcomp") and node.head.i != node.i:
             node = node.head
+            if node.dep_ == "prep" and node.head.i != node.i:  # "quoted as saying"
+                node = node.head
             continue
         break
     return []
@@ -291,10 +375,14 @@ def _inside_reported(tok, sent) -> bool:
     while node.head.i != node.i and node.i in range(sent.start, sent.end):
         if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in SPEECH_VERBS and node.head.pos_ == "VERB":
             return node.dep_ == "ccomp"
-        if node.dep_ in ("relcl", "acl"):
+        if node.dep_ == "acl" or node.dep_ == "relcl" and not _relative_subject(node):
             return True
         node = node.head
     return False
+
+
+def _relative_subject(verb) -> bool:
+    return any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in verb.children)
 
 
 def _pobjs(prep):
@@ -306,8 +394,31 @@ def _pobjs(prep):
     return out
 
 
+SIDES_NOUNS = frozenset("side sides delegation delegations country countries leader leaders party parties".split())
+
+
+def _with_allies(tok) -> bool:
+    return any(c.dep_ == "conj" and c.lemma_.lower() in ("ally", "partner")
+               and any(g.lower_ in ("its", "their") for g in c.children) for c in tok.children)
+
+
+def _both_sides(tok) -> bool:
+    """'both sides', 'the two sides', 'the sides', 'both delegations', 'the two leaders', 'each side'."""
+    if tok.lemma_.lower() not in SIDES_NOUNS and tok.lower_ not in SIDES_NOUNS:
+        return False
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("det", "nummod", "predet", "preconj", "amod")}
+    if mods & {"both", "two", "each"}:
+        return True
+    return tok.lower_ == "sides" and mods == {"the"}
+
+
 def _non_actor(tok) -> bool:
-    words = {tok.lemma_.lower(), tok.lower_} | {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound")}
+    """'analysts', 'a political analyst', 'former diplomat X': the head phrase names a non-actor."""
+    words = {tok.lemma_.lower(), tok.lower_}
+    for t in tok.subtree:
+        if t.i < tok.i and t.dep_ in ("amod", "compound", "nmod") or t.dep_ == "appos" and t.head.i == tok.i:
+            words.add(t.lower_)
+            words.update(c.lower_ for c in t.children if c.dep_ in ("amod", "compound") or t.dep_ == "appos")
     return bool(words & NON_ACTOR_WORDS)
 
 
@@ -355,10 +466,35 @@ def _paragraph_numbers(doc, sentences) -> list[int]:
 
 
 def _dedupe(holders: list[Holder]) -> list[Holder]:
-    out, seen = [], set()
+    """One holder per actor, the most confident; it takes a speaker another rule found for that actor."""
+    out: dict[str, Holder] = {}
     for h in holders:
-        if h.actor in seen:
+        cur = out.get(h.actor)
+        if cur is None:
+            out[h.actor] = h
+        elif cur.speaker is None and h.speaker is not None:
+            out[h.actor] = Holder(cur.actor, h.speaker, cur.how, cur.confidence)
+    return list(out.values())
+
+
+def _listed(h):
+    return [h] if h is not None else []
+
+
+def _quoted_tokens(sent) -> set[int]:
+    """Indices of the tokens inside quotation marks (straight quotes toggle)."""
+    out, depth, straight = set(), 0, False
+    for t in sent:
+        ch = t.text
+        if ch in ("“", "«"):
+            depth += 1
             continue
-        seen.add(h.actor)
-        out.append(h)
+        if ch in ("”", "»"):
+            depth = max(0, depth - 1)
+            continue
+        if ch in ('"', "``", "''"):
+            straight = not straight
+            continue
+        if depth or straight:
+            out.add(t.i)
     return out

@@ -29,6 +29,7 @@ from typing import Iterator
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core import migrations
 from core.filters import LIST_PARAMS, Filters
@@ -43,6 +44,7 @@ DEFAULT_BUSY_TIMEOUT = 30.0  # seconds to keep retrying a locked file before giv
 POSITION_EXTRA_COLUMNS = ("position_id", "extractor_version")
 ARTICLE_JOIN_COLUMNS = ("title", "outlet", "url", "published")
 QUERY_COLUMNS = (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)
+QUERY_DTYPES = {**POSITION_COLUMNS, **{c: "string" for c in (*POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)}}
 FACET_FIELDS = LIST_PARAMS  # actor, target, stance, issue, outlet, speaker
 ARTICLE_LIST_COLUMNS = ("article_id", "title", "outlet", "url", "published", "source",
                         "extractor_version", "created_at")
@@ -69,12 +71,13 @@ def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
 
 
 def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False,
-               busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Store":
+               busy_timeout: float | None = None) -> "Store":
     """The store at `path` (see resolve_db_path), created and migrated on first use.
 
     A read-only store never writes, except to create or migrate a database that needs it.
     """
-    store = Store(resolve_db_path(path), read_only=read_only, busy_timeout=busy_timeout)
+    timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    store = Store(resolve_db_path(path), read_only=read_only, busy_timeout=timeout)
     store.migrate()
     return store
 
@@ -162,8 +165,7 @@ class Store:
                ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
         sql, params = _paginate(sql, params, limit, offset)
         with self.connect() as conn:
-            df = conn.execute(sql, params).df()
-        return _positions_frame(df)
+            return fetch_frame(conn, sql, params, QUERY_DTYPES)
 
     def count_positions(self, filters: Filters | None = None) -> int:
         where, params = where_clause(filters)
@@ -190,7 +192,7 @@ class Store:
                    f" JOIN articles a USING (article_id) {where} GROUP BY ALL"
                    " ORDER BY a.published DESC NULLS LAST, a.article_id")
         with self.connect() as conn:
-            return conn.execute(sql, params).df()
+            return fetch_frame(conn, sql, params)
 
     def article(self, article_id: str) -> dict | None:
         """One article's row (contract columns plus source, extractor_version, created_at), or None."""
@@ -207,8 +209,7 @@ class Store:
         sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id)"
                " WHERE p.article_id = $article_id ORDER BY p.char_start, p.position_id")
         with self.connect() as conn:
-            df = conn.execute(sql, {"article_id": article_id}).df()
-        return _positions_frame(df)
+            return fetch_frame(conn, sql, {"article_id": article_id}, QUERY_DTYPES)
 
     def facets(self) -> dict[str, list[str]]:
         """Distinct non-empty values of each filter field, sorted, for the filter widgets."""
@@ -262,7 +263,7 @@ def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb
                     f"the database is busy: another Parley process is writing to {path}; try again "
                     f"(waited {timeout:.0f} s)") from err
             time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.25)
+            delay = min(delay * 2, 0.1)  # short: the holder usually lets go within one article
 
 
 def is_busy_error(err: Exception) -> bool:
@@ -342,10 +343,21 @@ def _select_list() -> str:
     return ", ".join(cols)
 
 
-def _positions_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Query result in the contract's dtypes (extra columns as strings)."""
-    extra = {c: "string" for c in (*POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)}
-    return coerce(df[list(QUERY_COLUMNS)], {**POSITION_COLUMNS, **extra})
+# Arrow -> pandas nullable dtypes directly: several times faster than .df() then astype().
+_ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(),
+                    pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype(),
+                    pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}
+
+
+def fetch_frame(conn, sql: str, params: dict, dtypes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Run a query into a DataFrame with pandas nullable dtypes (and `dtypes` enforced, if given)."""
+    table = conn.sql(sql, params=params).to_arrow_table()
+    df = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
+    if dtypes:
+        wrong = {c: t for c, t in dtypes.items() if c in df.columns and str(df[c].dtype) != t}
+        if wrong:
+            df = coerce(df, wrong)
+    return df
 
 
 # -- writes: called with a connection inside Store.transaction() ---------------

@@ -9,7 +9,9 @@ ways of carrying the date of a statement into the sentences that continue it:
   none      every sentence on its own;
   always    each sentence gets the date resolved for the previous gold sentence
             of the same article (an upper bound for what carrying can buy);
-  continue  only sentences that look like continuations (core.dates.looks_continuing).
+  continue  only sentences that look like continuations (core.dates.looks_continuing), each taking
+            the date resolved (and itself carried) for the previous gold sentence;
+  continue1 the same, but the previous sentence's own date, resolved without carrying (no chains).
 Reads ../shared/gold/dev.jsonl and ../shared/corpus/*.jsonl; exits 0 with a message when absent.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.dates import ResolvedDate, looks_continuing, resolve_date  # noqa: E402
 
-MODES = ("none", "always", "continue")
+MODES = ("none", "always", "continue", "continue1")
 
 
 def load(shared: Path):
@@ -52,11 +54,15 @@ def resolve_all(articles, ordered, mode: str) -> dict[tuple[str, str], ResolvedD
     out = {}
     for aid, sents in ordered.items():
         published = articles[aid]["published"]
-        previous = None
+        previous = own = None
         for s in sents:
-            carry = previous if (mode == "always" or (mode == "continue" and looks_continuing(s))) else None
+            carry = None
+            if mode == "always" or (mode == "continue" and looks_continuing(s)):
+                carry = previous
+            elif mode == "continue1" and looks_continuing(s):
+                carry = own
             out[(aid, s)] = resolve_date(s, published, previous=carry)
-            previous = out[(aid, s)]
+            previous, own = out[(aid, s)], resolve_date(s, published)
     return out
 
 

@@ -51,7 +51,7 @@ def parsed_docs(nlp, articles: list[dict]):
     return docs
 
 
-def evaluate(gold, arts, *, show=0, only=None):
+def evaluate(gold, arts, *, show=0, only=None, min_conf=0.0, drop=()):
     from core.nlp import load_nlp
     from core.segment import split_sentences
     from core.speakers import attribute_sentences
@@ -71,6 +71,7 @@ def evaluate(gold, arts, *, show=0, only=None):
         art = arts[aid]
         sents = split_sentences(doc)
         holders = attribute_sentences(doc, sents, published=art["published"])
+        holders = [[h for h in hs if h.confidence >= min_conf and h.how not in drop] for hs in holders]
         mine = [(words(s.text), s, h) for s, h in zip(sents, holders)]
         gsents = defaultdict(list)
         for g in by_art[aid]:
@@ -91,6 +92,9 @@ def evaluate(gold, arts, *, show=0, only=None):
             c["tp_act"] += len(g_actors & h_actors)
             if g_actors - h_actors or h_actors - g_actors:
                 misses.append(("ACT", aid, gs, sorted(g_actors), best[2]))
+            for h in best[2]:
+                c[f"how_n:{h.how}"] += 1
+                c[f"how_tp:{h.how}"] += h.actor in g_actors
             spk = {h.actor: h.speaker for h in best[2]}
             for r in rows:
                 if r.get("speaker") and r["actor"] in spk:
@@ -120,6 +124,9 @@ def report(c, elapsed, n_articles):
           f"  (exact span {ratio(c['exact'], c['gold_sents']):.3f})")
     print(f"(b) holder actors per sentence: P={p:.3f} R={r:.3f} F1={ratio(2 * p * r, p + r):.3f}"
           f"  (gold rows whose actor we hold: {ratio(c['rows_actor_found'], c['rows']):.3f})")
+    hows = sorted(k.split(":", 1)[1] for k in c if k.startswith("how_n:"))
+    print("    precision by rule: " + ", ".join(
+        f"{h} {ratio(c['how_tp:' + h], c['how_n:' + h]):.2f}/{c['how_n:' + h]}" for h in hows))
     print(f"(c) speaker accuracy where gold names one and we hold its actor: "
           f"{c['spk_ok']}/{c['spk_n']} = {ratio(c['spk_ok'], c['spk_n']):.3f}")
 
@@ -129,6 +136,8 @@ def main() -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--show", type=int, default=0, help="print the first N misses")
     ap.add_argument("--article", help="only this article id")
+    ap.add_argument("--min-conf", type=float, default=0.0, help="ignore holders below this confidence")
+    ap.add_argument("--drop", default="", help="comma-separated rule ids (Holder.how) to ignore")
     args = ap.parse_args()
     shared = Path(args.shared)
     if not (shared / "gold" / "dev.jsonl").exists():
@@ -139,7 +148,8 @@ def main() -> int:
 
     sys.modules["eval_score"] = importlib.import_module("score")
     gold, arts = load_shared(shared)
-    evaluate(gold, arts, show=args.show, only=args.article)
+    evaluate(gold, arts, show=args.show, only=args.article, min_conf=args.min_conf,
+             drop=tuple(x for x in args.drop.split(",") if x))
     return 0
 
 

@@ -11,13 +11,6 @@ from core.datafiles import DataFileError
 BODY = "Moscow demanded that NATO halt its expansion. The alliance rejected the demand on Monday."
 
 
-def masked_away(text: str, title: str | None = None) -> str:
-    """What the mask removed, as words."""
-    masked = mask_boilerplate(text, title)
-    assert len(masked) == len(text)
-    return " ".join(t for t, m in zip(text.split(" "), masked.split(" ")) if t and not m.strip())
-
-
 def test_same_length_and_newlines_kept():
     text = f"World / Europe / Russia\n\n{BODY}\n\nShare this article\n"
     masked = mask_boilerplate(text)
@@ -46,6 +39,7 @@ def test_same_length_and_newlines_kept():
     "© 2022 Example News. All rights reserved.",
     "Talks in Geneva",
     "- A new red line -",
+    "## What did Moscow demand?",
 ])
 def test_furniture_lines_are_masked(furniture):
     text = f"{BODY}\n\n{furniture}\n\n{BODY}"
@@ -121,3 +115,8 @@ def test_rules_file_validates(tmp_path):
     bad.write_text(json.dumps({"id": "x", "kind": "line", "max_chars": 10, "pattern": "("}) + "\n")
     with pytest.raises(DataFileError, match=r"rules\.jsonl:1: .*regular expression"):
         load_rules.__wrapped__(str(bad))
+
+
+def test_repeated_headline_without_site_name():
+    text = f"Kremlin keeps door open to talks\n\n{BODY}"
+    assert mask_boilerplate(text, "Kremlin keeps door open to talks | Example News").strip() == BODY

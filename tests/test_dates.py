@@ -140,3 +140,20 @@ def test_many_sentences_resolve_fast():
     for s in sentences:
         resolve_date(s, MON)
     assert time.perf_counter() - start < 2.0
+
+
+def test_earlier_this_month_on_the_first_is_last_month():
+    assert resolve_date("Earlier this month, NATO rejected the demand.", "2022-03-01").value == "2022-02"
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("The minister said two days ago that talks were over.", "2022-02-12"),
+    ("Putin laid out red lines several days ago.", "2022-02"),
+])
+def test_days_ago(sentence, value):
+    assert resolve_date(sentence, MON).value == value
+
+
+def test_the_previous_day_counts_back_from_the_statement():
+    prev = ResolvedDate("2022-02-10", "day", "on Thursday", "weekday")
+    assert resolve_date("The envoy had said the previous day that no deal was near.", MON, previous=prev).value == "2022-02-09"

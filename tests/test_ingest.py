@@ -183,3 +183,32 @@ def test_shared_corpus_twice_gives_the_same_rows(shared_dir, tmp_path):
 def test_positions_frame_contract_used():  # guards the stub against contract drift
     assert list(stub_extract("Moscow demanded it.", article_id="x", published="2022-01-01").columns) == \
         list(positions_frame([]).columns)
+
+
+def test_write_batches_store_the_same(store, tmp_path):
+    batched = open_store(tmp_path / "b.duckdb")
+    arts = [article(n) for n in range(7)] + [article(1)]
+    one = ingest(store, arts)
+    many = ingest(batched, arts, write_batch=3)
+    assert one.counts() == many.counts() == {"new": 7, "duplicate": 1, "failed": 0}
+    cols = ["position_id", "sentence"]
+    assert store.query_positions()[cols].equals(batched.query_positions()[cols])
+
+
+def test_busy_store_names_what_was_not_stored(store, monkeypatch):
+    from core.store import StoreBusy
+    calls = []
+
+    def busy_after_two(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 2:
+            raise StoreBusy("the database is busy: another Parley process is writing; try again")
+        return real(*args, **kwargs)
+    import core.store
+    real = core.store.connect_with_retry
+    monkeypatch.setattr(core.store, "connect_with_retry", busy_after_two)
+    s = ingest(store, [article(n) for n in range(4)])  # 1 connection for the dedupe check, then 1 per article
+    monkeypatch.undo()
+    assert s.counts() == {"new": 1, "duplicate": 0, "failed": 3}
+    assert all("database is busy" in o.reason for o in s.failed)
+    assert store.counts()["articles"] == 1

@@ -126,6 +126,12 @@ def test_folder_read_recursively(tmp_path):
 
 # ---------------------------------------------------------------- bad input
 
+def test_folder_without_readable_files(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    res = read_inputs([tmp_path])
+    assert not res.articles and "folder holds no readable files" in res.problems[0].reason
+
+
 def test_missing_empty_binary_unsupported(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     (tmp_path / "blob.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)

@@ -67,11 +67,14 @@ def filters() -> Filters:
 
 
 def _set_widgets(f: Filters) -> None:
-    """Widgets follow the URL: set each widget's state before it is drawn in this run."""
+    """Widgets follow the URL: set each widget's state before it is drawn in this run.
+
+    Always, not only when it differs: each page draws its own widget under the same key, and
+    a widget new to this page would otherwise start empty.
+    """
     wanted = {**{n: list(getattr(f, n)) for n in LIST_PARAMS}, "from": f.date_from, "to": f.date_to, "q": f.q}
     for name, value in wanted.items():
-        if st.session_state.get(KEY + name) != value:
-            st.session_state[KEY + name] = value
+        st.session_state[KEY + name] = value
 
 
 def _draw(options: Mapping[str, list[str]]) -> None:

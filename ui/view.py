@@ -23,8 +23,7 @@ def choose(label: str, options: Sequence[str], param: str, default: str | None,
         st.warning(f"No {label.lower()} named {raw!r} in the positions shown; showing "
                    f"{default if default else 'none'} instead.", icon=":material/link_off:")
     key = "view" + param
-    if st.session_state.get(key) != value or key not in st.session_state:
-        st.session_state[key] = value
+    st.session_state[key] = value  # always: a widget new to this page would otherwise start empty
     (container or st).selectbox(label, choices, key=key, on_change=_to_url, args=(param, key), placeholder=NONE_LABEL,
                                 format_func=lambda v: NONE_LABEL if v is None else str(v))
     return value

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sys
 
-import pandas as pd
-
 from core.readers import read_inputs
 from core.schema import articles_frame
 from core.writers import write_positions, OUTPUT_FORMATS
@@ -24,6 +22,8 @@ def run(args) -> int:
     from core import extract_corpus
 
     result = read_inputs(args.inputs, published=args.published)
+    for note in result.notes:
+        print(f"note {note}", file=sys.stderr)
     for problem in result.problems:
         print(f"skipped {problem}", file=sys.stderr)
     if not result.articles:

@@ -1,0 +1,83 @@
+"""Speaker attribution: who states something in each sentence."""
+from __future__ import annotations
+
+import pytest
+
+from core.segment import split_sentences
+from core.speakers import attribute_sentences
+
+
+def holders(nlp, text, published="2022-02-14"):
+    doc = nlp(text)
+    sents = split_sentences(doc)
+    return [[(h.actor, h.speaker, h.how) for h in hs] for hs in attribute_sentences(doc, sents, published=published)]
+
+
+def actors(row):
+    return {a for a, _, _ in row}
+
+
+@pytest.mark.parametrize("text, actor, speaker", [
+    ("Lavrov said the proposals were ignored.", "Russia", "Sergei Lavrov"),
+    ("Russian Foreign Minister Sergei Lavrov told reporters the talks had failed.", "Russia", "Sergei Lavrov"),
+    ("“We will not allow it,” said Peskov.", "Russia", "Dmitry Peskov"),
+    ("Moscow demanded guarantees from the alliance.", "Russia", None),
+    ("Western countries accuse Russia of massing troops.", "West", None),
+    ("Russia's top diplomat warned of consequences.", "Russia", "Sergei Lavrov"),
+    ("The Kremlin spokesman dismissed the report.", "Russia", "Dmitry Peskov"),
+])
+def test_named_holder(nlp, text, actor, speaker):
+    rows = holders(nlp, text)
+    assert (actor, speaker) in {(a, s) for a, s, _ in rows[0]}
+
+
+def test_according_to(nlp):
+    rows = holders(nlp, "Talks will resume next week, according to Ukrainian President Volodymyr Zelensky.")
+    assert ("Ukraine", "Volodymyr Zelensky", "according-to") in rows[0]
+
+
+def test_pronoun_and_role_carry_over(nlp):
+    text = ("Stoltenberg said the alliance would not close its door. He added that Russia had no veto. "
+            "The secretary general also urged Moscow to pull back its troops.")
+    rows = holders(nlp, text, published="2022-01-12")
+    assert rows[1][0][:2] == ("NATO", "Jens Stoltenberg")
+    assert rows[1][0][2] == "pronoun"
+    assert rows[2][0][:2] == ("NATO", "Jens Stoltenberg")
+
+
+def test_second_sentence_of_a_quote_carries_the_speaker(nlp):
+    text = "“We want peace,” Zelensky said on Sunday.\n\n“We will not give up our land.”"
+    rows = holders(nlp, text)
+    assert rows[1] and rows[1][0][:2] == ("Ukraine", "Volodymyr Zelensky")
+    assert rows[1][0][2] == "quote-carry"
+
+
+def test_quotation_alone_after_a_new_topic_is_not_carried_far(nlp):
+    text = ("Lavrov said the talks failed. Snow fell in the city. Roads were closed. Schools shut. "
+            "Trains stopped.\n\n“It was a hard winter.”")
+    assert holders(nlp, text)[-1] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Pavel Markov, a Russian political analyst, said the talks would fail.",
+    "Analysts in Moscow said the talks would fail.",
+    "Former Ukrainian diplomat Ivan Petrenko said the talks would fail.",
+])
+def test_analysts_and_former_officials_are_not_holders(nlp, text):
+    assert holders(nlp, text)[0] == []
+
+
+def test_unknown_official_with_party(nlp):
+    text = "Moldova's Ambassador to the UK Ion Petrescu told the BBC that Chisinau was flexible."
+    rows = holders(nlp, text)
+    assert ("Moldova", "Ion Petrescu") in {(a, s) for a, s, _ in rows[0]}
+
+
+def test_words_inside_a_quote_are_not_attributions(nlp):
+    rows = holders(nlp, "“NATO must stop its expansion,” Putin said.")
+    assert actors(rows[0]) == {"Russia"}
+
+
+def test_one_holder_per_actor_with_the_named_speaker(nlp):
+    rows = holders(nlp, "Russia denied the claim, but Putin wants legal guarantees.")
+    assert rows[0] == [("Russia", "Vladimir Putin", "said-subject")]
