@@ -5,6 +5,7 @@ bundled sample article, and draws a page menu that keeps the filters.
 """
 import streamlit as st
 
+from core.store import StoreError
 from ui import cache, nav, sidebar
 
 st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wide")
@@ -12,11 +13,15 @@ st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wi
 pages = nav.st_pages(nav.available())
 current = st.navigation(pages, position="hidden")
 
-if cache.is_empty():
-    # A fresh clone must start showing something: extract the sample article once.
-    with st.spinner("First run: extracting positions from the bundled sample article…"):
-        cache.load_sample()
-
-sidebar.carry_filters()
-nav.sidebar_links(pages)
-current.run()
+try:
+    if cache.is_empty():
+        # A fresh clone must start showing something: extract the sample article once.
+        with st.spinner("First run: extracting positions from the bundled sample article…"):
+            cache.load_sample()
+    sidebar.carry_filters()
+    nav.sidebar_links(pages)
+    current.run()
+except StoreError as err:
+    # Another process (an ingest from the command line) holding the database is a state, not a crash.
+    st.error(f"{err}", icon=":material/database:")
+    st.button("Try again", type="primary")

@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import resource
 import statistics
 import sys
@@ -54,6 +55,10 @@ QUERIES = {
                  date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 12, 31)), None),
 }
 EXPORT_FILTER = QUERIES["dashboard table: actor=Russia, stance in (demand, warning), 2022, limit 500"][0]
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def peak_rss_mb() -> float:
@@ -147,12 +152,18 @@ def grow_positions(store, target: int) -> dict:
             "db_mb": store.path.stat().st_size / 1e6}
 
 
+CPU_MS: dict[int, float] = {}  # id(fn) -> median CPU ms of its last timing (all threads of this process)
+
+
 def median_ms(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
+    """Median wall-clock ms over `runs` calls (CPU ms kept in CPU_MS: the box is shared)."""
+    times, cpu, result = [], [], None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    CPU_MS[id(fn)] = statistics.median(cpu)
     return statistics.median(times), result
 
 
@@ -166,9 +177,11 @@ def bench_queries(store, runs: int, out_dir: Path) -> dict:
     for label, (filters, limit) in QUERIES.items():
         cold, df = median_ms(lambda f=filters, n=limit: store.query_positions(f, limit=n), runs)
         with store.session():
-            warm, _ = median_ms(lambda f=filters, n=limit: store.query_positions(f, limit=n), runs)
+            query = lambda f=filters, n=limit: store.query_positions(f, limit=n)  # noqa: E731
+            warm, _ = median_ms(query, runs)
+            warm_cpu = CPU_MS[id(query)]
             total, count = median_ms(lambda f=filters: store.count_positions(f), runs)
-        res[label] = (cold, warm, len(df), total, count)
+        res[label] = (cold, warm, len(df), total, count, warm_cpu)
     res["facets()"] = median_ms(store.facets, runs)[0], None
     res["counts()"] = median_ms(store.counts, runs)[0], None
     export_ms, n = median_ms(lambda: export_positions(store, EXPORT_FILTER, out_dir / "export.parquet"),
@@ -183,7 +196,16 @@ def main() -> None:
     ap.add_argument("--positions", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--keep", metavar="DIR", help="keep the database in DIR (default: a temporary folder)")
+    ap.add_argument("--queries-only", metavar="DB", help="only time the queries, on a database an earlier --keep run built")
     args = ap.parse_args()
+    print(f"load average at start: {load_average()} (2 cores shared with other work: wall times vary)")
+    if args.queries_only:
+        store = open_store(args.queries_only, read_only=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"Queries over {store.counts()['positions']:,} positions in {store.path}")
+            print_queries(bench_queries(store, args.runs, Path(tmp)), args.runs)
+        print(f"load average at end: {load_average()}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         out_dir = Path(args.keep or tmp)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -197,7 +219,7 @@ def main() -> None:
               f"(SYNTHETIC copies of the rows above: new ids, dates shifted up to +-2 years; "
               f"built in {grown['build_s']:.0f} s, file {grown['db_mb']:.0f} MB)")
         print_queries(bench_queries(store, args.runs, out_dir), args.runs)
-        print(f"\npeak RSS of the whole run: {peak_rss_mb():.0f} MB")
+        print(f"\npeak RSS of the whole run: {peak_rss_mb():.0f} MB; load average at end: {load_average()}")
         print(json.dumps({"ingest": ing, "grown": grown}, default=str), file=sys.stderr)
 
 
@@ -216,12 +238,12 @@ def print_ingest(r: dict) -> None:
 
 def print_queries(res: dict, runs: int) -> None:
     print(f"   median of {runs} runs, ms; 'cold' = open a connection, query, close (each dashboard call);"
-          " 'warm' = inside store.session()")
+          " 'warm' = inside store.session(); CPU = process CPU ms of the warm query, all threads")
     for label, value in res.items():
-        if len(value) == 5:
-            cold, warm, rows, count_ms, count = value
+        if len(value) == 6:
+            cold, warm, rows, count_ms, count, warm_cpu = value
             print(f"   {label}\n      rows {rows:,} of {count:,} | cold {cold:6.1f} | warm {warm:6.1f}"
-                  f" | count(*) warm {count_ms:6.1f}")
+                  f" (CPU {warm_cpu:5.1f}) | count(*) warm {count_ms:6.1f}")
         else:
             ms, extra = value
             print(f"   {label}: {ms:.1f}" + (f" ({extra:,} rows)" if extra is not None else ""))

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from core.datafiles import DATA_DIR, DataFileError, Field, load_records
 
 ACTORS_FILE = DATA_DIR / "actors.jsonl"
-ROLES_NEEDING_BODY = frozenset({"ambassador", "aide", "deputy"})
+ROLES_NEEDING_BODY = frozenset({"ambassador", "aide", "deputy", "minister"})
 KINDS = ("state", "org", "bloc", "person", "role", "contextual")
 
 
@@ -158,6 +159,7 @@ army navy lawmakers legislators parliament parliamentarians counterpart counterp
 spokesman spokeswoman spokesperson administration state establishment intelligence allies partners politicians
 minister ministers delegates representatives mission officers command commanders generals president prime
 premier chancellor counterpart senators congressmen mps team agency agencies services council cabinet regime
+presidency staff office parliamentarians lawmakers
 """.split())
 # Words that may stand between a party and an office in a description ("the Russian foreign ministry spokeswoman").
 BODY_WORDS = frozenset("""
@@ -177,6 +179,8 @@ NON_ACTOR_WORDS = frozenset("""
 former ex analyst analysts expert experts commentator commentators pollster pollsters journalist journalists
 reporter reporters correspondent correspondents professor researcher researchers scholar scholars columnist
 editor historian economist economists observer observers blogger writer author fellow think-tank candidate
+ousted deposed exiled late opposition dissident activist dictator soviet tsar emperor institute university
+center centre foundation ceo executive businessman tycoon oligarch billionaire bank anchor host presenter
 """.split())
 # A place name is not an actor when it names a venue or a document ("the Minsk agreements", "in Geneva").
 PLACE_NOT_ACTOR_AFTER = frozenset("""
@@ -327,10 +331,12 @@ class ActorRegistry:
 
 
 def _variants(alias: str) -> set[str]:
+    """Spellings to match: as written, capitalised at a sentence start, and without "the" for a name
+    ("the West" -> "West"), but not for a common noun ("the alliance" must keep its article)."""
     out = {alias}
     if alias[:1].islower():
         out.add(alias[0].upper() + alias[1:])
-    if alias.startswith("the "):
+    if alias.startswith("the ") and alias[4:5].isupper():
         out.add(alias[4:])
     return out
 
@@ -396,6 +402,12 @@ class _MentionFinder:
         self.raw_tokens = {i for _, s, e in self.raw for i in range(s, e)}
         self.full_names = {reg.person_aliases[a][0].name for (t, a), _, _ in self.raw if t == "N"}
         self.surface = self._surface_names()
+        # the offices a story is about: names of bodies it mentions more than once ("UN", "Kremlin")
+        counts = {}
+        for (tag, alias), _, _ in self.raw:
+            if tag == "A":
+                counts[alias] = counts.get(alias, 0) + 1
+        self.doc_hint = " ".join(a for a, k in counts.items() if k > 1)
 
     def run(self) -> list[Mention]:
         out: list[Mention] = []
@@ -444,13 +456,22 @@ class _MentionFinder:
         return self.surface.get(name, name)
 
     def _surface_names(self) -> dict[str, str]:
-        out = {}
+        """Accented or unaccented last names as the article first writes them (Orban / Orbán)."""
+        out, seen = {}, set()
         for (tag, alias), _, _ in self.raw:
             if tag not in ("N", "W"):
                 continue
             p = (self.reg.person_aliases.get(alias) or self.reg.weak_aliases[alias])[0]
-            last = alias.split()[-1]
-            if p.name not in out and last != p.last_name and last[:1].isupper():
+            if p.name in seen:
+                continue
+            seen.add(p.name)
+            words = alias.split()
+            last = words[-1]
+            if last == p.last_name:
+                continue
+            # the article's spelling wins for accents (Orban/Orbán) and for a full name that keeps the
+            # first name (Denys Shmygal), not for a transliterated one (Mikhail Podoliak)
+            if _fold(last) == _fold(p.last_name) or len(words) > 1 and words[0] == p.name.split()[0]:
                 out[p.name] = " ".join(p.name.split()[:-1] + [last])
         return out
 
@@ -474,16 +495,30 @@ class _MentionFinder:
     def _descriptions(self) -> list[Mention]:
         out = []
         for (_, rid), s, e in self.roles:
-            if s > 0 and self.doc[s - 1].lower_ in ("former", "ex", "ex-", "then"):
-                continue
             found = self._anchor_left(s) or self._anchor_right(e)
             if not found:
                 continue
             actor, a_start, a_end, hint = found
             lo, hi = min(a_start, s), max(a_end, e)
-            p = self.reg.holder(rid, actor, self.on_date, hint + " " + self.doc[e:e + 4].text)
+            if lo > 0 and self.doc[lo - 1].lower_ in ("former", "ex", "ex-", "then", "late") or \
+                    s > 0 and self.doc[s - 1].lower_ in ("former", "ex", "ex-", "then", "late"):
+                p = self._former_holder(rid, actor)  # "the former Russian president": someone named here
+                if p is None:
+                    continue
+            else:
+                p = self.reg.holder(rid, actor, self.on_date, hint + " " + self.doc[e:e + 4].text)
+                if p is None and rid in ROLES_NEEDING_BODY:  # "the US ambassador" in a story about the UN
+                    p = self.reg.holder(rid, actor, self.on_date, self.doc_hint)
             out.append(self._span_mention(lo, hi, actor, self.spelled(p.name) if p else None, "description"))
         return out
+
+    def _former_holder(self, rid, actor):
+        for name in self.full_names | {self.reg.weak_aliases[a][0].name for (t, a), _, _ in self.raw if t == "W"}:
+            p = self.reg.persons[name]
+            held = [r for r in p.roles if r.role == rid and r.of == actor]
+            if held and not any(r.active(self.on_date) for r in held):
+                return p
+        return None
 
     def _anchor_left(self, s):
         doc = self.doc
@@ -537,6 +572,12 @@ class _MentionFinder:
             while start > 0 and start - 1 not in taken and _name_token(doc[start - 1]) and start - 1 not in self.raw_tokens:
                 start -= 1  # spaCy often leaves a first name out of the entity
             name = _clean_name(doc[start:ent.end].text)
+            if len(name.split()) < 2:
+                continue  # a lone word tagged PERSON is too often a place or an outlet
+            same = self._described_as(start, name)
+            if same is not None:  # "Ukraine's Foreign Minister Dmytro Kubela": a misspelt Kuleba
+                out.append(self._span_mention(start, ent.end, same.actor_on(self.on_date), same.name, "person"))
+                continue
             actor = self._party_beside(ent.start, ent.end)
             if actor:
                 known[name.split()[-1]] = (name, actor)
@@ -544,6 +585,19 @@ class _MentionFinder:
         if known:
             out += self._repeat_mentions(known, taken, {(m.start_char) for m in out})
         return out
+
+    def _described_as(self, start, name):
+        """The registry person a description just before the name resolves to, if the names are alike."""
+        from rapidfuzz import fuzz
+
+        for (_, rid), s, e in self.roles:
+            if e != start:
+                continue
+            found = self._anchor_left(s)
+            p = found and self.reg.holder(rid, found[0], self.on_date, found[3])
+            if p and (name.split()[0] == p.name.split()[0] or fuzz.ratio(_fold(name), _fold(p.name)) >= 80):
+                return p
+        return None
 
     def _repeat_mentions(self, known, taken, seen) -> list[Mention]:
         """Later mentions of a resolved unknown person by last name ("Sherman said")."""
@@ -561,7 +615,11 @@ class _MentionFinder:
         doc = self.doc
         sent_start = doc[s].sent.start if doc.has_annotation("SENT_START") else 0
         left = doc[max(sent_start, s - 9):s]
-        cut = max((t.i + 1 for t in left if t.is_punct and t.text not in ("-", "'s", "’s", ".")), default=left.start)
+        # the title phrase ends at punctuation, a verb or a conjunction ("Moscow summoned British
+        # ambassador…", "Kremlin leader since Soviet dictator…")
+        cut = max((t.i + 1 for t in left if t.is_punct and t.text not in ("-", "'s", "’s", ".")
+                   or t.pos_ in ("VERB", "AUX", "SCONJ", "CCONJ")
+                   or t.pos_ == "ADP" and t.lower_ not in ("of", "to", "for", "at", "in")), default=left.start)
         left = doc[cut:s]
         actor = self._party_in(left)
         if actor is not None:
@@ -584,11 +642,14 @@ class _MentionFinder:
             return None
         if words & US_LEGISLATOR_TITLES and "United States" in self.reg.actors:
             return "United States"  # "Rep. X", "Sen. Y", "Congresswoman Z" speak for the US
+        doc = self.doc
         for (tag, alias), ms, me in self.raw:
             if window.start <= ms and me <= window.end:
-                before = {t.lower_ for t in self.doc[max(window.start, ms - 2):ms]}
-                if before & {"to", "in", "at", "with"}:
-                    continue
+                before = {t.lower_ for t in doc[max(window.start, ms - 2):ms]}
+                if before & {"to", "in", "at", "with", "pro", "anti", "pro-", "anti-"}:
+                    continue  # the host ("ambassador to the UK") or a leaning ("pro-Russian")
+                if me + 1 < len(doc) and doc[me].text == "-" and doc[me + 1].lower_ in LEANING_WORDS:
+                    continue  # "Moscow-leaning", "Kremlin-backed"
                 actor = self._actor_of(tag, alias)
                 if actor:
                     return actor
@@ -606,16 +667,18 @@ def _longest(matches):
 
 
 def _actor_noun_end(doc, e) -> int | None:
-    """End of "Russian [foreign] officials"; None when the demonym does not name an official body."""
-    for k in range(e, min(e + 3, len(doc))):
-        low = doc[k].lower_
-        if low in ACTOR_NOUNS:
+    """End of "Russian [foreign] officials", "German Interior Ministry"; None when the demonym does
+    not name an official body ("Russian oil")."""
+    for k in range(e, min(e + 4, len(doc))):
+        tok = doc[k]
+        if tok.lower_ in ACTOR_NOUNS:
             return k + 1
-        if low not in BODY_WORDS and doc[k].pos_ not in ("ADJ",):
+        if tok.lower_ not in BODY_WORDS and tok.pos_ != "ADJ" and not (tok.pos_ == "PROPN" and tok.is_title):
             return None
     return None
 
 
+LEANING_WORDS = frozenset("leaning backed friendly allied installed based aligned supported controlled".split())
 US_LEGISLATOR_TITLES = frozenset("rep. sen. congressman congresswoman senator".split())
 _TITLE_BEFORE = frozenset("mr mr. mrs mrs. ms ms. dr dr. president secretary minister chancellor senator sen. "
                           "rep. ambassador general gen. spokesman spokeswoman envoy premier".split())
@@ -637,6 +700,10 @@ def _strip_titles(ent) -> int:
     while i < ent.end and (ent.doc[i].lower_ in OFFICIAL_TITLES or ent.doc[i].lower_ in _TITLE_BEFORE):
         i += 1
     return i
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 
 def _clean_name(text: str) -> str:

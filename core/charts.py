@@ -7,13 +7,13 @@ the page's theme (Streamlit applies light or dark), so only marks carry colour.
 from __future__ import annotations
 
 import math
-import textwrap
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from core.colors import STANCE_COLORS, stance_color, text_color
-from core.schema import STANCES
+from core.schema import ISSUES, STANCES
 from core.views import date_values
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend_title_text="stance", hovermode="closest",
@@ -46,7 +46,7 @@ def _figure(title: str, **layout) -> go.Figure:
 
 
 def _stances_in(df: pd.DataFrame) -> list[str]:
-    present = set(df["stance"].dropna()) if "stance" in df else set()
+    present = set(df["stance"].dropna().unique()) if "stance" in df else set()
     return [s for s in STANCES if s in present]
 
 
@@ -90,11 +90,20 @@ def issue_stance_chart(issues: pd.DataFrame, title: str = "Issues") -> go.Figure
     return fig
 
 
-def hover_text(df: pd.DataFrame, width: int = 80) -> list[str]:
+_WRAP = re.compile(r"(.{1,80})(?:\s+|$)")
+
+
+def wrap(text: str, max_chars: int = 480) -> str:
+    """Break a sentence into hover lines of at most ~80 characters (a regex: textwrap is too slow here)."""
+    text = text if len(text) <= max_chars else text[:max_chars].rsplit(" ", 1)[0] + " …"
+    return _WRAP.sub(lambda m: m.group(1) + "<br>", text).removesuffix("<br>")
+
+
+def hover_text(df: pd.DataFrame) -> list[str]:
     """The hover of one position: the evidence sentence (wrapped), then speaker, outlet and date."""
     out = []
     for row in df.itertuples(index=False):
-        sentence = "<br>".join(textwrap.wrap(_html_safe(getattr(row, "sentence", "") or ""), width)[:6])
+        sentence = wrap(_html_safe(getattr(row, "sentence", "") or ""))
         meta = [f"<b>{_html_safe(row.actor)} {row.stance}</b>" + (f" → {_html_safe(row.target)}" if _given(row.target) else "")]
         if _given(getattr(row, "speaker", None)):
             meta.append(f"speaker: {_html_safe(row.speaker)}")
@@ -126,7 +135,8 @@ def timeline_chart(df: pd.DataFrame, title: str = "Positions over time") -> go.F
 def ledger_chart(ledger: pd.DataFrame, title: str = "Actor × issue ledger") -> go.Figure:
     """A cell per actor and issue: square sized by count, coloured by the latest stance, count written in."""
     actors = sorted(ledger["actor"].unique().tolist()) if len(ledger) else []
-    fig = _figure(title, height=max(320, 80 + 30 * len(actors)), xaxis=dict(title=None, tickangle=-30),
+    fig = _figure(title, height=max(320, 80 + 30 * len(actors)),
+                  xaxis=dict(title=None, tickangle=-30, categoryorder="array", categoryarray=list(ISSUES)),
                   yaxis=dict(title=None, categoryorder="array", categoryarray=actors[::-1]))
     biggest = max(int(ledger["count"].max()), 1) if len(ledger) else 1
     for stance in _stances_in(ledger.rename(columns={"latest_stance": "stance"})):
@@ -157,7 +167,7 @@ def network_chart(edges: pd.DataFrame, title: str = "Who addresses whom", max_ed
     biggest = max(int(edges["count"].max()), 1)
     for stance in _stances_in(edges):
         _add_edges(fig, edges[edges["stance"] == stance], where, stance, biggest)
-    xs, ys = zip(*(where[n] for n in names))
+    xs, ys = zip(*(where[n] for n in names), strict=True)
     fig.add_scatter(x=xs, y=ys, mode="markers+text", text=names, textposition="top center", name="actors",
                     marker=dict(size=[10 + 20 * math.sqrt(weight[n] / weight.max()) for n in names],
                                 color=STANCE_COLORS["assertion"], line=dict(width=1, color="white")),
@@ -166,19 +176,31 @@ def network_chart(edges: pd.DataFrame, title: str = "Who addresses whom", max_ed
     return fig
 
 
+WIDTH_LEVELS = 4  # edges are drawn in a few width classes: one trace per stance and class keeps the chart fast
+
+
 def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, biggest: int) -> None:
-    """One legend entry per stance; each edge bends by a stance-specific offset so parallel edges stay apart."""
+    """Edges of one stance, as few traces as widths; each bends by a stance-specific offset so parallel
+    edges of different stances stay apart, and ends in an arrowhead pointing at the target."""
     bend = 0.06 * (STANCES.index(stance) - 4)
-    for i, row in enumerate(part.itertuples(index=False)):
-        (x0, y0), (x1, y1) = where[row.actor], where[row.target]
-        mx, my = (x0 + x1) / 2 - bend * (y1 - y0), (y0 + y1) / 2 + bend * (x1 - x0)
-        width = 1 + 7 * row.count / biggest
-        fig.add_scatter(x=[x0, mx, x1], y=[y0, my, y1], mode="lines", line=dict(color=stance_color(stance), width=width,
-                        shape="spline"), name=stance, legendgroup=stance, showlegend=i == 0, opacity=0.75,
-                        hovertemplate=f"{_html_safe(row.actor)} → {_html_safe(row.target)}: {stance} × {row.count}<extra></extra>")
-        fig.add_annotation(x=x1, y=y1, ax=mx, ay=my, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                           arrowhead=2, arrowsize=1, arrowwidth=max(1.0, width / 2), arrowcolor=stance_color(stance),
-                           standoff=12, text="", opacity=0.75)
+    level = ((part["count"] / biggest) * WIDTH_LEVELS).clip(lower=1).round().astype(int)
+    for i, lv in enumerate(sorted(level.unique(), reverse=True)):
+        xs, ys, text, sizes = [], [], [], []
+        for row in part[level == lv].itertuples(index=False):
+            (x0, y0), (x1, y1) = where[row.actor], where[row.target]
+            mx, my = (x0 + x1) / 2 - bend * (y1 - y0), (y0 + y1) / 2 + bend * (x1 - x0)
+            # stop short of the node so the arrowhead stays visible beside it
+            ex, ey = x1 - 0.06 * (x1 - mx) / max(abs(x1 - mx) + abs(y1 - my), 1e-9), y1 - 0.06 * (y1 - my) / max(abs(x1 - mx) + abs(y1 - my), 1e-9)
+            label = f"{_html_safe(row.actor)} → {_html_safe(row.target)}: {stance} × {row.count}"
+            xs += [x0, mx, ex, None]
+            ys += [y0, my, ey, None]
+            text += [label, label, label, None]
+            sizes += [0, 0, 8 + 2 * lv, 0]
+        width = 1 + 7 * lv / WIDTH_LEVELS
+        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=stance, legendgroup=stance, showlegend=i == 0,
+                        line=dict(color=stance_color(stance), width=width, shape="spline"), opacity=0.75,
+                        marker=dict(symbol="arrow", angleref="previous", size=sizes, color=stance_color(stance)),
+                        text=text, hovertemplate="%{text}<extra></extra>", connectgaps=False)
 
 
 def _circle(names: list[str]) -> dict[str, tuple[float, float]]:

@@ -177,5 +177,5 @@ def _local_words(verbs) -> list[str]:
 
 
 def _inside_quote(sent, char: int) -> bool:
-    before = sent.doc.text[sent.start_char:char]
+    before = sent.text[: char - sent.start_char]  # (doc.text would rebuild the whole text per call)
     return len(re.findall(r"[\"“”]", before)) % 2 == 1

@@ -6,8 +6,8 @@ from its flags, and `core.store` turns it into parameterised SQL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
 from core.schema import ISSUES, STANCES
@@ -34,7 +34,7 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
-    def with_(self, **changes) -> "Filters":
+    def with_(self, **changes) -> Filters:
         return replace(self, **changes)
 
 

@@ -88,7 +88,7 @@ def assign_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> 
         out["statement_id"] = pd.Series(dtype="string")
         return out
     keys = _report_keys(out)
-    records = out.to_dict("records")
+    records = records_of(out, ("sentence", "quote", "date", *KEY_COLUMNS))
     parent = list(range(len(records)))
     for members in _buckets(out).values():
         _link_bucket(members, records, parent, rule)
@@ -109,17 +109,46 @@ def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.Data
     grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
     if grouped.empty:
         return grouped.assign(n_reports=pd.Series(dtype="Int64"), outlets=None, article_ids=None, report_keys=None)
-    grouped = grouped.assign(_key=_report_keys(grouped), _sort=grouped["date"].astype("string").fillna(""))
-    grouped = grouped.sort_values(["_sort", "_key"], kind="stable")
-    first = grouped.drop_duplicates("statement_id").set_index("statement_id")
-    agg = grouped.groupby("statement_id", sort=False).agg(
-        n_reports=("_key", "size"),
-        outlets=("outlet", _distinct) if "outlet" in grouped.columns else ("_key", lambda s: []),
-        article_ids=("article_id", _distinct_ordered),
-        report_keys=("_key", list),
-    )
-    out = first.drop(columns=["_key", "_sort"]).join(agg).reset_index()
+    keys = _report_keys(grouped)
+    order = pd.DataFrame({"d": grouped["date"].astype("string").fillna("").to_numpy(), "k": keys}).sort_values(
+        ["d", "k"], kind="stable").index.tolist()
+    blank = pd.Series([""] * len(grouped), index=grouped.index)
+    outlets = (grouped["outlet"] if "outlet" in grouped.columns else blank).astype("string").fillna("").tolist()
+    articles = grouped["article_id"].astype("string").fillna("").tolist()
+    ids = grouped["statement_id"].tolist()
+    first: dict[str, int] = {}
+    agg: dict[str, dict] = {}
+    # One pass in date order, plain Python: pandas groupby with list aggregates is far slower here.
+    for i in order:
+        sid = ids[i]
+        entry = agg.get(sid)
+        if entry is None:
+            first[sid] = i
+            entry = agg[sid] = {"n_reports": 0, "outlets": set(), "article_ids": {}, "report_keys": []}
+        entry["n_reports"] += 1
+        if outlets[i]:
+            entry["outlets"].add(outlets[i])
+        if articles[i]:
+            entry["article_ids"][articles[i]] = None
+        entry["report_keys"].append(keys[i])
+    out = grouped.iloc[list(first.values())].reset_index(drop=True)
+    sids = list(first)
+    out["n_reports"] = [agg[s]["n_reports"] for s in sids]
+    out["outlets"] = [sorted(agg[s]["outlets"]) for s in sids]
+    out["article_ids"] = [list(agg[s]["article_ids"]) for s in sids]
+    out["report_keys"] = [agg[s]["report_keys"] for s in sids]
     return out.sort_values(["date", "statement_id"], kind="stable", ignore_index=True)
+
+
+def with_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
+    """Every row kept, plus its `statement_id`, the statement's `n_reports` and `statement_outlets`
+    (all outlets that carried the same statement): for a Positions table that shows who carried each."""
+    grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
+    if grouped.empty:
+        return grouped.assign(n_reports=pd.Series(dtype="Int64"), statement_outlets=None)
+    table = statements(grouped, rule).set_index("statement_id")
+    return grouped.assign(n_reports=grouped["statement_id"].map(table["n_reports"]).astype("Int64"),
+                          statement_outlets=grouped["statement_id"].map(table["outlets"]))
 
 
 def count(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> dict[str, int]:
@@ -156,7 +185,23 @@ def _report_keys(df: pd.DataFrame) -> list[str]:
     if "position_id" in df.columns and df["position_id"].notna().all():
         return [str(v) for v in df["position_id"]]
     starts = df["char_start"] if "char_start" in df.columns else pd.Series(range(len(df)), index=df.index)
-    return [f"{a}#{s}#{n}" for n, (a, s) in enumerate(zip(df["article_id"], starts))]
+    return [f"{a}#{s}#{n}" for n, (a, s) in enumerate(zip(df["article_id"], starts, strict=True))]
+
+
+def records_of(df: pd.DataFrame, columns) -> list[dict]:
+    """Row dicts of the given columns (those present), NA as None; much faster than DataFrame.to_dict."""
+    cols = [c for c in dict.fromkeys(columns) if c in df.columns]
+    values = [_plain_list(df[c]) for c in cols]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)] if cols else [{}] * len(df)
+
+
+def _plain_list(col: pd.Series) -> list:
+    """The column's values as Python objects, missing ones as None."""
+    if col.dtype == object:
+        return [None if v is None or (not isinstance(v, (str, list, dict)) and pd.isna(v)) else v
+                for v in col.tolist()]
+    mask = col.isna().tolist()
+    return [None if m else v for v, m in zip(col.astype(object).tolist(), mask, strict=True)]
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -172,9 +217,3 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _distinct(values: pd.Series) -> list[str]:
-    return sorted({str(v) for v in values if _text(v)})
-
-
-def _distinct_ordered(values: pd.Series) -> list[str]:
-    return list(dict.fromkeys(str(v) for v in values if _text(v)))

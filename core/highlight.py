@@ -46,7 +46,7 @@ def highlight(text: str, positions: pd.DataFrame) -> str:
     placed = spans(text, positions) if positions is not None and len(positions) else []
     cuts = sorted({0, len(text), *(s for s, _, _ in placed), *(e for _, e, _ in placed)})
     pieces = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         covering = [row for s, e, row in placed if s <= a and b <= e]
         pieces.append(_segment(text[a:b], covering))
     return '<div class="parley-article" style="white-space:pre-wrap;line-height:1.6">' + "".join(pieces) + "</div>"

@@ -161,10 +161,10 @@ def apply_reviews(store: Store, base: pd.DataFrame, filters: Filters | None = No
         reviewed = _reviewed_rows(conn, filters, article_id) if len(keys) else pd.DataFrame()
     machine = base.assign(review_status="unreviewed", reviewer=pd.NA, reviewed_at=pd.NA)
     if keys.empty:
-        return _finish(machine, reviewed_only, include_rejected)
+        return _finish(machine, reviewed_only, include_rejected, resort=False)
     machine = machine[~_hidden(machine, keys)]
     out = pd.concat([machine, reviewed], ignore_index=True) if len(reviewed) else machine
-    return _finish(out, reviewed_only, include_rejected)
+    return _finish(out, reviewed_only, include_rejected, resort=len(reviewed) > 0)
 
 
 def review_queue(df: pd.DataFrame) -> pd.DataFrame:
@@ -201,8 +201,12 @@ def _hidden(machine: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
         part = keys[["article_id", *(prefix + c for c in ORIGIN)]]
         part.columns = ["article_id", *ORIGIN]
         hidden |= set(_span_keys(part)) | set(_sentence_keys(part))
-    return pd.Series([a in hidden or b in hidden for a, b in zip(_span_keys(machine), _sentence_keys(machine))],
-                     index=machine.index, dtype=bool)
+    out = pd.Series(False, index=machine.index)
+    near = machine[machine["article_id"].isin(set(keys["article_id"]))]  # only reviewed articles can match
+    if len(near):
+        out[near.index] = [a in hidden or b in hidden
+                           for a, b in zip(_span_keys(near), _sentence_keys(near), strict=True)]
+    return out
 
 
 def _span_keys(df: pd.DataFrame) -> list[tuple]:
@@ -216,7 +220,7 @@ def _sentence_keys(df: pd.DataFrame) -> list[tuple]:
             for a, s, *rest in df[cols].itertuples(index=False, name=None)]
 
 
-def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool) -> pd.DataFrame:
+def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool, *, resort: bool) -> pd.DataFrame:
     if reviewed_only:
         df = df[df["review_status"].isin(REVIEWED)]
     elif not include_rejected:
@@ -224,6 +228,8 @@ def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool) -> pd
     cols = [c for c in QUERY_COLUMNS if c in df.columns] + list(REVIEW_COLUMNS)
     types = {**POSITION_COLUMNS, **{c: "string" for c in cols if c not in POSITION_COLUMNS}}
     df = coerce(df[cols], types)
+    if not resort:  # the store's rows come sorted already; only merged reviewed rows need placing
+        return df.reset_index(drop=True)
     return df.sort_values(["date", "article_id", "char_start", "position_id"], kind="stable", ignore_index=True)
 
 
@@ -251,7 +257,7 @@ def audit_trail(store: Store, *, position_id: str | None = None, reviewer: str |
         params["limit"] = int(limit)
     with store.connect() as conn:
         df = conn.execute(sql, params).df()
-    df["changes"] = [describe_change(a, p, c) for a, p, c in zip(df["action"], df["previous"], df["current"])]
+    df["changes"] = [describe_change(a, p, c) for a, p, c in zip(df["action"], df["previous"], df["current"], strict=True)]
     df["decided_at"] = df["decided_at"].astype("string")
     return df[list(AUDIT_COLUMNS)]
 
@@ -285,16 +291,29 @@ def describe_change(action: str, previous: str | None, current: str | None) -> s
 
 # -- explanation ---------------------------------------------------------------------
 
+_MODEL_CUE = re.compile(r"^(?P<words>.+) \((?P<rule>[^,()]+), scored by (?P<model>[^()]+)\)$")
+_NO_CUE = re.compile(r"^no \w+ cue word; scored by (?P<model>.+)$")
+
+
 def explain(row) -> str:
-    """Why this row exists, in words: the rule and the cue that fired, or the reviewer who added it."""
+    """Why this row exists, in words: the rule and the cue that fired, or the reviewer who added it.
+
+    Understands the extractor's cue notes ("called on (demand.call_on, scored by M)" and
+    "no demand cue word; scored by M", see core.stance.explain) and says them plainly.
+    """
     rule, cue = _plain(row.get("rule_id")), _plain(row.get("cue"))
     stance = _plain(row.get("stance")) or "?"
     if rule == ADDED_RULE:
         return f"Added by a reviewer ({_plain(row.get('reviewer')) or 'unknown'}): the extractor had missed it."
     if not rule:
-        return f"Extracted as {stance}; the extractor recorded no rule for it."
-    text = f"Extracted as {stance} by rule {rule}"
-    text += f", on the words “{cue}”." if cue else "."
+        text = f"Extracted as {stance}; the extractor recorded no rule for it."
+    elif cue and (m := _MODEL_CUE.match(cue)):
+        text = (f"The stance model {m['model']} chose {stance}; the words “{m['words']}” in the sentence "
+                f"are a {stance} cue (rule {m['rule']}).")
+    elif cue and (m := _NO_CUE.match(cue)):
+        text = f"The stance model {m['model']} chose {stance}, though no {stance} cue word is in the sentence."
+    else:
+        text = f"Extracted as {stance} by rule {rule}" + (f", on the words “{cue}”." if cue else ".")
     conf = row.get("confidence")
     if conf is not None and not pd.isna(conf):
         text += f" The extractor's confidence: {float(conf):.2f}."
@@ -315,7 +334,7 @@ def _machine_row(conn, position_id: str) -> dict | None:
     cur = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM positions"
                        " WHERE position_id = $id", {"id": position_id})
     row = cur.fetchone()
-    return {c: _plain(v) for c, v in zip(cols, row)} if row else None
+    return {c: _plain(v) for c, v in zip(cols, row, strict=True)} if row else None
 
 
 def _state(conn, position_id: str) -> dict | None:
@@ -323,7 +342,7 @@ def _state(conn, position_id: str) -> dict | None:
     cur = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM review_state"
                        " WHERE position_id = $id", {"id": position_id})
     row = cur.fetchone()
-    return {c: _plain(v) for c, v in zip(cols, row)} if row else None
+    return {c: _plain(v) for c, v in zip(cols, row, strict=True)} if row else None
 
 
 def _write_state(conn, row: dict, status: str, reviewer: str, *, origin: dict) -> None:
@@ -440,4 +459,4 @@ def _norm(sentence) -> str:
 
 def _now() -> dt.datetime:
     # Stored as naive UTC: DuckDB TIMESTAMP has no zone, and reviewers sit in many.
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -45,7 +45,9 @@ def split_sentences(doc) -> list:
 def _paragraph_pieces(doc) -> list[list[tuple[int, int]]]:
     """spaCy sentences cut at newlines, grouped by paragraph, as (start, end) token ranges."""
     paras, current = [], []
-    for sent in doc.sents:
+    # a doc with no sentence boundaries (a tokenizer-only pipeline) is cut at newlines only
+    sents = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    for sent in sents:
         start = sent.start
         for tok in sent:
             if "\n" in tok.text or "\n" in tok.whitespace_:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.datafiles import Field, load_records
-from core.grouping import assign_statements, date_span, statements
+from core.grouping import assign_statements, date_span, records_of, statements
 from core.schema import STANCES
 
 RULES_FILE = "shift_rules.jsonl"
@@ -113,13 +113,17 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
     rules = rules or load_rules()
     if df.empty:
         return _empty_shifts()
-    rows = statements(assign_statements(df)) if group else df.copy()
-    rows = rows.assign(key=_keys(rows))
     relevant = set().union(*(r.from_ | r.to for r in rules))
-    rows = rows[rows["stance"].isin(relevant)]
+    rows = df[df["stance"].isin(relevant)]  # before grouping: the other stances never take part
+    rows = statements(assign_statements(rows)) if group else rows
+    rows = _sorted(rows.assign(key=_keys(rows)))
+    lines: dict[tuple, list[dict]] = {}
+    for rec, actor, issue in zip(records_of(rows, _CARRIED), rows["actor"].tolist(), rows["issue"].tolist(),
+                                 strict=True):
+        lines.setdefault((actor, issue), []).append(rec)
     found = []
-    for (actor, issue), line in _sorted(rows).groupby(["actor", "issue"], sort=True):
-        found += _line_shifts(actor, issue, line.to_dict("records"), rules)
+    for (actor, issue), line in sorted(lines.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        found += _line_shifts(actor, issue, line, rules)
     if not found:
         return _empty_shifts()
     return pd.DataFrame(found).sort_values(["to_date", "actor", "issue"], kind="stable", ignore_index=True)
@@ -127,16 +131,28 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
 
 def _line_shifts(actor: str, issue: str, line: list[dict], rules: tuple[ShiftRule, ...]) -> list[dict]:
     spans = [date_span(p.get("date")) for p in line]
+    by_pair = _rules_by_pair(rules)
     out = []
     for i, new in enumerate(line):
         if spans[i] is None:
             continue
         for old in _previous(line, spans, i):
-            rule = next((r for r in rules if r.fits(old, new)), None)
+            rule = next((r for r in by_pair.get((old["stance"], new["stance"]), ()) if r.fits(old, new)), None)
             if rule:
                 out.append(_shift_row(actor, issue, rule, old, new, spans[i][0] - date_span(old["date"])[1]))
                 break
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _rules_by_pair(rules: tuple[ShiftRule, ...]) -> dict[tuple[str, str], tuple[ShiftRule, ...]]:
+    """(old stance, new stance) -> the rules that may fit, in table order (a lookup, not a scan)."""
+    pairs: dict[tuple[str, str], list[ShiftRule]] = {}
+    for r in rules:
+        for a in sorted(r.from_):
+            for b in sorted(r.to):
+                pairs.setdefault((a, b), []).append(r)
+    return {k: tuple(v) for k, v in pairs.items()}
 
 
 def _previous(line: list[dict], spans: list, i: int) -> list[dict]:
@@ -177,7 +193,7 @@ def _keys(df: pd.DataFrame) -> list[str]:
     for col in ("statement_id", "position_id"):
         if col in df.columns and df[col].notna().all():
             return [str(v) for v in df[col]]
-    return [f"{a}#{s}" for a, s in zip(df["article_id"], df.get("char_start", pd.Series(range(len(df)))))]
+    return [f"{a}#{s}" for a, s in zip(df["article_id"], df.get("char_start", pd.Series(range(len(df)))), strict=True)]
 
 
 @functools.lru_cache(maxsize=64)

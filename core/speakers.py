@@ -13,6 +13,7 @@ Former officials, analysts, commentators and journalists are not actors: their s
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from core.actors import NON_ACTOR_WORDS, OFFICIAL_TITLES, Mention, get_registry
@@ -24,9 +25,10 @@ mention allege predict recall describe urge ask demand warn threaten accuse blam
 denounce reject refuse dismiss deny welcome praise thank support back endorse pledge promise vow offer propose
 agree accept concede express voice repeat maintain believe think hope want seek expect fear doubt caution
 lament complain slam blast lash rebuff decline oppose object guarantee assure reassure counter label brand
-call appeal implore plead press push invite point moot rail commit pitch wish downplay stand challenge question retort stress underline underscore highlight
+call appeal implore plead press push invite point talk moot rail commit pitch wish downplay stand challenge question retort stress underline underscore highlight
 dub describe characterise characterize view consider regard insist order instruct advise recommend caution
-vow swear rule threaten decry deplore protest accuse charge allege rebuke chide scold hail applaud commend
+vow swear rule submit table attribute plan intend read cite bash lambast lambaste castigate berate assail
+excoriate threaten decry deplore protest accuse charge allege rebuke chide scold hail applaud commend
 congratulate applaud reaffirm affirm reaffirm restate outline set lay envisage envision favor favour prefer
 recognize recognise refute dispute contest veto sign vote approve authorize authorise reassure tout stress
 """.split())
@@ -47,7 +49,8 @@ STANCE_NOUNS = frozenset("""
 demand demands call calls warning warnings statement statements remarks comments proposal proposals offer offers
 plan plans request requests claim claims accusation accusations threat threats ultimatum insistence appeal
 position stance terms conditions refusal rejection denial assurance assurances pledge promise promises
-condition proposals initiative insistence demand criticism concern concerns call invitation
+condition proposals initiative insistence demand criticism concern concerns call invitation objection objections
+tone line
 """.split())
 PRONOUNS_PERSON = frozenset("he she him her".split())
 PRONOUNS_GROUP = frozenset("they it we".split())
@@ -57,9 +60,11 @@ president minister spokesman spokeswoman spokesperson chancellor premier leader 
 ambassador official adviser advisor aide chief
 """.split())
 # Institutions that refer back to the party in focus ("the ministry said").
-BODY_REF_NOUNS = frozenset("ministry government embassy administration office kremlin side statement cabinet".split())
+BODY_REF_NOUNS = frozenset("""ministry government embassy administration office kremlin side statement cabinet
+communique communiqué document declaration readout letter text""".split())
 EXCLUDED_PREPS = frozenset("to with against on over about between toward towards at under into than like among".split())
 QUOTE_CHARS = '“”"«»'
+OPENING_MARKS = frozenset(['“', '"', "«", "‘", "``"])
 
 
 @dataclass(frozen=True)
@@ -82,27 +87,54 @@ class _Attributor:
         self.reg = get_registry()
         self.mentions = self.reg.find_mentions(doc, on_date=self.published)
         self.by_token = _token_mentions(doc, self.mentions)
+        # first token of each person mention, in text order: (token index, person, actor)
+        firsts = {}
+        for i, m in sorted(self.by_token.items()):
+            if m.person and m.start_char not in firsts:
+                firsts[m.start_char] = (i, m.person, m.actor)
+        self.person_tokens = sorted(firsts.values())
         self.last: Holder | None = None      # the last explicitly attributed holder
         self.last_sent = -10                 # its sentence number
         self.last_para = -1
         self.recent_people: list[tuple[int, str, str]] = []  # (token index, person, actor), text order
         self.subject_people: dict[int, tuple[str, str]] = {}  # sentence no -> first person subject
         self.subject_actors: dict[int, tuple[str, int]] = {}  # sentence no -> first party subject
+        self.said_parties: dict[int, list[str]] = {}  # sentence no -> actors of its said-subject holders
+        self.lead_party: dict[int, str] = {}  # sentence no -> its lead holder, when that is a party, not a person
 
     def run(self) -> list[list[Holder]]:
-        out = []
+        out: list[list[Holder]] = []
         paras = _paragraph_numbers(self.doc, self.sentences)
+        quotes = _quote_states(self.sentences, paras)
+        pending: list[int] = []  # sentences of an open quotation waiting for its attribution
         for n, sent in enumerate(self.sentences):
-            holders = self._explicit(sent)
+            open_before, open_after = quotes[n]
+            holders = self._explicit(sent, open_before=open_before)
             if holders:
                 lead = holders[0]
+                if lead.speaker is None and lead.how not in WEAK_RULES:
+                    self.lead_party[n] = lead.actor
+                self.said_parties[n] = list(dict.fromkeys(h.actor for h in holders if h.how == "said-subject"))
                 if lead.speaker or not self.last or lead.actor != self.last.actor:
                     self.last = lead
                 self.last_sent, self.last_para = n, paras[n]
+                if pending and not open_after:  # '… This work is ongoing," Peskov said.'
+                    for k in pending:
+                        rest = [h for h in out[k] if h.how != "quote-carry"]
+                        out[k] = _dedupe([Holder(lead.actor, lead.speaker, "quote-forward", 0.7)] + rest)
+                pending = []
             else:
                 inside = [Holder(h.actor, h.speaker, "in-quote", round(h.confidence * 0.5, 3))
                           for h in self._explicit(sent, inside_quotes=True) if h.how != "pronoun"]
-                if self._continues(sent, n, paras[n]):
+                if open_after and len(pending) < 6:
+                    pending.append(n)
+                elif not open_after:
+                    pending = []
+                colon = self._colon_quote(sent)
+                if colon:
+                    holders = [colon]
+                    self.last, self.last_sent, self.last_para = colon, n, paras[n]
+                elif self._continues(sent, n, paras[n], open_before):
                     holders = [Holder(self.last.actor, self.last.speaker, "quote-carry", 0.6)]
                     self.last_sent = n
                 holders = holders + inside
@@ -112,16 +144,17 @@ class _Attributor:
 
     # --- explicit attribution inside the sentence ---
 
-    def _explicit(self, sent, inside_quotes=False) -> list[Holder]:
+    def _explicit(self, sent, inside_quotes=False, open_before=False) -> list[Holder]:
         found: list[Holder] = []
-        quoted = set() if inside_quotes else _quoted_tokens(sent)
+        quoted = set() if inside_quotes else _quoted_tokens(sent, open_before)
         for tok in sent:
             if tok.i in quoted:
                 continue  # words inside a quotation are the speaker's, not attributions
             kind = _verb_kind(tok)
             if kind:
                 how = "embedded" if _inside_reported(tok, sent) else "said-subject"
-                for subj in _subjects(tok):
+                subjects = self._np_before(tok, sent, kind) or _subjects(tok) or self._name_before(tok, sent, kind)
+                for subj in subjects:
                     if subj.i not in quoted:
                         found += self._holders_for(subj, how, kind)
             elif tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
@@ -131,6 +164,29 @@ class _Attributor:
                 found += self._holders_for(tok, "possessive", "noun")
         return sorted(found, key=lambda h: -h.confidence)
 
+    def _np_before(self, verb, sent, kind) -> list:
+        """'…against Ukraine, NATO and the United States warned on Tuesday': a reporting verb the parser
+        hung on the clause before it (as a conjunct) takes the names standing between a comma and it."""
+        if kind != "speech" or verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return []
+        out, i = [], verb.i - 1
+        while i >= sent.start and self.doc[i].pos_ in ("PROPN", "DET", "CCONJ", "NOUN", "ADJ", "PART", "ADV"):
+            if self.by_token.get(i) is not None and (not out or self.by_token[i] is not self.by_token[out[-1].i]):
+                out.append(self.doc[i])
+            i -= 1
+        return list(reversed(out)) if out and i >= sent.start and self.doc[i].text == "," else []
+
+    def _name_before(self, verb, sent, kind) -> list:
+        """A reporting verb the parser left without a subject, right after a name: a long title
+        ("Ukraine Ambassador to the UK Vadym Prystaiko suggested…") often confuses it."""
+        if kind != "speech" or verb.dep_ not in ("ROOT", "conj"):
+            return []
+        i = verb.i - 1
+        while i > sent.start and self.doc[i].pos_ in ("AUX", "ADV", "PART"):
+            i -= 1
+        m = self.by_token.get(i)
+        return [self.doc[i]] if m is not None and m.kind == "person" and i >= sent.start else []
+
     def _holders_for(self, tok, how, verb_kind) -> list[Holder]:
         conf = {"source": 0.95, "speech": 0.9, "adj": 0.8, "modal": 0.7, "noun": 0.3}[verb_kind]
         if how == "embedded":
@@ -139,11 +195,12 @@ class _Attributor:
         if low in PRONOUNS_PERSON:
             return _listed(self._pronoun(tok, conf))
         if low in PRONOUNS_GROUP and tok.tag_ != "NNP":
-            return _listed(self._group_pronoun(tok, low, conf))
+            return self._group_pronoun(tok, low, conf)
         if _with_allies(tok) and "West" in self.reg.actors:
             return [Holder("West", None, how, conf * 0.9)]  # "the US and its allies"
-        if _both_sides(tok):
-            return [Holder(a, None, "both-sides", conf * 0.7) for a in self._two_sides(tok.i)]
+        if _both_sides(tok) and tok.dep_ != "poss":
+            sides = self._two_leaders(tok.i) if tok.lemma_.lower() in ("leader", "president") else self._two_sides(tok.i)
+            return [Holder(a, p, "both-sides", conf * 0.7) for a, p in sides]
         person = self._person_in_head(tok)
         if person is not None:
             return [Holder(person.actor, person.person, how, conf)]
@@ -151,7 +208,9 @@ class _Attributor:
         if mention is not None:
             return [Holder(mention.actor, mention.person, how, conf)]
         if _non_actor(tok):
-            return []
+            # "the former president" may still be a named person who speaks for a party (Trump in 2024)
+            former = tok.lemma_.lower() in ROLE_REF_NOUNS and tok.tag_ == "NN"
+            return _listed(self._role_ref(tok, conf)) if former else []
         inside = self._mentions_in_np(tok)
         if inside:
             return [Holder(m.actor, m.person, how, conf * 0.95) for m in inside]
@@ -173,7 +232,16 @@ class _Attributor:
             if m.kind in ("state", "person", "description"):
                 counts[m.actor] = counts.get(m.actor, 0) + 1
         top = sorted(counts, key=lambda a: -counts[a])[:2]
-        return top if len(top) == 2 else []
+        return [(a, None) for a in top] if len(top) == 2 else []
+
+    def _two_leaders(self, i) -> list[tuple[str, str]]:
+        """'The two leaders': the last two persons named who speak for different parties."""
+        out: dict[str, str] = {}
+        for _, person, actor in reversed(self._people_before(i)):
+            out.setdefault(actor, person)
+            if len(out) == 2:
+                return list(out.items())
+        return []
 
     def _role_phrase(self, tok) -> set[str]:
         """Role ids named by the whole head phrase: 'the secretary general', 'the top diplomat'."""
@@ -218,7 +286,8 @@ class _Attributor:
         """'he'/'she': a person named earlier in this sentence, else the subject of the previous
         sentence, else the current speaker, else the last person named."""
         n = self._sentence_no(tok.i)
-        here = [(i, p, a) for i, p, a in self._people_before(tok.i) if i >= tok.sent.start and i < tok.i]
+        start = self._sent_start(tok.i)
+        here = [(i, p, a) for i, p, a in self._people_before(tok.i) if start <= i < tok.i]
         if here and not (self.last and self.last.speaker and any(p == self.last.speaker for _, p, _ in here)):
             _, person, actor = here[0]
             return Holder(actor, person, "pronoun", conf * 0.85)
@@ -232,16 +301,28 @@ class _Attributor:
             return Holder(people[-1][2], people[-1][1], "pronoun", conf * 0.7)
         return None
 
-    def _group_pronoun(self, tok, low, conf) -> Holder | None:
-        """'it'/'they' as a party: the state or organisation that was the subject just before."""
+    def _group_pronoun(self, tok, low, conf) -> list[Holder]:
+        """'it'/'they' as a party: the subject just before it in the sentence, else the parties that
+        spoke in the previous sentence ("Blinken and Stoltenberg said… They warned…")."""
         if low == "we":
-            return None
+            return []
+        start = self._sent_start(tok.i)
+        for t in self.doc[start:tok.i]:  # "Russia has signaled it wants…": the subject before it
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ in PRONOUNS_GROUP or t.lower_ in PRONOUNS_PERSON:
+                continue
+            m = self.by_token.get(t.i) or next(iter(self._mentions_in_np(t)), None)
+            if m is not None and m.kind != "person":
+                return [Holder(m.actor, None, "pronoun", conf * 0.8)]
         n = self._sentence_no(tok.i)
-        for k in (n, n - 1):
-            actor = self.subject_actors.get(k)
-            if actor and (k < n or actor[1] < tok.i):
-                return Holder(actor[0], None, "pronoun", conf * 0.7)
-        return None
+        prev = self.said_parties.get(n - 1, [])
+        if low == "they" and len(prev) > 1:
+            return [Holder(a, None, "pronoun", conf * 0.7) for a in prev]
+        if self.lead_party.get(n - 1):
+            return [Holder(self.lead_party[n - 1], None, "pronoun", conf * 0.7)]
+        actor = self.subject_actors.get(n - 1)
+        if actor:
+            return [Holder(actor[0], None, "pronoun", conf * 0.7)]
+        return []
 
     def _role_ref(self, tok, conf) -> Holder | None:
         """'the minister', 'the former president': the speaker if the office fits, else the latest
@@ -271,12 +352,15 @@ class _Attributor:
         return None
 
     def _people_before(self, i):
-        here = [(m_i, m.person, m.actor) for m_i, m in self.by_token.items()
-                if m.person and m_i < i and m_i >= self._sent_start(i)]
-        return self.recent_people + sorted(set(here))
+        """Persons named in earlier sentences (the last 20) and earlier in this sentence, in text order."""
+        start = self._sent_start(i)
+        lo = bisect.bisect_left(self.person_tokens, (start,))
+        hi = bisect.bisect_left(self.person_tokens, (i,))
+        return self.recent_people + self.person_tokens[lo:hi]
 
     def _sent_start(self, i):
-        return self.doc[i].sent.start
+        n = self._sentence_no(i)
+        return self.sentences[n].start if 0 <= n < len(self.sentences) else i
 
     def _remember_people(self, sent) -> None:
         n = self._sentence_no(sent.start)
@@ -312,14 +396,34 @@ class _Attributor:
 
     # --- carrying a speaker over into sentences that do not name one ---
 
-    def _continues(self, sent, n, para) -> bool:
+    def _continues(self, sent, n, para, open_before) -> bool:
+        """A quotation with no attribution of its own continues the last speaker nearby. A sentence
+        with a quoted phrase in it ("a 'coalition of the willing'") is not a quotation."""
         if self.last is None:
             return False
-        text = sent.text
-        quoted = any(q in text for q in QUOTE_CHARS)
-        if not quoted:
+        quoted = _quoted_tokens(sent, open_before)
+        first = next((t for t in sent if not t.is_space), None)
+        mostly = open_before or (first is not None and first.text in OPENING_MARKS) or 2 * len(quoted) >= len(sent)
+        if not mostly and not (quoted and not self._names_own_subject(sent)):
             return False
         return para == self.last_para or n - self.last_sent <= 1
+
+    def _names_own_subject(self, sent) -> bool:
+        """The main clause has a subject that names a party or person ("Macron has talked about…")."""
+        for t in sent:
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT":
+                return self.by_token.get(t.i) is not None or bool(self._mentions_in_np(t))
+        return False
+
+    def _colon_quote(self, sent) -> Holder | None:
+        """'The Estonian Foreign Ministry: "Latest news…"': a party or person, a colon, a quotation."""
+        for t in sent:
+            if t.text != ":" or t.i + 1 >= sent.end or self.doc[t.i + 1].text not in OPENING_MARKS:
+                continue
+            m = self.by_token.get(t.i - 1) if t.i > sent.start else None
+            if m is not None:
+                return Holder(m.actor, m.person, "colon-quote", 0.8)
+        return None
 
 
 # --- helpers on the parse ---------------------------------------------------------------------
@@ -336,6 +440,16 @@ def _verb_kind(tok) -> str | None:
         return "modal"
     if tok.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS for c in tok.children):
         return "speech"  # "Russia made demands", "NATO issued a warning"
+    if lemma == "make" and any(c.lower_ == "clear" for c in tok.children):
+        return "speech"  # "he made clear that…"
+    if lemma == "play" and any(c.lower_ == "down" for c in tok.children):
+        return "speech"  # "the Kremlin played down…"
+    if lemma == "see" and any(c.lower_ == "as" for c in tok.children):
+        return "speech"  # "Russia sees China as its partner"
+    if tok.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in ("list", "set", "series", "package")
+                                  and any(g.lower_ == "of" and any(o.lemma_.lower() in STANCE_NOUNS for o in g.children)
+                                          for g in c.children) for c in tok.children):
+        return "speech"  # "Russia made public a list of demands"
     return None
 
 
@@ -465,6 +579,9 @@ def _paragraph_numbers(doc, sentences) -> list[int]:
     return out
 
 
+WEAK_RULES = frozenset({"embedded", "possessive", "in-quote"})
+
+
 def _dedupe(holders: list[Holder]) -> list[Holder]:
     """One holder per actor, the most confident; it takes a speaker another rule found for that actor."""
     out: dict[str, Holder] = {}
@@ -472,7 +589,7 @@ def _dedupe(holders: list[Holder]) -> list[Holder]:
         cur = out.get(h.actor)
         if cur is None:
             out[h.actor] = h
-        elif cur.speaker is None and h.speaker is not None:
+        elif cur.speaker is None and h.speaker is not None and h.how not in WEAK_RULES:
             out[h.actor] = Holder(cur.actor, h.speaker, cur.how, cur.confidence)
     return list(out.values())
 
@@ -481,19 +598,40 @@ def _listed(h):
     return [h] if h is not None else []
 
 
-def _quoted_tokens(sent) -> set[int]:
+def _quote_states(sentences, paras) -> list[tuple[bool, bool]]:
+    """(quotation open before, open after) for each sentence; a paragraph break closes quotes,
+    and so does a quote left open for more than six sentences (an unbalanced mark)."""
+    out, depth, straight, run = [], 0, False, 0
+    for n, sent in enumerate(sentences):
+        if n and paras[n] != paras[n - 1] or run > 6:
+            depth, straight, run = 0, False, 0
+        before = depth > 0 or straight
+        text = sent.text
+        singles = sum(t.text == "‘" for t in sent) - sum(t.text == "’" for t in sent)
+        depth = max(0, depth + text.count("“") + text.count("«") - text.count("”") - text.count("»") + singles)
+        straight ^= bool(text.count('"') % 2)
+        after = depth > 0 or straight
+        run = run + 1 if after else 0
+        out.append((before, after))
+    return out
+
+
+def _quoted_tokens(sent, open_before=False) -> set[int]:
     """Indices of the tokens inside quotation marks (straight quotes toggle)."""
-    out, depth, straight = set(), 0, False
+    out, depth, straight = set(), int(open_before), False
     for t in sent:
         ch = t.text
-        if ch in ("“", "«"):
+        if ch in ("“", "«", "‘"):
             depth += 1
             continue
-        if ch in ("”", "»"):
+        if ch in ("”", "»", "’"):  # a lone ’ token closes; the apostrophe of "Russia’s" is not a lone token
             depth = max(0, depth - 1)
             continue
         if ch in ('"', "``", "''"):
-            straight = not straight
+            if depth and not straight:
+                depth -= 1  # closes the quotation opened in an earlier sentence
+            else:
+                straight = not straight
             continue
         if depth or straight:
             out.add(t.i)

@@ -5,9 +5,10 @@ article's title/outlet/url/published) and never touches Streamlit or the databas
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from core.schema import STANCES
+from core.schema import ISSUES, STANCES
 
 CONFRONTING = ("demand", "warning", "accusation", "rejection")
 ANSWERS = ("concession", "rejection", "dialogue")
@@ -21,10 +22,15 @@ def date_values(dates: pd.Series) -> pd.Series:
 
 
 def by_date(df: pd.DataFrame, *, newest_first: bool = True) -> pd.DataFrame:
-    """Rows sorted by statement date (ties by article then place in the article)."""
-    keys = [c for c in ("date", "article_id", "char_start") if c in df.columns]
-    return df.sort_values(keys, ascending=[not newest_first] + [True] * (len(keys) - 1), kind="stable",
-                          na_position="last").reset_index(drop=True)
+    """Rows sorted by statement date; rows of the same date keep the order they came in (the store
+    gives article, then place in the article). Rows without a date go last."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    # Integer ranks of the date strings (ISO strings sort in time order; -1 for a missing date):
+    # an argsort of integers is many times faster than sorting 100,000 strings on three keys.
+    codes, _ = pd.factorize(df["date"], sort=True)
+    key = np.where(codes < 0, np.iinfo(np.int64).max, -codes if newest_first else codes)
+    return df.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
 
 
 def most_recent(df: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -77,6 +83,12 @@ def ledger(df: pd.DataFrame) -> pd.DataFrame:
     out = counts.to_frame().join(last).reset_index()
     out = out.rename(columns={"stance": "latest_stance", "date": "latest_date"})
     return out[cols].sort_values(["actor", "issue"]).reset_index(drop=True)
+
+
+def issues_present(df: pd.DataFrame) -> list[str]:
+    """The issues these rows touch, in the contract's order."""
+    found = set(df["issue"].dropna().unique())
+    return [i for i in ISSUES if i in found]
 
 
 def main_sides(df: pd.DataFrame, issue: str, n: int = 2) -> list[str]:

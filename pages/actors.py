@@ -19,7 +19,7 @@ share.header(filters, shown, "actors", focus, name="actor_positions",
              extra=[f"profile of {' and '.join(a for a in (actor, compare) if a)}"] if actor else ())
 
 
-def profile(container, name: str, narrow: bool) -> None:
+def profile(container, name: str) -> None:
     p = views.actor_profile(df, name)
     c = container
     c.subheader(name)
@@ -35,12 +35,19 @@ def profile(container, name: str, narrow: bool) -> None:
     if not p["speakers"].empty:
         c.markdown("**Speakers**")
         c.dataframe(p["speakers"], hide_index=True, width="stretch")
+    given = views.latest(p["rows"], ("concession", "rejection"), n=5)
+    c.markdown(f"**What {share.md(name)} last conceded or rejected**")
+    if given.empty:
+        c.caption("nothing among these positions")
+    for r in given.itertuples(index=False):
+        to = f" → {r.target}" if isinstance(r.target, str) else ""
+        c.markdown(f"`{r.date}` *{r.stance}{share.md(to)}* — {share.md(r.sentence)}")
 
 
 if not share.empty_state(filters, df) and actor:
     if compare:
         left, right = st.columns(2)
-        profile(left, actor, True)
-        profile(right, compare, True)
+        profile(left, actor)
+        profile(right, compare)
     else:
-        profile(st, actor, False)
+        profile(st, actor)

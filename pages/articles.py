@@ -11,12 +11,13 @@ filters = sidebar.filters()
 df = cache.positions(filters)
 listed = cache.articles(filters)
 ids = listed["article_id"].tolist()
-titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"])))
+titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"]), strict=True))
 wanted = st.query_params.get("_article")
 # A shared link may name an article the filters leave out: still show it, its highlights filtered.
 if wanted and wanted not in ids and cache.article(wanted)[0] is not None:
     ids, titles = [wanted, *ids], {wanted: cache.article(wanted)[0]["title"] or wanted, **titles}
-article_id = view.choose("Article", ids, "_article", ids[0] if ids else None)
+labels = {a: f"{titles.get(a) or a} ({a})" for a in ids}
+article_id = view.choose("Article", ids, "_article", ids[0] if ids else None, labels=labels)
 meta, _ = cache.article(article_id) if article_id else (None, None)
 rows = df[df["article_id"] == article_id] if article_id else df.iloc[0:0]
 share.header(filters, rows, "articles", {"_article": article_id}, name="article_positions",

@@ -15,18 +15,20 @@ df = cache.positions(filters)
 share.sentence(filters, df)
 
 
-def run(label: str, work) -> None:
-    """Run one ingest with a progress bar, then clear the caches and show the summary."""
+def run(label: str, work, hide: str = "") -> None:
+    """Run one ingest with a progress bar, then clear the caches and show the summary.
+
+    `hide` is a server-side folder (where uploads were saved) left out of the messages."""
     cache.model()  # loaded once per server; the first ingest pays for it
     bar = st.progress(0.0, text=f"{label}: starting…")
     summary = work(lambda done, total: bar.progress(done / max(total, 1), text=f"{label}: {done} of {total}"))
     bar.empty()
     cache.clear()
-    st.session_state["ingest_summary"] = summary
+    st.session_state["ingest_summary"] = (summary, hide)
     st.rerun()  # redraw the sidebar and counts from the new data
 
 
-def show(summary) -> None:
+def show(summary, hide: str) -> None:
     c = summary.counts()
     (st.success if c["new"] else st.warning)(f"Ingest finished: {summary}.")
     a, b, f = st.columns(3)
@@ -36,7 +38,7 @@ def show(summary) -> None:
     for outcome in summary.new:
         st.markdown(f"- added **{share.md(outcome.article_id)}**: {share.md(outcome.reason)}")
     for line in summary.details():
-        st.markdown(f"- {share.md(line)}")
+        st.markdown(f"- {share.md(line.replace(hide, '') if hide else line)}")
 
 
 paste, upload, urls = st.tabs(["Paste text", "Upload files", "From URLs"])
@@ -66,7 +68,8 @@ with upload.form("upload"):
                 path.write_bytes(f.getvalue())
                 paths.append(str(path))
             run("Uploaded files", lambda p: ingest_paths(cache.store(), paths, progress=p,
-                                                         published=when.isoformat() if when else None))
+                                                         published=when.isoformat() if when else None),
+                hide=tmp.rstrip("/") + "/")
 
 with urls.form("urls"):
     lines = st.text_area("One URL per line", height=160, placeholder="https://…")
@@ -81,4 +84,4 @@ with urls.form("urls"):
                                                published=when_u.isoformat() if when_u else None))
 
 if "ingest_summary" in st.session_state:
-    show(st.session_state["ingest_summary"])
+    show(*st.session_state["ingest_summary"])

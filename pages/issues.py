@@ -3,21 +3,25 @@ against the other side's concessions, rejections and offers to talk, in time ord
 import streamlit as st
 
 from core import charts, views
-from core.schema import ISSUES
 from ui import cache, share, sidebar, view
 
 st.title("Issues")
 filters = sidebar.filters()
 df = cache.positions(filters)
-present = [i for i in ISSUES if i in set(df["issue"])]
+present = views.issues_present(df)
 share.header(filters, df, "issues", {k: st.query_params.get(k) for k in ("_issue", "_a", "_b")})
+
+
+MOVES_SHOWN = 25  # per column: the latest, still in time order; the downloads hold them all
 
 
 def moves(container, rows, heading: str) -> None:
     container.markdown(f"**{heading}**")
     if rows.empty:
         container.caption("none among these positions")
-    for r in rows.itertuples(index=False):
+    elif len(rows) > MOVES_SHOWN:
+        container.caption(f"the latest {MOVES_SHOWN} of {len(rows):,}, in time order")
+    for r in rows.tail(MOVES_SHOWN).itertuples(index=False):
         to = f" → {r.target}" if isinstance(r.target, str) else ""
         container.markdown(f"`{r.date}` *{r.stance}{to}* — {share.md(r.sentence)}")
 

@@ -11,11 +11,11 @@ df = cache.positions(filters)
 share.header(filters, df, "")
 if not share.empty_state(filters, df):
     g = views.glance(df)
-    figures = [("Articles", f"{g['articles']:,}"), ("Positions", f"{g['positions']:,}"),
-               ("Actors", f"{g['actors']:,}"), ("Outlets", f"{g['outlets']:,}"),
-               ("First statement", g["first"]), ("Last statement", g["last"])]
-    for col, (label, value) in zip(st.columns(6), figures):
-        col.metric(label, value)
+    figures = [("Articles", g["articles"]), ("Positions", g["positions"]), ("Actors", g["actors"]),
+               ("Outlets", g["outlets"])]
+    for col, (label, value) in zip(st.columns(4), figures, strict=True):
+        col.metric(label, f"{value:,}")
+    st.caption(f"Statements dated from {g['first']} to {g['last']}.")
     st.plotly_chart(charts.stance_mix_chart(views.stance_mix(df)), width="stretch", key="mix")
     left, right = st.columns(2)
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):

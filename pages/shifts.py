@@ -2,9 +2,9 @@
 withdrawn, a warning escalated), with the two evidence sentences side by side and the rule that called it."""
 import streamlit as st
 
+from core.filters import count_phrase
 from core.shifts import KINDS, RULES_EXPLAINED, lines_summary, rules_table
 from ui import reviewing, share, sidebar, view
-from ui.share import md
 
 SHOWN = 100  # shift cards drawn; the download holds every shift
 
@@ -16,7 +16,7 @@ found = reviewing.shift_table(filters, reviewed_only=only)
 kind = view.choose("Kind of shift", list(KINDS), "_kind", None, optional=True)
 shown = found[found["kind"] == kind] if kind else found
 focus = {**reviewing.view_params(only), **view.current("_kind")}
-extra = (["reviewed only"] if only else []) + [f"{len(shown):,} {kind + ' ' if kind else ''}shifts found"]
+extra = (["reviewed only"] if only else []) + [f"{count_phrase(len(shown), (kind + ' shift') if kind else 'shift')} found"]
 share.header(filters, df, "shifts", focus, name="positions", extra=extra)
 
 with st.expander("How a shift is called", expanded=found.empty, icon=":material/rule:"):
@@ -28,19 +28,8 @@ if not share.empty_state(filters, df):
         st.info("No shift among these positions. Widen the filters (more dates, more actors) to see one.",
                 icon=":material/swap_horiz:")
     else:
-        st.download_button("Download these shifts (CSV)", data=shown.to_csv(index=False), file_name="shifts.csv",
+        st.download_button("Download these shifts (CSV)", data=lambda: shown.to_csv(index=False), file_name="shifts.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="sh_csv")
-        for _, s in shown.head(SHOWN).iterrows():
-            with st.container(border=True):
-                st.markdown(f"**{md(s['actor'])}** on **{md(s['issue'])}**: **{s['kind']}** "
-                            f"({s['from_stance']} → {s['to_stance']}, {s['days']} days later) · rule `{s['rule_id']}`")
-                before, after = st.columns(2)
-                for col, side in ((before, "from"), (after, "to")):
-                    outlets = s.get(f"{side}_outlets")
-                    where = ", ".join(outlets) if isinstance(outlets, list) and outlets else s.get(f"{side}_outlet")
-                    col.caption(f"{s[f'{side}_date']} · {s[f'{side}_stance']} · {md(where or 'unknown outlet')}")
-                    col.markdown(f"> {md(s[f'{side}_sentence'])}")
-        if len(shown) > SHOWN:
-            st.caption(f"The first {SHOWN} of {len(shown):,} shifts are drawn; the download holds all.")
+        reviewing.shift_cards(shown, SHOWN)
     with st.expander("Position lines: each actor's stances on each issue, in time order"):
         st.dataframe(lines_summary(df), hide_index=True, width="stretch")

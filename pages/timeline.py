@@ -4,7 +4,7 @@ import streamlit as st
 from core import charts, views
 from ui import cache, share, sidebar
 
-MAX_POINTS = 3000  # beyond this the browser slows down; the caption says when points are left out
+MAX_POINTS = 2000  # beyond this the browser slows down; the caption says when points are left out
 
 st.title("Timeline")
 filters = sidebar.filters()

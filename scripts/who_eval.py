@@ -52,10 +52,11 @@ def parsed_docs(nlp, articles: list[dict]):
 
 
 def evaluate(gold, arts, *, show=0, only=None, min_conf=0.0, drop=()):
+    from eval_score import same_sentence, speaker_key, words  # noqa: E402
+
     from core.nlp import load_nlp
     from core.segment import split_sentences
     from core.speakers import attribute_sentences
-    from eval_score import same_sentence, speaker_key, words  # noqa: E402
 
     nlp = load_nlp()
     by_art = defaultdict(list)
@@ -67,15 +68,20 @@ def evaluate(gold, arts, *, show=0, only=None, min_conf=0.0, drop=()):
     c = Counter()
     misses = []
     t0 = time.time()
-    for aid, doc in zip(ids, docs):
+    for aid, doc in zip(ids, docs, strict=True):
         art = arts[aid]
         sents = split_sentences(doc)
         holders = attribute_sentences(doc, sents, published=art["published"])
         holders = [[h for h in hs if h.confidence >= min_conf and h.how not in drop] for hs in holders]
-        mine = [(words(s.text), s, h) for s, h in zip(sents, holders)]
+        mine = [(words(s.text), s, h) for s, h in zip(sents, holders, strict=True)]
         gsents = defaultdict(list)
         for g in by_art[aid]:
             gsents[g["sentence"]].append(g)
+        gwords = [words(gs) for gs in gsents]
+        for w, _, hs in mine:  # holders in sentences no gold position stands in
+            if hs and not any(same_sentence(w, gw) >= 0.6 for gw in gwords):
+                for h in hs:
+                    c[f"how_out:{h.how}"] += 1
         for gs, rows in gsents.items():
             gw = words(gs)
             best = max(mine, key=lambda m: same_sentence(gw, m[0]), default=None)
@@ -127,6 +133,8 @@ def report(c, elapsed, n_articles):
     hows = sorted(k.split(":", 1)[1] for k in c if k.startswith("how_n:"))
     print("    precision by rule: " + ", ".join(
         f"{h} {ratio(c['how_tp:' + h], c['how_n:' + h]):.2f}/{c['how_n:' + h]}" for h in hows))
+    print("    holders in sentences without gold positions: " + ", ".join(
+        f"{k.split(':', 1)[1]} {v}" for k, v in sorted(c.items()) if k.startswith("how_out:")))
     print(f"(c) speaker accuracy where gold names one and we hold its actor: "
           f"{c['spk_ok']}/{c['spk_n']} = {ratio(c['spk_ok'], c['spk_n']):.3f}")
 

@@ -90,3 +90,23 @@ def test_weak_last_name_needs_the_full_name_in_the_text(nlp, reg):
     assert not any(a == "United States" for _, a, _, _ in mentions(nlp, reg, "Austin is a city in Texas."))
     found = mentions(nlp, reg, "Lloyd Austin visited Kyiv. Austin said more aid would come.", "2022-04-25")
     assert ("Austin", "United States", "Lloyd Austin", "person") in found
+
+
+@pytest.mark.parametrize("on_date, actor", [("2022-03-01", "Estonia"), ("2025-03-01", "European Union")])
+def test_a_person_speaks_for_the_office_held_on_the_date(reg, on_date, actor):
+    assert reg.person("Kaja Kallas", on_date) == ("Kaja Kallas", actor)
+
+
+@pytest.mark.parametrize("text", [
+    "Moscow summoned the British ambassador to Russia Ian Whitfield on Monday.",
+    "The fall of pro-Russian President Ivan Petrenko came in 2014.",
+])
+def test_the_host_country_or_a_leaning_is_not_the_party(nlp, reg, text):
+    found = {(person, actor) for _, actor, person, _ in mentions(nlp, reg, text)}
+    assert not any(actor == "Russia" and person and person.startswith(("Ian", "Ivan")) for person, actor in found)
+
+
+def test_spelling_follows_the_article_for_accents(nlp, reg):
+    found = mentions(nlp, reg, "Viktor Orban met Xi Jinping. Orban said little.")
+    assert ("Viktor Orban", "Hungary", "Viktor Orban", "person") in found
+    assert any(person == "Xi Jinping" for _, _, person, _ in found)

@@ -105,6 +105,7 @@ def test_negotiation_space_puts_demands_against_answers_in_time_order():
     assert space["move"].tolist() == ["Russia demands", "Russia demands", "NATO answers"]
     assert space["date"].tolist() == sorted(space["date"].tolist())
     assert views.main_sides(DF, "nato_enlargement") == ["Russia", "NATO"]
+    assert views.issues_present(DF) == ["nato_enlargement", "negotiations", "invasion_war", "sanctions"]
 
 
 def test_network_edges_weighted_by_count_without_self_loops_or_missing_targets():
@@ -115,11 +116,13 @@ def test_network_edges_weighted_by_count_without_self_loops_or_missing_targets()
     assert not ((edges["actor"] == edges["target"]).any())
     assert edges["count"].sum() == DF["target"].notna().sum()
     fig = charts.network_chart(edges)
-    lines = [t for t in fig.data if t.mode == "lines"]
-    assert len(lines) == len(edges)
-    widths = {(t.name, t.line.width) for t in lines}
-    assert max(w for _, w in widths) == pytest.approx(8.0)  # the strongest edge is the widest
+    lines = [t for t in fig.data if t.name in STANCE_COLORS]
+    assert sum(list(t.x).count(None) for t in lines) == len(edges)  # one segment per edge
+    assert {t.name for t in lines} == set(edges["stance"])
+    widest = max(lines, key=lambda t: t.line.width)
+    assert widest.name == "demand" and widest.line.width == pytest.approx(8.0)  # the strongest edge is widest
     assert all(t.line.color == STANCE_COLORS[t.name] for t in lines)
+    assert sum(t.showlegend for t in lines) == len(set(edges["stance"]))  # one legend entry per stance
     nodes = next(t for t in fig.data if t.name == "actors")
     assert set(nodes.text) == set(edges["actor"]) | set(edges["target"])
 

@@ -60,6 +60,7 @@ def test_ingest_names_problems(tmp_path, corpus, capsys):
 def test_ingest_needs_inputs_or_sample(tmp_path, capsys):
     db = str(tmp_path / "s.duckdb")
     assert run(capsys, "ingest", "--db", db)[0] == 2
+    assert run(capsys, "ingest", "--db", db, "--published", "14.02.2022", "x.txt")[0] == 2
     code, _, err = run(capsys, "ingest", "--db", db, "--sample")
     assert code == 0 and "sample: 1 new" in err
     assert "sample not loaded" in run(capsys, "ingest", "--db", db, "--sample")[2]

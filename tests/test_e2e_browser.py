@@ -107,14 +107,6 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    p = context.new_page()
-    yield p
-    context.close()
-
-
 def _open(page, url: str) -> None:
     page.goto(url)
     _settle(page)
@@ -144,13 +136,35 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_every_page_opens_without_exception(server, page):
+def test_dashboard_in_a_real_browser(server, browser):
+    """One test, several steps: under pytest-xdist the server and its database are built once."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        every_page_opens_without_exception(server, page)
+        stance_filter_in_the_url_narrows_the_view(server, page)
+        sidebar_filter_changes_url_and_survives_navigation(server, page)
+        share_link_is_the_full_address(server, page)
+        article_is_highlighted_and_escaped(server, page)
+    finally:
+        context.close()
+    dark = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
+    try:
+        readable_in_dark_theme(server, dark.new_page())
+    finally:
+        dark.close()
+
+
+def every_page_opens_without_exception(server, page):
     for path in PAGES:
         if path in COLLEAGUE_PAGES and not (ROOT / "pages" / f"{path}.py").is_file():
             continue
         if path in COLLEAGUE_PAGES:
             page.goto(f"{server}/{path}")
-            page.wait_for_timeout(3000)  # a colleague's page need not carry the sentence
+            page.wait_for_selector('[data-testid="stMain"]', timeout=60_000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                   timeout=60_000)
+            page.wait_for_timeout(1500)  # a colleague's page need not carry the sentence
         else:
             _open(page, f"{server}/{path}")
             assert _count(page) > 0, f"/{path} shows no positions"
@@ -158,16 +172,16 @@ def test_every_page_opens_without_exception(server, page):
         _shot(page, path or "overview")
 
 
-def test_stance_filter_in_the_url_narrows_the_view(server, page):
+def stance_filter_in_the_url_narrows_the_view(server, page):
     _open(page, f"{server}/positions")
     everything = _count(page)
     _open(page, f"{server}/positions?stance=demand")
     demands = _count(page)
-    assert 0 < demands < everything
+    assert 0 < demands < everything, (demands, everything)
     _shot(page, "positions_stance_demand")
 
 
-def test_sidebar_filter_changes_url_and_survives_navigation(server, page):
+def sidebar_filter_changes_url_and_survives_navigation(server, page):
     _open(page, f"{server}/positions")
     before = _count(page)
     box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Stance")
@@ -177,7 +191,7 @@ def test_sidebar_filter_changes_url_and_survives_navigation(server, page):
     page.wait_for_url(re.compile(r".*stance=demand.*"), timeout=20_000)
     _settle(page)
     after = _count(page)
-    assert after < before
+    assert after < before, (after, before)
     page.keyboard.press("Escape")
     page.locator('[data-testid="stSidebar"] a', has_text="Timeline").first.click()
     page.wait_for_url(re.compile(r".*/timeline\?.*stance=demand.*"), timeout=20_000)
@@ -188,10 +202,26 @@ def test_sidebar_filter_changes_url_and_survives_navigation(server, page):
     _shot(page, "timeline_after_navigation")
 
 
-def test_article_is_highlighted_and_escaped(server, page):
+def share_link_is_the_full_address(server, page):
+    _open(page, f"{server}/network?stance=demand&actor=Russia")
+    page.get_by_text("Share this view").click()
+    code = page.locator('[data-testid="stCode"]').first
+    code.wait_for(timeout=10_000)
+    assert code.inner_text().strip() == f"{server}/network?actor=Russia&stance=demand"
+    _shot(page, "network_share_link")
+
+
+def article_is_highlighted_and_escaped(server, page):
     _open(page, f"{server}/articles")
     marks = page.locator("mark.parley-pos")
     assert marks.count() > 0, "the article shows no highlighted position"
     assert marks.first.get_attribute("title"), "a highlight carries its row as a hover title"
     _no_exception(page, "/articles")
     _shot(page, "article_highlighted")
+
+
+def readable_in_dark_theme(server, page):
+    for path in ("", "articles", "issues"):
+        _open(page, f"{server}/{path}")
+        _no_exception(page, f"/{path} (dark)")
+        _shot(page, f"dark_{path or 'overview'}")

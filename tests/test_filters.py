@@ -7,8 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from core.filters import (ALL_PARAMS, Filters, check_known, count_phrase, describe, from_query, query_string,
-                          to_query)
+from core.filters import ALL_PARAMS, Filters, check_known, count_phrase, describe, from_query, query_string, to_query
 
 D = dt.date
 

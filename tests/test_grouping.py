@@ -4,7 +4,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.grouping import GroupingRule, assign_statements, count, days_apart, same_statement, statements
+from core.grouping import (
+    GroupingRule,
+    assign_statements,
+    count,
+    days_apart,
+    same_statement,
+    statements,
+    with_statements,
+)
 from core.schema import positions_frame
 
 LAVROV = "Lavrov said Moscow would not allow endless negotiations on questions that demand a solution today."
@@ -70,7 +78,7 @@ def test_three_outlets_one_statement_one_other():
         row("p4", outlet="BBC", stance="demand", sentence="Moscow demanded that NATO halt its expansion."),
     ])
     grouped = assign_statements(df)
-    ids = dict(zip(grouped["position_id"], grouped["statement_id"]))
+    ids = dict(zip(grouped["position_id"], grouped["statement_id"], strict=True))
     assert ids["p1"] == ids["p2"] == ids["p3"] == "s:p1"
     assert ids["p4"] == "s:p4"
     assert count(df) == {"statements": 2, "reports": 4}
@@ -80,6 +88,10 @@ def test_three_outlets_one_statement_one_other():
     assert table.loc["s:p1", "outlets"] == ["Reuters", "TASS"]
     assert table.loc["s:p1", "report_keys"] == ["p1", "p2", "p3"]
     assert table.loc["s:p4", "outlets"] == ["BBC"]
+
+    rows = with_statements(df).set_index("position_id")  # every report kept, with its statement's outlets
+    assert len(rows) == 4 and rows.loc["p2", "n_reports"] == 3
+    assert rows.loc["p2", "statement_outlets"] == ["Reuters", "TASS"]
 
 
 def test_single_link_chains_within_the_window_only():

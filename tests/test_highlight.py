@@ -65,8 +65,8 @@ def test_no_positions_and_no_text():
 
 def test_text_is_kept_whole_and_in_order():
     df = pd.DataFrame([pos("Russia demanded guarantees.", "demand")])
-    import re
     import html as h
+    import re
     plain = h.unescape(re.sub(r"<[^>]+>", "", highlight(TEXT, df)))
     assert plain == TEXT
 

@@ -137,7 +137,7 @@ def test_issues_with_one_side_only_says_so():
 
 def test_network_edges_follow_the_stance_filter():
     at = open_page("pages/network.py", stance="demand")
-    names = {t["name"] for t in charts(at)[0]["data"] if t.get("mode") == "lines"}
+    names = {t["name"] for t in charts(at)[0]["data"] if t["name"] != "actors"}
     assert names == {"demand"}
     assert at.dataframe[0].value["count"].sum() == data.N_DEMANDS
 
@@ -254,3 +254,23 @@ def test_fresh_clone_shows_the_sample_positions(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     assert count(at) > 0
+
+
+def test_ingest_upload_refuses_a_broken_file_and_says_why():
+    at = open_page("pages/ingest.py")
+    at.file_uploader[0].set_value(("broken.jsonl", b"{not json\n", "application/json"))
+    submit = next(b for b in at.button if b.label == "Extract and store" and b.proto.form_id == "upload")
+    submit.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("0 new, 0 duplicate, 1 failed" in w.value for w in at.warning)
+    shown = texts(at).replace("\\", "")
+    assert "broken JSON" in shown and "- failed broken.jsonl:1" in shown  # the server's upload folder stays hidden
+    assert {m.label: m.value for m in at.metric}["Refused"] == "1"
+
+
+def test_ingest_refuses_addresses_that_are_not_urls():
+    at = open_page("pages/ingest.py")
+    area = next(t for t in at.text_area if t.label == "One URL per line")
+    area.set_value("ftp://example.org/x\nnot a url")
+    next(b for b in at.button if b.proto.form_id == "urls").click().run()
+    assert any("Not a web address" in e.value for e in at.error)

@@ -29,7 +29,7 @@ def machine_rows(article_id="a1") -> pd.DataFrame:
              ("Ukraine", "Russia", "dialogue", "negotiations", 0.4),
              ("Russia", None, "rejection", "negotiations", 0.2)]
     rows = []
-    for sentence, (actor, target, stance, issue, conf) in zip(SENTENCES, specs):
+    for sentence, (actor, target, stance, issue, conf) in zip(SENTENCES[:3], specs, strict=True):
         start = TEXT.index(sentence)
         rows.append(dict(article_id=article_id, sentence=sentence, char_start=start, char_end=start + len(sentence),
                          actor=actor, target=target, stance=stance, issue=issue, date="2022-02-14",
@@ -149,9 +149,18 @@ def test_edit_survives_replace_positions_in_process(store):
     assert "rejection" not in df.index  # the same machine row again: still rejected
 
 
-def test_explain_in_words():
-    text = review.explain({"stance": "demand", "rule_id": "demand.call_on", "cue": "called on", "confidence": 0.42})
-    assert text == "Extracted as demand by rule demand.call_on, on the words “called on”. The extractor's confidence: 0.42."
+@pytest.mark.parametrize("rule_id, cue, words", [
+    ("demand.call_on", "called on", "Extracted as demand by rule demand.call_on, on the words “called on”."),
+    ("demand.call_on", "called on (demand.call_on, scored by stance-lr-1)",
+     "The stance model stance-lr-1 chose demand; the words “called on” in the sentence are a demand cue "
+     "(rule demand.call_on)."),
+    ("stance-lr-1", "no demand cue word; scored by stance-lr-1",
+     "The stance model stance-lr-1 chose demand, though no demand cue word is in the sentence."),
+    (None, None, "Extracted as demand; the extractor recorded no rule for it."),
+])
+def test_explain_in_words(rule_id, cue, words):
+    text = review.explain({"stance": "demand", "rule_id": rule_id, "cue": cue, "confidence": 0.42})
+    assert text == words + " The extractor's confidence: 0.42."
 
 
 def test_review_survives_reextract_cli(store, tmp_path):
@@ -179,3 +188,22 @@ def test_review_survives_reextract_cli(store, tmp_path):
     # no machine row doubles the reviewer's rows on the same sentence, actor, stance and issue
     keys = df[["char_start", "actor", "stance", "issue"]].astype(str).agg("|".join, axis=1)
     assert not keys.duplicated().any()
+
+
+def test_audit_and_shifts_commands(store, tmp_path):
+    """`python -m core audit` and `shifts`, called through their argparse registration (in process)."""
+    import argparse
+
+    from core.cli import review_commands
+
+    review.reject(store, pid(store, "demand"), "Ann", note="not a demand")
+    parser = argparse.ArgumentParser()
+    review_commands.register(parser.add_subparsers(dest="command"))
+    out = tmp_path / "audit.jsonl"
+    args = parser.parse_args(["audit", "--db", str(store.path), "-o", str(out)])
+    assert args.func(args) == 0
+    decision = json.loads(out.read_text().splitlines()[0])
+    assert decision["action"] == "reject" and decision["note"] == "not a demand"
+    csv = tmp_path / "shifts.csv"
+    args = parser.parse_args(["shifts", "--db", str(store.path), "-o", str(csv), "--actor", "Russia"])
+    assert args.func(args) == 0 and csv.exists()

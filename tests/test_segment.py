@@ -60,3 +60,10 @@ def test_abbreviations_do_not_split(nlp, text, n):
 def test_paragraphs_always_break(nlp):
     text = "Russia warned the alliance\n\nNATO said it would not back down.\nThe envoy left."
     assert texts(nlp, text) == ["Russia warned the alliance", "NATO said it would not back down.", "The envoy left."]
+
+
+def test_a_doc_without_sentence_boundaries_is_cut_at_newlines():
+    import spacy
+
+    doc = spacy.blank("en")("Russia warned NATO. It said more.\n\nKyiv replied.")
+    assert [s.text for s in split_sentences(doc)] == ["Russia warned NATO. It said more.", "Kyiv replied."]

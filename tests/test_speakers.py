@@ -81,3 +81,34 @@ def test_words_inside_a_quote_are_not_attributions(nlp):
 def test_one_holder_per_actor_with_the_named_speaker(nlp):
     rows = holders(nlp, "Russia denied the claim, but Putin wants legal guarantees.")
     assert rows[0] == [("Russia", "Vladimir Putin", "said-subject")]
+
+
+def test_attribution_after_a_multi_sentence_quote_reaches_back(nlp):
+    rows = holders(nlp, "“We are working on it. This work is ongoing,” Peskov said.")
+    assert rows[0] and rows[0][0][:2] == ("Russia", "Dmitry Peskov")
+    assert rows[0][0][2] == "quote-forward"
+
+
+def test_they_after_two_parties_spoke(nlp):
+    text = "Blinken and Stoltenberg said Russia had a choice. They warned Moscow of severe costs."
+    assert actors(holders(nlp, text, published="2022-01-07")[1]) == {"United States", "NATO"}
+
+
+def test_both_sides(nlp):
+    text = "Russia and Ukraine held talks in Turkey. Russia sent a delegation. Both sides agreed to meet again."
+    assert actors(holders(nlp, text)[2]) == {"Russia", "Ukraine"}
+
+
+def test_the_former_president_is_the_named_former_officeholder(nlp):
+    text = "Donald Trump spoke at a rally. The former president criticized aid to Kyiv."
+    assert holders(nlp, text, published="2024-07-19")[1][0][:2] == ("United States", "Donald Trump")
+
+
+def test_colon_before_a_quotation(nlp):
+    rows = holders(nlp, "The Estonian Foreign Ministry: “We stand with Poland.”")
+    assert ("Estonia", None, "colon-quote") in rows[0]
+
+
+def test_a_quoted_phrase_is_not_a_continued_quotation(nlp):
+    text = "“We want peace,” Zelensky said.\n\nMacron spoke of a “coalition of the willing” in Paris."
+    assert "Ukraine" not in actors(holders(nlp, text)[1])

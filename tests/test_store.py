@@ -190,3 +190,17 @@ def test_position_ids_unique_for_identical_rows():
     row = {**POS, "article_id": "a", "sentence": "s", "actor": "Russia", "stance": "demand", "date": "2022"}
     ids = position_ids(positions_frame([row, row, {**row, "issue": "sanctions"}]))
     assert len(set(ids)) == 3 and ids[1] == ids[0] + ":2"
+
+
+def test_session_reuses_one_connection(store, monkeypatch):
+    import core.store as S
+    opened = []
+    real = S.connect_with_retry
+    monkeypatch.setattr(S, "connect_with_retry", lambda *a, **k: opened.append(1) or real(*a, **k))
+    with store.session():
+        store.counts()
+        store.facets()
+        store.query_positions(Filters(actor=("Russia",)))
+    assert len(opened) == 1
+    store.counts()
+    assert len(opened) == 2  # outside the session each call opens (and closes) its own

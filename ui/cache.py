@@ -16,7 +16,7 @@ from core.filters import Filters, from_query, query_string
 from core.store import Store, open_store, resolve_db_path
 
 QUERY_TTL = 600       # seconds; another process (the CLI) may write meanwhile
-QUERY_ENTRIES = 64    # distinct filter sets kept per function
+QUERY_ENTRIES = 16    # distinct filter sets kept per function (a full 100,000-row result pickles to ~70 MB)
 
 
 def db_key() -> str:

@@ -2,6 +2,7 @@
 switch bound to the URL (`?_reviewed=1`), and the cached reads with reviews applied."""
 from __future__ import annotations
 
+import html
 from urllib.parse import parse_qs
 
 import pandas as pd
@@ -9,8 +10,10 @@ import streamlit as st
 
 from core import review, shifts
 from core.accuracy import Accuracy, load_accuracy
+from core.colors import stance_color
 from core.filters import Filters, from_query, query_string
 from ui import cache
+from ui.share import md
 
 REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
 REVIEWED_PARAM = "_reviewed"   # ?_reviewed=1: only positions a reviewer accepted, edited or added
@@ -43,6 +46,29 @@ def reviewed_only() -> bool:
     st.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
               help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
     return wanted
+
+
+def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
+    """Each shift as a card: what moved, by which rule, and the two evidence sentences side by side.
+
+    For the Shifts page, and for the actor and issue pages (pass their rows' shifts).
+    """
+    for _, s in shifts.head(limit).iterrows():
+        with st.container(border=True):
+            st.markdown(f"**{md(s['actor'])}** on **{md(s['issue'])}**: **{s['kind']}** "
+                        f"({s['from_stance']} → {s['to_stance']}, {s['days']} days later) · rule `{s['rule_id']}`")
+            st.caption(md(s["explain"]))
+            before, after = st.columns(2)
+            for col, side, title in ((before, "from", "Before"), (after, "to", "After")):
+                outlets = s.get(f"{side}_outlets")
+                where = ", ".join(outlets) if isinstance(outlets, list) and outlets else s.get(f"{side}_outlet")
+                stance = str(s[f"{side}_stance"])
+                col.markdown(f'**{title}** · <span style="color:{stance_color(stance)}">■</span> {html.escape(stance)}'
+                             f" · {html.escape(str(s[f'{side}_date']))} · {html.escape(str(where or 'unknown outlet'))}",
+                             unsafe_allow_html=True)
+                col.markdown(f"> {md(s[f'{side}_sentence'])}")
+    if len(shifts) > limit:
+        st.caption(f"The first {limit} of {len(shifts):,} shifts are drawn.")
 
 
 def view_params(only: bool) -> dict[str, str]:

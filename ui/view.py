@@ -6,7 +6,7 @@ is said plainly and replaced by the page's default.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -14,8 +14,11 @@ NONE_LABEL = "—"
 
 
 def choose(label: str, options: Sequence[str], param: str, default: str | None,
-           *, optional: bool = False, container=None) -> str | None:
-    """A selectbox bound to `?{param}=value` both ways; returns the chosen value (or None)."""
+           *, optional: bool = False, container=None, labels: Mapping[str, str] | None = None) -> str | None:
+    """A selectbox bound to `?{param}=value` both ways; returns the chosen value (or None).
+
+    `labels` shows a value under another name (an article id as its title); the URL keeps the value.
+    """
     choices: list[str | None] = ([None] if optional else []) + list(options)
     raw = st.query_params.get(param)
     value = raw if raw in options else default
@@ -25,7 +28,7 @@ def choose(label: str, options: Sequence[str], param: str, default: str | None,
     key = "view" + param
     st.session_state[key] = value  # always: a widget new to this page would otherwise start empty
     (container or st).selectbox(label, choices, key=key, on_change=_to_url, args=(param, key), placeholder=NONE_LABEL,
-                                format_func=lambda v: NONE_LABEL if v is None else str(v))
+                                format_func=lambda v: NONE_LABEL if v is None else str((labels or {}).get(v, v)))
     return value
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from core.filters import LIST_PARAMS, from_query
+from core.filters import LIST_PARAMS, from_query, parse_date
 from core.store import ENV_VAR, StoreError
 
 
@@ -81,6 +81,9 @@ def run_ingest(args) -> int:
 
     if not args.inputs and not args.sample:
         print("error: give INPUT files, folders or URLs, or --sample", file=sys.stderr)
+        return 2
+    if args.published and parse_date(args.published) is None:
+        print(f"error: --published {args.published!r} is not a date; write YYYY-MM-DD", file=sys.stderr)
         return 2
     try:
         store = _open(args)
