@@ -124,7 +124,7 @@ def grow_positions(store, target: int) -> dict:
     """Repeat the stored rows in SQL until `target` positions (SYNTHETIC: new ids, shifted dates)."""
     start = time.perf_counter()
     with store.connect(write=True) as conn:
-        base = conn.execute("SELECT count(*) FROM positions").fetchone()[0]
+        base = conn.execute("SELECT count(*) FROM positions").fetchall()[0][0]
         reps = max(0, math.ceil(target / base) - 1)
         conn.execute("CREATE TEMP TABLE reps AS SELECT range AS r, ((range * 37) % 1461) - 730 AS shift"
                      " FROM range(1, $n + 1)", {"n": reps})
@@ -146,8 +146,8 @@ def grow_positions(store, target: int) -> dict:
             " p.created_at FROM positions p, reps")
         conn.execute("COMMIT")
         conn.execute("CHECKPOINT")
-        n = conn.execute("SELECT count(*) FROM positions").fetchone()[0]
-        n_art = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        n = conn.execute("SELECT count(*) FROM positions").fetchall()[0][0]
+        n_art = conn.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     return {"positions": n, "articles": n_art, "build_s": time.perf_counter() - start,
             "db_mb": store.path.stat().st_size / 1e6}
 

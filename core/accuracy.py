@@ -7,8 +7,8 @@ The figures come from the shared scorer (`../shared/eval/score.py`, its
    project holds stored predictions for the gold articles
    (`models/dev_predictions.jsonl`, contract columns);
 2. read from the stored report `models/eval_report.json` (the scorer's
-   `--json` output, optionally wrapped with metadata such as
-   `extractor_version`);
+   `--json` output, e.g. as `python -m core evaluate --report` writes it,
+   with its `run.extractor_version` and `run.when`);
 3. otherwise none: `Accuracy.available` is False and `message` says why.
 """
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Accuracy:
     overall: dict = field(default_factory=dict)  # {"L1": {...}, "L2": {...}} when known
     articles: int | None = None
     extractor_version: str | None = None
+    when: str | None = None               # when the report was made (UTC), if it says
 
 
 def shared_dir(root: Path = ROOT) -> Path:
@@ -83,8 +84,9 @@ def from_report(data: dict, source: str) -> Accuracy:
     table = pd.DataFrame(rows, columns=COLUMNS).astype(
         {"precision": "Float64", "recall": "Float64", "f1": "Float64", "gold": "Int64", "pred": "Int64", "tp": "Int64"})
     overall = {lvl: report[lvl] for lvl in ("L1", "L2") if isinstance(report.get(lvl), dict)}
-    version = data.get("extractor_version") if isinstance(data, dict) else None
-    return Accuracy(True, source, table, overall, report.get("articles"), version)
+    run = data.get("run") if isinstance(data, dict) and isinstance(data.get("run"), dict) else {}
+    version = (data.get("extractor_version") if isinstance(data, dict) else None) or run.get("extractor_version")
+    return Accuracy(True, source, table, overall, report.get("articles"), version, run.get("when"))
 
 
 def unavailable(message: str) -> Accuracy:

@@ -181,6 +181,9 @@ reporter reporters correspondent correspondents professor researcher researchers
 editor historian economist economists observer observers blogger writer author fellow think-tank candidate
 ousted deposed exiled late opposition dissident activist dictator soviet tsar emperor institute university
 center centre foundation ceo executive businessman tycoon oligarch billionaire bank anchor host presenter
+media outlet outlets newspaper newspapers broadcaster television tv channel news magazine website tabloid
+tass ria novosti interfax sputnik xinhua reuters afp bbc cnn izvestia kommersant ukrinform unian politico
+axios bloomberg telegraph guardian
 """.split())
 # A place name is not an actor when it names a venue or a document ("the Minsk agreements", "in Geneva").
 PLACE_NOT_ACTOR_AFTER = frozenset("""
@@ -289,7 +292,8 @@ class ActorRegistry:
         cands = [(p, r) for p in self.persons.values() for r in p.roles
                  if r.role == role and r.of == actor and r.active(on_date)]
         if not cands:
-            return None
+            # "the head of the German government", "the Chinese chief": a state's head is its leader
+            return self.holder("leader", actor, on_date, hint) if role == "head" else None
         hint = hint.lower()
         with_body = [c for c in cands if c[1].body and re.search(rf"\b{re.escape(c[1].body)}\b", hint)]
         if with_body:

@@ -83,6 +83,21 @@ class FactoredModel(LabelModel):
 
 
 @dataclass
+class SoftmaxModel(LabelModel):
+    """One multinomial classifier over the labels (issues: nine positions in ten have exactly one)."""
+    clf: object = None
+
+    def proba(self, texts, locals_, dicts) -> np.ndarray:
+        out = np.zeros((len(texts), len(self.labels)))
+        if not len(texts) or self.clf is None:
+            return out
+        given = self.clf.predict_proba(self.matrix(texts, locals_, dicts))
+        for k, label in enumerate(self.clf.classes_):
+            out[:, self.labels.index(label)] = given[:, k]
+        return out
+
+
+@dataclass
 class PositionModel:
     model_id: str
     stance: LabelModel

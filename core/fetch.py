@@ -27,8 +27,8 @@ import ipaddress
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 MAX_BYTES = 5 * 1024 * 1024

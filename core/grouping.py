@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, utils
 
@@ -88,16 +89,53 @@ def assign_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> 
         out["statement_id"] = pd.Series(dtype="string")
         return out
     keys = _report_keys(out)
-    records = records_of(out, ("sentence", "quote", "date", *KEY_COLUMNS))
-    parent = list(range(len(records)))
-    for members in _buckets(out).values():
-        _link_bucket(members, records, parent, rule)
-    roots = [_find(parent, i) for i in range(len(records))]
+    rows = records_of(out, ("sentence", "quote"))
+    parent = list(range(len(out)))
+    for i, j in _close_pairs(out, rule.max_days):
+        if _find(parent, i) != _find(parent, j) and similarity(rows[i], rows[j]) >= rule.min_similarity:
+            parent[_find(parent, j)] = _find(parent, i)
+    roots = [_find(parent, i) for i in range(len(out))]
     first_key: dict[int, str] = {}
     for i, root in enumerate(roots):
         first_key[root] = min(first_key.get(root, keys[i]), keys[i])
     out["statement_id"] = pd.array([f"s:{first_key[r]}" for r in roots], dtype="string")
     return out
+
+
+def _close_pairs(df: pd.DataFrame, max_days: int):
+    """(i, j) row positions with the same key columns and dates at most max_days apart.
+
+    Vectorised up to the scan: rows are sorted by key bucket then first day, so each row
+    is compared only with the next rows of its bucket that start within the window, and
+    a row alone in its bucket costs one comparison of integers.
+    """
+    start, end = _day_numbers(df["date"])
+    bucket = df[list(KEY_COLUMNS)].astype("string").fillna("").groupby(
+        list(KEY_COLUMNS), sort=False, dropna=False).ngroup().to_numpy()
+    known = ~np.isnan(start)
+    order = [int(i) for i in np.lexsort((start, bucket)) if known[i]]
+    b, st, en = bucket.tolist(), start.tolist(), end.tolist()
+    n = len(order)
+    for pos, i in enumerate(order):
+        nxt = pos + 1
+        # sorted by start: once j is in another bucket or starts too late, so do all after it
+        while nxt < n and b[order[nxt]] == b[i] and st[order[nxt]] - en[i] <= max_days:
+            yield i, order[nxt]
+            nxt += 1
+
+
+def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (days since 1970) each date may mean; NaN when it is not a date."""
+    text = dates.astype("string").fillna("").str.strip()
+    length = text.str.len()
+    day = pd.to_datetime(text.where(length == 10), format="%Y-%m-%d", errors="coerce")
+    month = pd.to_datetime(text.where(length == 7) + "-01", format="%Y-%m-%d", errors="coerce")
+    year = pd.to_datetime(text.where(length == 4) + "-01-01", format="%Y-%m-%d", errors="coerce")
+    first = day.fillna(month).fillna(year)
+    last = day.fillna(month + pd.offsets.MonthEnd(0)).fillna(year + pd.offsets.YearEnd(0))
+    epoch = pd.Timestamp("1970-01-01")
+    return ((first - epoch).dt.days.to_numpy(dtype=float, na_value=np.nan),
+            (last - epoch).dt.days.to_numpy(dtype=float, na_value=np.nan))
 
 
 def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
@@ -157,27 +195,6 @@ def count(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> dict[str, in
         return {"statements": 0, "reports": 0}
     grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
     return {"statements": int(grouped["statement_id"].nunique()), "reports": len(grouped)}
-
-
-def _link_bucket(members: list[int], records: list[dict], parent: list[int], rule: GroupingRule) -> None:
-    """Union every close pair of one key bucket; rows are date-sorted so the scan stops early."""
-    spans = {i: date_span(records[i].get("date")) for i in members}
-    ordered = sorted((i for i in members if spans[i]), key=lambda i: spans[i][0])
-    for pos, i in enumerate(ordered):
-        for j in ordered[pos + 1:]:
-            # j starts after i's end + max_days: no later j can be close to i either.
-            if (spans[j][0] - spans[i][1]).days > rule.max_days:
-                break
-            if _find(parent, i) != _find(parent, j) and same_statement(records[i], records[j], rule):
-                parent[_find(parent, j)] = _find(parent, i)
-
-
-def _buckets(df: pd.DataFrame) -> dict[tuple, list[int]]:
-    keys = df[list(KEY_COLUMNS)].astype("string").fillna("")
-    buckets: dict[tuple, list[int]] = {}
-    for i, key in enumerate(keys.itertuples(index=False, name=None)):
-        buckets.setdefault(key, []).append(i)
-    return buckets
 
 
 def _report_keys(df: pd.DataFrame) -> list[str]:

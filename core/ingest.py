@@ -16,16 +16,16 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import pandas as pd
 
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
-from core.store import Store, StoreBusy, insert_article, replace_positions
+from core.store import Store, StoreBusy, fetch_one, insert_article, replace_positions
 
 Progress = Callable[[int, int], None]
 Extract = Callable[..., pd.DataFrame]  # extract(text, *, article_id, published, title) -> positions
@@ -61,7 +61,7 @@ class IngestSummary:
         return ([f"note {o}" for o in self.notes] + [f"duplicate {o}" for o in self.duplicate]
                 + [f"failed {o}" for o in self.failed])
 
-    def extend(self, other: "IngestSummary") -> None:
+    def extend(self, other: IngestSummary) -> None:
         self.new += other.new
         self.duplicate += other.duplicate
         self.failed += other.failed
@@ -122,10 +122,10 @@ def _blank_to_none(value):
 def find_duplicate(conn, art: dict, digest: str) -> str | None:
     """Why `art` is already stored ("same URL as X", "same text as X"), or None."""
     if art["url"]:
-        row = conn.execute("SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": art["url"]}).fetchone()
+        row = fetch_one(conn, "SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": art["url"]})
         if row:
             return f"same URL as stored article {row[0]}"
-    row = conn.execute("SELECT article_id FROM articles WHERE text_hash = $h LIMIT 1", {"h": digest}).fetchone()
+    row = fetch_one(conn, "SELECT article_id FROM articles WHERE text_hash = $h LIMIT 1", {"h": digest})
     if row:
         return f"same text as stored article {row[0]}"
     return None
@@ -133,7 +133,7 @@ def find_duplicate(conn, art: dict, digest: str) -> str | None:
 
 def free_article_id(conn, article_id: str, digest: str) -> str:
     """`article_id`, or, if a different article already has it, the id with a text-hash suffix."""
-    taken = conn.execute("SELECT 1 FROM articles WHERE article_id = $id", {"id": article_id}).fetchone()
+    taken = fetch_one(conn, "SELECT 1 FROM articles WHERE article_id = $id", {"id": article_id})
     return f"{article_id}-{digest[:8]}" if taken else article_id
 
 
@@ -223,7 +223,7 @@ def _ingest_items(store: Store, items: list[tuple[dict | str, str]], *, progress
     return summary
 
 
-def _flush(store: Store, pending: list["Pending"], summary: IngestSummary) -> None:
+def _flush(store: Store, pending: list[Pending], summary: IngestSummary) -> None:
     """Write the pending articles, each in its own transaction, over one connection."""
     if not pending:
         return
@@ -331,7 +331,7 @@ def _prepare_url(store: Store, url: str, extract: Extract, fetch, published: str
 
     norm = normalise_url(url)
     with store.connect() as conn:  # do not fetch a page already stored
-        row = conn.execute("SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": norm}).fetchone()
+        row = fetch_one(conn, "SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": norm})
     if row:
         return "duplicate", Outcome(url, row[0], f"same URL as stored article {row[0]}")
     try:

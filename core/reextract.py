@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from core import ingest
 from core.ingest import Extract, Progress
 from core.schema import validate_positions
-from core.store import Store, replace_positions
+from core.store import Store, fetch_one, replace_positions
 
 
 @dataclass
@@ -62,7 +62,6 @@ def _one(store: Store, article_id: str, version: str, extract: Extract, summary:
         summary.failed.append((article_id, f"{type(err).__name__}: {err}"))
         return
     with store.transaction() as conn:
-        before = conn.execute("SELECT count(*) FROM positions WHERE article_id = $id",
-                              {"id": article_id}).fetchone()[0]
+        before = fetch_one(conn, "SELECT count(*) FROM positions WHERE article_id = $id", {"id": article_id})[0]
         after = replace_positions(conn, article_id, df, extractor_version=version)
     summary.updated.append((article_id, before, after))

@@ -1,14 +1,18 @@
 """Who states something in each sentence: the holders (actor, and the person speaking for it).
 
-Rules, in the order they are tried for a sentence (the rule id is Holder.how):
+Rules (the rule id is Holder.how; confidence says how much to trust it):
 - "said-subject": the subject of a reporting or stance verb ("Lavrov said", "Moscow demanded",
-  "Western countries accuse Russia", '"…," said Peskov'), conjuncts included;
+  "Western countries accuse Russia", '"…," said Peskov', "Russia is ready to"), conjuncts included;
 - "according-to": "according to X";
-- "possessive": X's demand / proposal / warning ("Putin's terms");
-- "embedded": the subject of a stance verb inside what someone else is reported to say (low confidence);
-- "pronoun" / "role-ref": "he said", "the minister added" resolved to the person meant;
-- "quote-carry": a sentence with a quotation and no attribution of its own continues the
-  last speaker (in the same paragraph, or one or two sentences on).
+- "pronoun" / "role-ref": "he said", "they warned", "the minister added", "the former president"
+  resolved to the person or party meant; "both-sides": "both sides agreed" -> the two main parties;
+- "possessive": X's demand / proposal / warning ("Putin's terms"), low confidence;
+- "embedded": the subject of a stance verb inside what someone else is reported to say, low confidence;
+Sentences with no attribution of their own:
+- "quote-forward": a quotation running over several sentences takes the attribution at its end;
+- "quote-carry": a quotation (not a quoted phrase) continues the last speaker nearby;
+- "colon-quote": 'The Estonian Foreign Ministry: "…"';
+- "in-quote": a party named as subject inside the quotation, low confidence.
 Former officials, analysts, commentators and journalists are not actors: their statements get no holder.
 """
 from __future__ import annotations
@@ -18,19 +22,20 @@ from dataclasses import dataclass
 
 from core.actors import NON_ACTOR_WORDS, OFFICIAL_TITLES, Mention, get_registry
 
+# Reporting and stance verbs: their subject states something ("Lavrov said", "Moscow demanded").
 SPEECH_VERBS = frozenset("""
-say tell add state claim stress insist note announce declare explain comment remark write tweet post respond
-reply argue assert emphasize emphasise reiterate acknowledge admit confirm answer suggest indicate signal hint
-mention allege predict recall describe urge ask demand warn threaten accuse blame criticize criticise condemn
-denounce reject refuse dismiss deny welcome praise thank support back endorse pledge promise vow offer propose
-agree accept concede express voice repeat maintain believe think hope want seek expect fear doubt caution
-lament complain slam blast lash rebuff decline oppose object guarantee assure reassure counter label brand
-call appeal implore plead press push invite point talk moot rail commit pitch wish downplay stand challenge question retort stress underline underscore highlight
-dub describe characterise characterize view consider regard insist order instruct advise recommend caution
-vow swear rule submit table attribute plan intend read cite bash lambast lambaste castigate berate assail
-excoriate threaten decry deplore protest accuse charge allege rebuke chide scold hail applaud commend
-congratulate applaud reaffirm affirm reaffirm restate outline set lay envisage envision favor favour prefer
-recognize recognise refute dispute contest veto sign vote approve authorize authorise reassure tout stress
+accept accuse acknowledge add admit advise affirm agree allege announce answer appeal applaud approve argue
+ask assail assert assure attribute authorise authorize back bash believe berate blame blast brand call
+castigate caution challenge characterise characterize charge chide cite claim commend comment commit complain
+concede condemn confirm congratulate consider contest counter criticise criticize declare decline decry demand
+denounce deny deplore describe dismiss dispute doubt downplay dub emphasise emphasize endorse envisage
+envision excoriate expect explain express favor favour fear guarantee hail highlight hint hope implore
+indicate insist intend invite label lambast lambaste lament lash lay maintain mention moot note object offer
+oppose outline pitch plan plead pledge point post praise predict prefer press promise propose protest push
+question rail read reaffirm reassure rebuff rebuke recall recognise recognize recommend refuse refute regard
+reiterate reject remark repeat reply respond restate retort rule say scold seek set sign signal slam stand
+state stress submit suggest support swear table talk tell thank think threaten tout tweet underline underscore
+urge veto view voice vote vow want warn welcome wish write
 """.split())
 # Stance predicates with a copula: "Russia is ready to", "Kyiv is open to talks", "NATO is concerned".
 STANCE_ADJECTIVES = frozenset("""
@@ -44,13 +49,14 @@ allow tolerate permit accept negotiate talk meet discuss engage continue resume 
 use give drop abandon stop halt end cease freeze recognize recognise provide supply send deploy help defend
 protect sanction impose hold seek plan intend aim prepare need return leave pull compromise forgo surrender cede
 """.split())
+NOT_STANCE_VERBS = frozenset("pose face represent constitute remain receive".split())
 MODALS = frozenset("will would could can may might must should shall wo ca 'll".split())
+# Nouns whose possessor or maker states something ("Putin's terms", "NATO issued a warning").
 STANCE_NOUNS = frozenset("""
-demand demands call calls warning warnings statement statements remarks comments proposal proposals offer offers
-plan plans request requests claim claims accusation accusations threat threats ultimatum insistence appeal
-position stance terms conditions refusal rejection denial assurance assurances pledge promise promises
-condition proposals initiative insistence demand criticism concern concerns call invitation objection objections
-tone line
+accusation accusations appeal assurance assurances call calls claim claims comments concern concerns condition
+conditions criticism demand demands denial initiative insistence invitation line objection objections offer
+offers plan plans pledge position promise promises proposal proposals refusal rejection remarks request
+requests stance statement statements terms threat threats tone ultimatum warning warnings
 """.split())
 PRONOUNS_PERSON = frozenset("he she him her".split())
 PRONOUNS_GROUP = frozenset("they it we".split())
@@ -111,36 +117,58 @@ class _Attributor:
             open_before, open_after = quotes[n]
             holders = self._explicit(sent, open_before=open_before)
             if holders:
-                lead = holders[0]
-                if lead.speaker is None and lead.how not in WEAK_RULES:
-                    self.lead_party[n] = lead.actor
-                self.said_parties[n] = list(dict.fromkeys(h.actor for h in holders if h.how == "said-subject"))
-                if lead.speaker or not self.last or lead.actor != self.last.actor:
-                    self.last = lead
-                self.last_sent, self.last_para = n, paras[n]
+                holders = self._same_voice(holders, n)
+                self._attributed(n, paras[n], holders)
                 if pending and not open_after:  # '… This work is ongoing," Peskov said.'
-                    for k in pending:
-                        rest = [h for h in out[k] if h.how != "quote-carry"]
-                        out[k] = _dedupe([Holder(lead.actor, lead.speaker, "quote-forward", 0.7)] + rest)
+                    self._reach_back(out, pending, holders[0])
                 pending = []
             else:
-                inside = [Holder(h.actor, h.speaker, "in-quote", round(h.confidence * 0.5, 3))
-                          for h in self._explicit(sent, inside_quotes=True) if h.how != "pronoun"]
-                if open_after and len(pending) < 6:
-                    pending.append(n)
-                elif not open_after:
-                    pending = []
-                colon = self._colon_quote(sent)
-                if colon:
-                    holders = [colon]
-                    self.last, self.last_sent, self.last_para = colon, n, paras[n]
-                elif self._continues(sent, n, paras[n], open_before):
-                    holders = [Holder(self.last.actor, self.last.speaker, "quote-carry", 0.6)]
-                    self.last_sent = n
-                holders = holders + inside
+                pending = pending + [n] if open_after and len(pending) < 6 else []
+                holders = self._unattributed(sent, n, paras[n], open_before)
             self._remember_people(sent)
             out.append(_dedupe(holders))
         return out
+
+    def _same_voice(self, holders, n) -> list[Holder]:
+        """'Putin told reporters… Russia is ready to supply gas…': a party speaking right after its
+        named speaker, with no other voice between, is still that speaker."""
+        last = self.last
+        if last is None or not last.speaker or n - self.last_sent > 2:
+            return holders
+        return [Holder(h.actor, last.speaker, h.how, h.confidence)
+                if h.speaker is None and h.actor == last.actor and h.how == "said-subject" else h for h in holders]
+
+    def _attributed(self, n, para, holders) -> None:
+        """Remember who spoke in sentence n, for the sentences after it."""
+        lead = holders[0]
+        if lead.speaker is None and lead.how not in WEAK_RULES:
+            self.lead_party[n] = lead.actor
+        self.said_parties[n] = list(dict.fromkeys(h.actor for h in holders if h.how == "said-subject"))
+        if lead.speaker or not self.last or lead.actor != self.last.actor:
+            self.last = lead
+        self.last_sent, self.last_para = n, para
+
+    @staticmethod
+    def _reach_back(out, pending, lead) -> None:
+        """The earlier sentences of a quotation take its attribution instead of a carried speaker."""
+        for k in pending:
+            rest = [h for h in out[k] if h.how != "quote-carry"]
+            out[k] = _dedupe([Holder(lead.actor, lead.speaker, "quote-forward", 0.7)] + rest)
+
+    def _unattributed(self, sent, n, para, open_before) -> list[Holder]:
+        """A sentence with no attribution of its own: a colon before a quotation, or a quotation
+        continuing the last speaker, plus any party named as subject inside the quotation."""
+        holders = []
+        colon = self._colon_quote(sent)
+        if colon:
+            holders = [colon]
+            self.last, self.last_sent, self.last_para = colon, n, para
+        elif self._continues(sent, n, para, open_before):
+            holders = [Holder(self.last.actor, self.last.speaker, "quote-carry", 0.6)]
+            self.last_sent = n
+        inside = [Holder(h.actor, h.speaker, "in-quote", round(h.confidence * 0.5, 3))
+                  for h in self._explicit(sent, inside_quotes=True) if h.how != "pronoun"]
+        return holders + inside
 
     # --- explicit attribution inside the sentence ---
 
@@ -438,8 +466,9 @@ def _verb_kind(tok) -> str | None:
     if tok.pos_ == "VERB" and lemma in MODAL_VERBS and any(
             c.lower_ in MODALS or c.dep_ == "neg" for c in tok.children):
         return "modal"
-    if tok.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS for c in tok.children):
-        return "speech"  # "Russia made demands", "NATO issued a warning"
+    if tok.pos_ == "VERB" and lemma not in NOT_STANCE_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in STANCE_NOUNS for c in tok.children):
+        return "speech"  # "Russia made demands", "NATO issued a warning" (not "Russia poses a threat")
     if lemma == "make" and any(c.lower_ == "clear" for c in tok.children):
         return "speech"  # "he made clear that…"
     if lemma == "play" and any(c.lower_ == "down" for c in tok.children):
@@ -487,8 +516,8 @@ def _inside_reported(tok, sent) -> bool:
     """True when the verb stands inside what another verb reports (a ccomp of a speech verb)."""
     node = tok
     while node.head.i != node.i and node.i in range(sent.start, sent.end):
-        if node.dep_ in ("ccomp", "xcomp") and node.head.lemma_.lower() in SPEECH_VERBS and node.head.pos_ == "VERB":
-            return node.dep_ == "ccomp"
+        if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH_VERBS and node.head.pos_ == "VERB":
+            return True  # an xcomp ("wants to talk") is the governor's own; keep climbing past it
         if node.dep_ == "acl" or node.dep_ == "relcl" and not _relative_subject(node):
             return True
         node = node.head
@@ -512,6 +541,9 @@ SIDES_NOUNS = frozenset("side sides delegation delegations country countries lea
 
 
 def _with_allies(tok) -> bool:
+    """'The US and its allies' (the spec's West); 'Germany and its partners' stays Germany."""
+    if tok.lower_ not in ("us", "u.s.", "states", "washington", "america"):
+        return False
     return any(c.dep_ == "conj" and c.lemma_.lower() in ("ally", "partner")
                and any(g.lower_ in ("its", "their") for g in c.children) for c in tok.children)
 

@@ -22,10 +22,10 @@ import os
 import random
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -71,7 +71,7 @@ def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
 
 
 def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False,
-               busy_timeout: float | None = None) -> "Store":
+               busy_timeout: float | None = None) -> Store:
     """The store at `path` (see resolve_db_path), created and migrated on first use.
 
     A read-only store never writes, except to create or migrate a database that needs it.
@@ -108,7 +108,7 @@ class Store:
             conn.close()
 
     @contextmanager
-    def session(self, *, write: bool = False) -> Iterator["Store"]:
+    def session(self, *, write: bool = False) -> Iterator[Store]:
         """Several calls on one connection (opening one costs tens of ms): e.g. a page's
         counts, facets and query. The file stays locked until the block ends, so keep it short."""
         sessions = _SESSIONS.__dict__.setdefault("open", {})
@@ -170,9 +170,8 @@ class Store:
     def count_positions(self, filters: Filters | None = None) -> int:
         where, params = where_clause(filters)
         with self.connect() as conn:
-            return conn.execute(
-                f"SELECT count(*) FROM positions p JOIN articles a USING (article_id) {where}", params
-            ).fetchone()[0]
+            return fetch_one(conn, f"SELECT count(*) FROM positions p JOIN articles a USING (article_id) {where}",
+                             params)[0]
 
     def articles(self, filters: Filters | None = None, *, with_text: bool = False) -> pd.DataFrame:
         """Articles, newest first, with `n_positions`.
@@ -198,11 +197,9 @@ class Store:
         """One article's row (contract columns plus source, extractor_version, created_at), or None."""
         cols = [*ARTICLE_COLUMNS, "source", "extractor_version", "created_at"]
         with self.connect() as conn:
-            cur = conn.execute(
-                f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in cols)} FROM articles"
-                " WHERE article_id = $article_id", {"article_id": article_id})
-            row = cur.fetchone()
-        return dict(zip(cols, row)) if row else None
+            row = fetch_one(conn, f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM articles"
+                                  " WHERE article_id = $article_id", {"article_id": article_id})
+        return dict(zip(cols, row, strict=True)) if row else None
 
     def positions_for_article(self, article_id: str) -> pd.DataFrame:
         """An article's positions in text order, same columns as query_positions."""
@@ -226,16 +223,15 @@ class Store:
     def counts(self) -> dict:
         """articles, positions, actors, outlets, date_min, date_max (of position dates, as stored)."""
         with self.connect() as conn:
-            n_articles, n_outlets = conn.execute(
-                "SELECT count(*), count(DISTINCT outlet) FROM articles").fetchone()
-            n_positions, n_actors, dmin, dmax = conn.execute(
-                'SELECT count(*), count(DISTINCT actor), min("date"), max("date") FROM positions').fetchone()
+            n_articles, n_outlets = fetch_one(conn, "SELECT count(*), count(DISTINCT outlet) FROM articles")
+            n_positions, n_actors, dmin, dmax = fetch_one(
+                conn, 'SELECT count(*), count(DISTINCT actor), min("date"), max("date") FROM positions')
         return {"articles": n_articles, "positions": n_positions, "actors": n_actors,
                 "outlets": n_outlets, "date_min": dmin, "date_max": dmax}
 
     def is_empty(self) -> bool:
         with self.connect() as conn:
-            return conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+            return fetch_one(conn, "SELECT count(*) FROM articles")[0] == 0
 
     def extractor_versions(self) -> dict[str, int]:
         """How many articles each extractor version last ran on."""
@@ -264,6 +260,13 @@ def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb
                     f"(waited {timeout:.0f} s)") from err
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.1)  # short: the holder usually lets go within one article
+
+
+def fetch_one(conn, sql: str, params: dict | None = None) -> tuple | None:
+    """The first row (or None), reading the result to its end: DuckDB 2 refuses more work
+    on a connection whose last result was not finished (matters inside a session)."""
+    rows = conn.execute(sql, params or {}).fetchall()
+    return rows[0] if rows else None
 
 
 def is_busy_error(err: Exception) -> bool:
@@ -298,7 +301,7 @@ def where_clause(filters: Filters | None) -> tuple[str, dict]:
             continue
         alias = "a" if name == "outlet" else "p"
         keys = [f"{name}_{i}" for i in range(len(values))]
-        params.update(zip(keys, values))
+        params.update(zip(keys, values, strict=True))
         parts.append(f'{alias}."{name}" IN ({", ".join("$" + k for k in keys)})')
     parts += _date_conditions(filters, params)
     if filters.q.strip():
@@ -353,6 +356,7 @@ _ARROW_TO_PANDAS = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringD
 
 def fetch_frame(conn, sql: str, params: dict, dtypes: dict[str, str] | None = None) -> pd.DataFrame:
     """Run a query into a DataFrame with pandas nullable dtypes (and `dtypes` enforced, if given)."""
+    conn.complete()  # a caller's unread execute() result would make conn.sql refuse (DuckDB 2)
     table = conn.sql(sql, params=params).to_arrow_table()
     df = table.to_pandas(types_mapper=_ARROW_TO_PANDAS.get)
     if dtypes:

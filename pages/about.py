@@ -38,7 +38,11 @@ else:
         "f1": st.column_config.NumberColumn(format="%.2f"),
     })
     version = acc.extractor_version or "not recorded in the report"
-    st.caption(f"Extractor now running: {EXTRACTOR_VERSION}; version scored: {version}.")
+    when = f", scored {acc.when}" if acc.when else ""
+    st.caption(f"Extractor now running: {EXTRACTOR_VERSION}; version scored: {version}{when}.")
+    if acc.extractor_version and acc.extractor_version != EXTRACTOR_VERSION:
+        st.warning("These figures belong to an older extractor version: the one running now may score "
+                   "differently.", icon=":material/history:")
 
 st.header("Checking, grouping, shifts")
 st.markdown(

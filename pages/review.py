@@ -11,7 +11,7 @@ QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
 
 st.title("Review")
 filters = sidebar.filters()
-only = reviewing.reviewed_only()
+only = reviewing.toggle()
 df = reviewing.positions(filters, reviewed_only=only)
 focus = reviewing.view_params(only)
 share.header(filters, df, "review", focus, name="reviewed_positions",

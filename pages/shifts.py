@@ -10,7 +10,7 @@ SHOWN = 100  # shift cards drawn; the download holds every shift
 
 st.title("Shifts")
 filters = sidebar.filters()
-only = reviewing.reviewed_only()
+only = reviewing.toggle()
 df = reviewing.positions(filters, reviewed_only=only)
 found = reviewing.shift_table(filters, reviewed_only=only)
 kind = view.choose("Kind of shift", list(KINDS), "_kind", None, optional=True)

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import EXTRACTOR_VERSION  # noqa: E402
-from core.classifier import FactoredModel, LabelModel, PositionModel, issue_feats  # noqa: E402
+from core.classifier import FactoredModel, LabelModel, SoftmaxModel, PositionModel, issue_feats  # noqa: E402
 from core.features import analyse, candidates  # noqa: E402
 from core.nlp import load_nlp  # noqa: E402
 from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
@@ -128,6 +128,16 @@ def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float) -> Factor
     return model
 
 
+def fit_softmax_model(labels, texts, locals_, dicts, ys, *, C: float) -> SoftmaxModel:
+    from sklearn.linear_model import LogisticRegression
+
+    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=False, cls=SoftmaxModel)
+    X = model.matrix(texts, locals_, dicts)
+    rows = [i for i, s in enumerate(ys) for _ in s]
+    model.clf = LogisticRegression(C=C, max_iter=3000).fit(X[rows], [label for s in ys for label in sorted(s)])
+    return model
+
+
 def fit_label_model(labels, texts, locals_, dicts, ys, *, use_local: bool, C: float) -> LabelModel:
     from sklearn.linear_model import LogisticRegression
 
@@ -147,8 +157,8 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
     stance = fit(STANCES, [c.text for c in cands], [c.local for c in cands], [c.feats for c in cands], ys, C=args.C)
     items = [it for d in data for it in d["issues"]]
     texts = [t for t, _, _ in items]
-    issue = fit_label_model(ISSUES, texts, texts, [issue_feats(t, s) for t, s, _ in items],
-                            [iss for _, _, iss in items], use_local=False, C=args.C_issue)
+    issue = fit_softmax_model(ISSUES, texts, texts, [issue_feats(t, s) for t, s, _ in items],
+                              [iss for _, _, iss in items], C=args.C_issue)
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
     return PositionModel(f"stance-lr@{EXTRACTOR_VERSION}", stance, issue, target_prior(data))
@@ -168,7 +178,7 @@ def tune_thresholds(probs: np.ndarray, ys, labels) -> dict:
     for j, label in enumerate(labels):
         y = np.array([label in s for s in ys])
         best, best_t = -1.0, 0.5
-        for t in np.arange(0.1, 0.9, 0.025):
+        for t in np.arange(0.05, 0.9, 0.025):
             pred = probs[:, j] >= t
             tp = (pred & y).sum()
             f = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0

@@ -16,14 +16,15 @@ def test_absent_says_so(tmp_path):
 
 def test_stored_report_wrapped_or_not(tmp_path):
     (tmp_path / "models").mkdir()
-    for data in (REPORT, {"extractor_version": "0.2.0", "report": REPORT}):
+    for data in (REPORT, {"extractor_version": "0.2.0", "report": REPORT},
+                 {**REPORT, "run": {"extractor_version": "0.2.0", "when": "2026-11-28T21:00:00Z"}}):
         (tmp_path / "models" / "eval_report.json").write_text(json.dumps(data))
         acc = load_accuracy(tmp_path, shared=tmp_path / "no-shared")
         assert acc.available and "eval_report.json" in acc.source
         demand = acc.table.set_index("stance").loc["demand"]
         assert (demand["precision"], demand["recall"]) == (1.0, 0.5)
         assert len(acc.table) == 9 and acc.overall["L1"]["f1"] == 0.33
-    assert acc.extractor_version == "0.2.0"
+    assert acc.extractor_version == "0.2.0" and acc.when == "2026-11-28T21:00:00Z"
 
 
 def test_broken_report_is_named(tmp_path):

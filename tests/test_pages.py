@@ -274,3 +274,16 @@ def test_ingest_refuses_addresses_that_are_not_urls():
     area.set_value("ftp://example.org/x\nnot a url")
     next(b for b in at.button if b.proto.form_id == "urls").click().run()
     assert any("Not a web address" in e.value for e in at.error)
+
+
+def test_date_widgets_write_the_url():
+    import datetime as dt
+
+    at = open_page("pages/positions.py")
+    at.date_input(key="flt_from").set_value(dt.date(2022, 2, 1)).run()
+    assert at.query_params["from"] == "2022-02-01"
+    assert count(at) == 7
+    clear = next(b for b in at.button if b.label == "Clear filters")
+    clear.click().run()
+    assert not any(k in at.query_params for k in ("from", "to"))
+    assert count(at) == data.N_POSITIONS

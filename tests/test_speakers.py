@@ -112,3 +112,22 @@ def test_colon_before_a_quotation(nlp):
 def test_a_quoted_phrase_is_not_a_continued_quotation(nlp):
     text = "“We want peace,” Zelensky said.\n\nMacron spoke of a “coalition of the willing” in Paris."
     assert "Ukraine" not in actors(holders(nlp, text)[1])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parser hangs the reporting verb on the clause before it
+    ("Russia would pay a high price for any attack on Ukraine, NATO and the United States warned on Tuesday.",
+     {"NATO", "United States"}),
+    # "make clear", "play down", a list of demands
+    ("Washington made clear that it would not negotiate.", {"United States"}),
+    ("The Kremlin played down the tensions.", {"Russia"}),
+    ("Russia made public a list of demands for the alliance.", {"Russia"}),
+    # a media outlet is a source, not a party
+    ("Talks failed, according to Russian state media.", set()),
+])
+def test_more_attribution_patterns(nlp, text, expected):
+    assert {a for a, _, how in holders(nlp, text)[0] if how != "embedded"} == expected
+
+
+def test_posing_a_threat_is_not_a_statement(nlp):
+    assert holders(nlp, "Russia poses the greatest threat to peace in Europe.")[0] == []

@@ -9,8 +9,16 @@ import pytest
 from core import migrations
 from core.filters import Filters
 from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, positions_frame
-from core.store import (DEFAULT_DB, QUERY_COLUMNS, StoreError, insert_article, open_store, position_ids,
-                        replace_positions, resolve_db_path)
+from core.store import (
+    DEFAULT_DB,
+    QUERY_COLUMNS,
+    StoreError,
+    insert_article,
+    open_store,
+    position_ids,
+    replace_positions,
+    resolve_db_path,
+)
 
 POS = dict(char_start=0, char_end=10, hedged=False, confidence=0.5, date_precision="day", issue="other")
 ROWS = {  # article -> (outlet, title, positions)
@@ -130,7 +138,7 @@ def test_missing_contract_column_is_named(tmp_path):
 ])
 def test_query_positions_filters(store, filters, expected):
     df = store.query_positions(filters)
-    assert [f"{a}/{d}" for a, d in zip(df["article_id"], df["date"])] == expected
+    assert [f"{a}/{d}" for a, d in zip(df["article_id"], df["date"], strict=True)] == expected
     assert list(df.columns) == list(QUERY_COLUMNS)
 
 
@@ -204,3 +212,9 @@ def test_session_reuses_one_connection(store, monkeypatch):
     assert len(opened) == 1
     store.counts()
     assert len(opened) == 2  # outside the session each call opens (and closes) its own
+
+
+def test_queries_work_after_an_unread_result_in_a_session(store):
+    with store.session(), store.connect() as conn:
+        conn.execute("SELECT article_id FROM articles").fetchone()  # leaves the result unfinished
+        assert store.count_positions() == 4 and len(store.query_positions()) == 4

@@ -12,6 +12,7 @@ from core import review, shifts
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
 from core.filters import Filters, from_query, query_string
+from core.store import StoreError
 from ui import cache
 from ui.share import md
 
@@ -38,13 +39,22 @@ def reviewer() -> str | None:
     return None
 
 
-def reviewed_only() -> bool:
-    """A toggle bound to `?_reviewed=1` both ways: all positions, or only reviewed ones."""
-    wanted = st.query_params.get(REVIEWED_PARAM) == "1"
+def is_reviewed_only() -> bool:
+    """True when the URL asks for reviewed positions only (`?_reviewed=1`)."""
+    return st.query_params.get(REVIEWED_PARAM) == "1"
+
+
+def toggle() -> bool:
+    """The "reviewed positions only" switch in the sidebar, bound to `?_reviewed=1` both ways.
+
+    Draw it once per run: the Review and Shifts pages do; to give every page the switch,
+    call it from ui.sidebar.filters() and let those pages call is_reviewed_only() instead.
+    """
+    wanted = is_reviewed_only()
     if st.session_state.get("rv_reviewed_toggle") != wanted:
         st.session_state["rv_reviewed_toggle"] = wanted
-    st.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
-              help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
+    st.sidebar.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
+                      help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
     return wanted
 
 
@@ -92,10 +102,15 @@ def accuracy() -> Accuracy:
     return _accuracy()
 
 
-def decided() -> None:
-    """After a decision: forget every cached read, theirs too (views show review status)."""
+def clear_own() -> None:
+    """Forget this module's cached reads (call it from ui.cache.clear() after an ingest)."""
     for fn in (_positions, _shifts, _audit):
         fn.clear()
+
+
+def decided() -> None:
+    """After a decision: forget every cached read, the dashboard's too (views show review status)."""
+    clear_own()
     cache.clear()
 
 
@@ -103,8 +118,8 @@ def run(action, *args, **kwargs) -> bool:
     """Record a decision; say plainly what went wrong instead of a traceback."""
     try:
         action(cache.store(), *args, **kwargs)
-    except review.ReviewError as err:
-        st.error(str(err), icon=":material/error:")
+    except (review.ReviewError, StoreError) as err:  # StoreBusy: an ingest holds the file; nothing was written
+        st.error(f"Not recorded: {err}", icon=":material/error:")
         return False
     decided()
     return True

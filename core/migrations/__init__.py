@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 _FILE_RE = re.compile(r"^(\d{3,})_(\w+)\.(py|sql)$")
@@ -40,7 +40,7 @@ _FILE_RE = re.compile(r"^(\d{3,})_(\w+)\.(py|sql)$")
 # pandas dtype in core.schema -> DuckDB column type
 SQL_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "boolean": "BOOLEAN", "Float64": "DOUBLE"}
 
-_REGISTERED: dict[int, "Migration"] = {}
+_REGISTERED: dict[int, Migration] = {}
 
 
 class MigrationError(RuntimeError):
@@ -105,9 +105,10 @@ def ensure_table(conn) -> None:
 
 
 def applied_versions(conn) -> set[int]:
+    # fetchall, not fetchone: DuckDB 2 refuses more work while a result is unfinished
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = $name", {"name": "schema_migrations"}
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return set()
     return {row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()}
