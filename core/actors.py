@@ -25,6 +25,7 @@ KINDS = ("state", "org", "bloc", "person", "role", "contextual")
 
 @dataclass(frozen=True)
 class Mention:
+    """A stretch of text that names an actor; person is the canonical name when it names someone."""
     start_char: int
     end_char: int
     text: str
@@ -54,6 +55,7 @@ class Person:
     name: str
     actor: str
     roles: tuple[Role, ...]
+    gender: str = "m"
 
     @property
     def last_name(self) -> str:
@@ -110,6 +112,7 @@ FIELDS = [
     Field("heads", (list,), required=False, check=_str_list),
     Field("candidates", (list,), required=False, check=_str_list),
     Field("roles", (list,), required=False, check=_roles_check),
+    Field("gender", (str,), required=False, choices=("f", "m")),  # for "he"/"she"; persons left out are read as "m"
 ]
 
 
@@ -160,7 +163,10 @@ spokesman spokeswoman spokesperson administration state establishment intelligen
 minister ministers delegates representatives mission officers command commanders generals president prime
 premier chancellor counterpart senators congressmen mps team agency agencies services council cabinet regime
 presidency staff office parliamentarians lawmakers
-""".split())
+aggression invasion attack attacks strike strikes missile missiles drones war occupation propaganda demand
+demands proposal proposals claims threat threats ultimatum position stance annexation offensive buildup
+build-up deployment deployments interference meddling hackers disinformation plan plans initiative
+""".split())  # the last lines: what a party does or says ("Russian aggression", "US proposals"), for targets
 # Words that may stand between a party and an office in a description ("the Russian foreign ministry spokeswoman").
 BODY_WORDS = frozenset("""
 foreign ministry defence defense presidential office state department government security council national
@@ -234,7 +240,7 @@ class ActorRegistry:
         elif kind == "person":
             roles = tuple(Role(x["role"], x["of"], x.get("from", ""), x.get("to", ""), x.get("body", "").lower())
                           for x in r.get("roles", []))
-            p = Person(r["id"], r["name"], r["actor"], roles)
+            p = Person(r["id"], r["name"], r["actor"], roles, r.get("gender", "m"))
             self.persons[p.name] = p
             for a in r["aliases"]:
                 self.person_aliases.setdefault(a, []).append(p)
@@ -292,8 +298,12 @@ class ActorRegistry:
         cands = [(p, r) for p in self.persons.values() for r in p.roles
                  if r.role == role and r.of == actor and r.active(on_date)]
         if not cands:
-            # "the head of the German government", "the Chinese chief": a state's head is its leader
-            return self.holder("leader", actor, on_date, hint) if role == "head" else None
+            # "the head of the German government": a state's head is its leader, and its leader is
+            # its president or prime minister when the registry names no other
+            fallback = {"head": "leader", "leader": "president", "president": None}.get(role)
+            if role == "leader" and not self.holder("president", actor, on_date, hint):
+                fallback = "prime-minister"
+            return self.holder(fallback, actor, on_date, hint) if fallback else None
         hint = hint.lower()
         with_body = [c for c in cands if c[1].body and re.search(rf"\b{re.escape(c[1].body)}\b", hint)]
         if with_body:
@@ -346,12 +356,14 @@ def _variants(alias: str) -> set[str]:
 
 
 def _build_matchers(reg: ActorRegistry, vocab):
+    """Two PhraseMatchers: names by exact spelling (case matters: "US" is not "us"), tagged A alias,
+    P place, D demonym, C contextual, N person, W weak last name; and office titles in any case."""
     from spacy.matcher import PhraseMatcher
 
     make = _make_doc(vocab)
     names = PhraseMatcher(vocab, attr="ORTH")
-    tables = [("A", reg.aliases), ("P", reg.places), ("D", {d: a for d, a in reg.demonyms.items() if d not in reg.aliases}),
-              ("C", {k: k for k in reg.contextual}),
+    demonyms = {d: a for d, a in reg.demonyms.items() if d not in reg.aliases}  # "NATO" is an alias already
+    tables = [("A", reg.aliases), ("P", reg.places), ("D", demonyms), ("C", {k: k for k in reg.contextual}),
               ("N", {a: ps[0].name for a, ps in reg.person_aliases.items()}),
               ("W", {a: ps[0].name for a, ps in reg.weak_aliases.items()})]
     for tag, table in tables:
@@ -383,6 +395,8 @@ _CACHE_SIZE = 16
 
 
 def _doc_mentions(reg: ActorRegistry, doc, on_date) -> tuple[Mention, ...]:
+    """All mentions of a doc, computed once: the pipeline asks sentence by sentence. The cache holds
+    the doc itself, so an id is never reused while its entry lives."""
     key = (id(doc), id(reg), on_date)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is doc:

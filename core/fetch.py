@@ -131,12 +131,15 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 # -- fetching ----------------------------------------------------------------------
 
 def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT, max_redirects: int = MAX_REDIRECTS,
-          allow: Callable[[Address], bool] = is_public_address) -> Page:
-    """GET `url` under the rules in the module docstring; `allow` decides which addresses are safe."""
+          allow: Callable[[Address], bool] = is_public_address, ssl_context: ssl.SSLContext | None = None) -> Page:
+    """GET `url` under the rules in the module docstring; `allow` decides which addresses are safe.
+
+    `ssl_context` defaults to the system's verified context (tests pass one trusting a local certificate).
+    """
     deadline = time.monotonic() + timeout
     for _ in range(max_redirects + 1):
         scheme, host, port, address = vet_url(url, allow=allow)
-        status, headers, body = _get_once(url, scheme, host, port, address, deadline, max_bytes)
+        status, headers, body = _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context)
         if status in (301, 302, 303, 307, 308):
             location = headers.get("location")
             if not location:
@@ -152,10 +155,12 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT, max
     raise FetchError(f"refused: more than {max_redirects} redirects")
 
 
-def _get_once(url, scheme, host, port, address, deadline, max_bytes) -> tuple[int, dict, bytes]:
+def _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context) -> tuple[int, dict, bytes]:
     remaining = _remaining(deadline, url)
-    conn_cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    conn = conn_cls(host, port, address, timeout=remaining)
+    if scheme == "https":
+        conn = _PinnedHTTPS(host, port, address, timeout=remaining, context=ssl_context)
+    else:
+        conn = _PinnedHTTP(host, port, address, timeout=remaining)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:

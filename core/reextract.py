@@ -26,12 +26,15 @@ class ReextractSummary:
                 f" {len(self.failed)} failed")
 
 
-def stale_articles(store: Store, version: str) -> list[str]:
-    """Ids of articles last extracted by a version other than `version`."""
+def stale_articles(store: Store, version: str | None) -> list[str]:
+    """Ids of articles last extracted by a version other than `version` (every article for None)."""
     with store.connect() as conn:
-        rows = conn.execute(
-            "SELECT article_id FROM articles WHERE extractor_version IS DISTINCT FROM $version"
-            " ORDER BY article_id", {"version": version}).fetchall()
+        if version is None:
+            rows = conn.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT article_id FROM articles WHERE extractor_version IS DISTINCT FROM $version"
+                " ORDER BY article_id", {"version": version}).fetchall()
     return [r[0] for r in rows]
 
 
@@ -42,7 +45,7 @@ def reextract(store: Store, *, version: str | None = None, extract: Extract | No
 
     version = version or EXTRACTOR_VERSION
     extract = extract or ingest._default_extract()
-    ids = stale_articles(store, "\x00never") if force else stale_articles(store, version)
+    ids = stale_articles(store, None if force else version)
     summary = ReextractSummary()
     for done, article_id in enumerate(ids, 1):
         _one(store, article_id, version, extract, summary)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from core.filters import Filters
 from core.schema import DATE_PRECISIONS, ISSUES, POSITION_COLUMNS, STANCES, coerce
-from core.store import QUERY_COLUMNS, Store, where_clause
+from core.store import ARTICLE_JOIN_COLUMNS, POSITION_EXTRA_COLUMNS, QUERY_COLUMNS, Store, where_clause
 
 STATUSES = ("unreviewed", "accepted", "edited", "rejected", "added")
 REVIEWED = ("accepted", "edited", "added")  # what "reviewed only" keeps
@@ -133,38 +133,76 @@ def _next_status(action: str, state: dict | None, before: dict, after: dict) -> 
 # -- reading: the overlay ---------------------------------------------------------------
 
 def query_positions(store: Store, filters: Filters | None = None, *, reviewed_only: bool = False,
-                    include_rejected: bool = False) -> pd.DataFrame:
-    """store.query_positions with reviews applied (see apply_reviews)."""
-    return apply_reviews(store, store.query_positions(filters), filters,
-                         reviewed_only=reviewed_only, include_rejected=include_rejected)
+                    include_rejected: bool = False, limit: int | None = None) -> pd.DataFrame:
+    """Store.query_positions with reviews applied (see apply_reviews), in one connection.
+
+    The machine rows are read with the store's own WHERE clause and order; `limit` caps them.
+    """
+    where, params = where_clause(filters)
+    sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id) {where}"
+           ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
+    if limit is not None:
+        sql += " LIMIT $review_limit"
+        params = {**params, "review_limit": int(limit)}
+    # One connection for both reads: opening a DuckDB file costs more than either query.
+    with store.connect() as conn:
+        base = _typed(conn.execute(sql, params).df())
+        keys, reviewed = _review_parts(conn, filters, None)
+    return _overlay(base, keys, reviewed, reviewed_only, include_rejected)
 
 
 def positions_for_article(store: Store, article_id: str, *, include_rejected: bool = False) -> pd.DataFrame:
     """One article's positions in text order, with reviews applied."""
-    base = store.positions_for_article(article_id)
-    df = apply_reviews(store, base, None, article_id=article_id, include_rejected=include_rejected)
+    sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id)"
+           " WHERE p.article_id = $article_id ORDER BY p.char_start, p.position_id")
+    with store.connect() as conn:
+        base = _typed(conn.execute(sql, {"article_id": article_id}).df())
+        keys, reviewed = _review_parts(conn, None, article_id)
+    df = _overlay(base, keys, reviewed, False, include_rejected)
     return df.sort_values(["char_start", "position_id"], kind="stable", ignore_index=True)
 
 
 def apply_reviews(store: Store, base: pd.DataFrame, filters: Filters | None = None, *,
                   reviewed_only: bool = False, include_rejected: bool = False,
                   article_id: str | None = None) -> pd.DataFrame:
-    """Machine rows `base` (query_positions for `filters`) with every review applied.
+    """Machine rows `base` (what Store.query_positions gave for `filters`) with every review applied.
 
     Adds review_status, reviewer, reviewed_at. Reviewed rows come from review_state
     and are filtered with the same SQL as the store's, so an edit that changes a
     stance moves the row to the views of its new stance.
     """
     with store.connect() as conn:
-        keys = conn.execute(f"SELECT article_id, {', '.join('origin_' + c for c in ORIGIN)},"
-                            f" {', '.join(ORIGIN)} FROM review_state").df()
-        reviewed = _reviewed_rows(conn, filters, article_id) if len(keys) else pd.DataFrame()
+        keys, reviewed = _review_parts(conn, filters, article_id)
+    return _overlay(base, keys, reviewed, reviewed_only, include_rejected)
+
+
+def _review_parts(conn, filters: Filters | None, article_id: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every review's identity keys (to hide the machine rows they stand for) and the reviewed rows to show."""
+    keys = conn.execute(f"SELECT article_id, {', '.join('origin_' + c for c in ORIGIN)},"
+                        f" {', '.join(ORIGIN)} FROM review_state").df()
+    reviewed = _reviewed_rows(conn, filters, article_id) if len(keys) else pd.DataFrame()
+    return keys, reviewed
+
+
+def _overlay(base: pd.DataFrame, keys: pd.DataFrame, reviewed: pd.DataFrame, reviewed_only: bool,
+             include_rejected: bool) -> pd.DataFrame:
     machine = base.assign(review_status="unreviewed", reviewer=pd.NA, reviewed_at=pd.NA)
     if keys.empty:
         return _finish(machine, reviewed_only, include_rejected, resort=False)
     machine = machine[~_hidden(machine, keys)]
     out = pd.concat([machine, reviewed], ignore_index=True) if len(reviewed) else machine
     return _finish(out, reviewed_only, include_rejected, resort=len(reviewed) > 0)
+
+
+def _select_list() -> str:
+    cols = [f'p."{c}"' for c in (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS)]
+    return ", ".join(cols + [f'a."{c}"' for c in ARTICLE_JOIN_COLUMNS])
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Query rows in the store's dtypes (contract dtypes; the extra columns as strings)."""
+    extra = {c: "string" for c in (*POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)}
+    return coerce(df[list(QUERY_COLUMNS)], {**POSITION_COLUMNS, **extra})
 
 
 def review_queue(df: pd.DataFrame) -> pd.DataFrame:
@@ -185,9 +223,7 @@ def _reviewed_rows(conn, filters: Filters | None, article_id: str | None) -> pd.
     if article_id is not None:
         where = (where + " AND " if where else "WHERE ") + "p.article_id = $review_article"
         params = {**params, "review_article": article_id}
-    cols = [f'p."{c}"' for c in (*POSITION_COLUMNS, "position_id", "extractor_version")]
-    cols += [f'a."{c}"' for c in ("title", "outlet", "url", "published")]
-    sql = (f"SELECT {', '.join(cols)}, p.status AS review_status, p.reviewer, p.decided_at AS reviewed_at"
+    sql = (f"SELECT {_select_list()}, p.status AS review_status, p.reviewer, p.decided_at AS reviewed_at"
            f" FROM review_state p JOIN articles a USING (article_id) {where}")
     df = conn.execute(sql, params).df()
     df["reviewed_at"] = df["reviewed_at"].astype("string")
@@ -226,10 +262,10 @@ def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool, *, re
     elif not include_rejected:
         df = df[df["review_status"] != "rejected"]
     cols = [c for c in QUERY_COLUMNS if c in df.columns] + list(REVIEW_COLUMNS)
+    if not resort:  # the store's rows come typed and sorted; only merged reviewed rows need more
+        return df[cols].astype({c: "string" for c in REVIEW_COLUMNS}).reset_index(drop=True)
     types = {**POSITION_COLUMNS, **{c: "string" for c in cols if c not in POSITION_COLUMNS}}
     df = coerce(df[cols], types)
-    if not resort:  # the store's rows come sorted already; only merged reviewed rows need placing
-        return df.reset_index(drop=True)
     return df.sort_values(["date", "article_id", "char_start", "position_id"], kind="stable", ignore_index=True)
 
 

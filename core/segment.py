@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-# Opening and closing quotation marks; straight quotes toggle.
-OPEN_QUOTES, CLOSE_QUOTES, STRAIGHT_QUOTES = "“‘«", "”’»", '"'
+CLOSE_QUOTES = "”’»"
 # Abbreviations after which a capitalised word does not start a new sentence.
 TITLE_ABBREVS = frozenset("mr. mrs. ms. dr. gen. lt. col. sgt. adm. capt. maj. sen. rep. gov. st. prof. rev. "
                           "gens. cmdr. amb. pres. vs. no. nos. jr. sr. messrs. mt. ft. gen lt col".split())
@@ -84,33 +83,25 @@ def _merge(doc, pieces):
 
 
 def _glue(doc, prev, nxt) -> bool:
+    """Should the piece nxt continue the piece prev (spaCy split where the text does not)?"""
     first = doc[nxt[0]]
     last = doc[prev[1] - 1]
     text = first.text
     if all(t.is_punct for t in doc[nxt[0]:nxt[1]]):
         return True  # a stray closing quote or bracket
-    if text[:1].islower() or text[:1] in ",;:)”’»" or text in ("'s", "’s"):
+    if text[:1].islower() or text[:1] in ",;:)" + CLOSE_QUOTES or text in ("'s", "’s"):
         return True  # '"…," he said.' and other continuations
-    if text[:1] in CLOSE_QUOTES and len(text) == 1:
-        return True
     low = last.lower_
     if low in TITLE_ABBREVS:
         return True
     if low in MONTH_ABBREVS and first.like_num:
         return True
-    if low in COUNTRY_ABBREVS and first.pos_ in ("PROPN", "NUM") and first.tag_ != "DT":
-        return True
-    if last.text in ("...", "…") or last.text.endswith("..."):
-        return True  # an ellipsis does not end a sentence
-    return False
-
-
-def quote_depth(text: str) -> int:
-    """Quotation marks left open at the end of `text` (0 when balanced)."""
-    # ‘ and ’ are left out: ’ is also the apostrophe of "Russia’s"
-    opened = sum(text.count(q) for q in OPEN_QUOTES[:1] + OPEN_QUOTES[2:])
-    closed = sum(text.count(q) for q in CLOSE_QUOTES[:1] + CLOSE_QUOTES[2:])
-    return opened - closed + text.count(STRAIGHT_QUOTES) % 2
+    if low in COUNTRY_ABBREVS and first.pos_ in ("PROPN", "NUM") and first.tag_ != "DT" \
+            and not any(t.pos_ in ("VERB", "AUX") for t in doc[prev[0]:prev[1]]):
+        return True  # "the U.S. | Secretary of State…" was cut mid-phrase; "…by the U.S. | Kremlin" was not
+    if last.text in ("...", "…") and last.i > 0 and doc[last.i - 1].whitespace_:
+        return True  # a free-standing ellipsis marks words left out ("exhausted ... At this stage")
+    return False  # one glued to its word ("not really... Your money") ends the sentence
 
 
 def _strip_dateline(doc, span):
@@ -125,8 +116,3 @@ def _strip_dateline(doc, span):
                 return None
             return doc[start:span.end]
     return span
-
-
-def sentence_index(sentences) -> dict[int, int]:
-    """Token index -> sentence number, for callers that walk tokens (built once per doc)."""
-    return {t.i: n for n, sent in enumerate(sentences) for t in sent}

@@ -18,19 +18,23 @@ from core.grouping import assign_statements, date_span, records_of, statements
 from core.schema import STANCES
 
 RULES_FILE = "shift_rules.jsonl"
+MAX_GAP_DAYS = 183  # about six months: an older position is background, not the side's last word
 
 # What the code below does, in words, for the page (keep the two in step).
-RULES_EXPLAINED = """\
+RULES_EXPLAINED = f"""\
 A **position line** is one actor's positions on one issue, in time order. A **shift** is a move along it:
 
 1. Only the stances named in the rule table below take part. Support, denial and assertion neither
    start nor end a shift, and do not interrupt one.
 2. Each position is compared with the actor's *previous* position(s) on the issue: those on the
-   latest date strictly before its own. A date known only to the month or year counts as the whole
-   period, so `2021-12` is not before `2021-12-14`. Statements made the same day are never a shift
-   (a conditional offer gives a dialogue and a demand in one sentence).
-3. If the change (previous stance → new stance) is in the table, it is a shift of that kind. A
-   warning that follows a warning is an escalation only when it uses sharper words (the rule's cue
+   latest date strictly before its own, and at most {MAX_GAP_DAYS} days (about six months) before it.
+   A date known only to the month or year counts as the whole period, so `2021-12` is not before
+   `2021-12-14`. Statements made the same day are never a shift (a conditional offer gives a
+   dialogue and a demand in one sentence).
+3. If the change (previous stance → new stance) is in the table, it is a shift of that kind, with
+   two conditions. A side has not softened, opened, backtracked or closed if it restates the earlier
+   stance on the new date (Russia demanding guarantees and offering talks the same day holds both).
+   A warning that follows a warning is an escalation only when it uses sharper words (the rule's cue
    words) that the earlier one did not. A position gives at most one shift: the first rule that fits.
 4. Positions are first grouped into statements (same actor, stance, issue and target, at most 3
    days apart, similar wording), so a statement carried by five outlets counts once.
@@ -48,9 +52,12 @@ class ShiftRule:
     to: frozenset[str]
     explain: str
     cues: tuple[str, ...] = ()
+    drops: bool = True  # the earlier stance must be given up: not restated on the new date
 
-    def fits(self, old: dict, new: dict) -> bool:
+    def fits(self, old: dict, new: dict, same_day: frozenset[str] = frozenset()) -> bool:
         if old["stance"] not in self.from_ or new["stance"] not in self.to:
+            return False
+        if self.drops and old["stance"] in same_day:
             return False
         if not self.cues:
             return True
@@ -68,6 +75,7 @@ _FIELDS = [
     Field("to", (list,), check=_stance_list),
     Field("explain", (str,)),
     Field("cues", (list,), required=False),
+    Field("drops", (bool,), required=False),
 ]
 
 
@@ -75,7 +83,8 @@ _FIELDS = [
 def load_rules(path: str = RULES_FILE) -> tuple[ShiftRule, ...]:
     """The rule table, validated (a broken record names its file and line)."""
     return tuple(
-        ShiftRule(r["id"], r["kind"], frozenset(r["from"]), frozenset(r["to"]), r["explain"], tuple(r.get("cues") or ()))
+        ShiftRule(r["id"], r["kind"], frozenset(r["from"]), frozenset(r["to"]), r["explain"],
+                  tuple(r.get("cues") or ()), r.get("drops", True))
         for r in load_records(path, _FIELDS)
     )
 
@@ -85,7 +94,8 @@ def rules_table(rules: tuple[ShiftRule, ...] | None = None) -> pd.DataFrame:
     rules = rules or load_rules()
     return pd.DataFrame([
         {"rule": r.id, "shift": r.kind, "from": ", ".join(sorted(r.from_)), "to": ", ".join(sorted(r.to)),
-         "cue words": ", ".join(c.rstrip("*") for c in r.cues), "meaning": r.explain}
+         "cue words": ", ".join(c.rstrip("*") for c in r.cues),
+         "earlier stance must be dropped": "yes" if r.drops else "no", "meaning": r.explain}
         for r in rules
     ])
 
@@ -132,14 +142,22 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
 def _line_shifts(actor: str, issue: str, line: list[dict], rules: tuple[ShiftRule, ...]) -> list[dict]:
     spans = [date_span(p.get("date")) for p in line]
     by_pair = _rules_by_pair(rules)
+    stances_on: dict[tuple, set[str]] = {}
+    for p, span in zip(line, spans, strict=True):
+        stances_on.setdefault(span, set()).add(p["stance"])
     out = []
     for i, new in enumerate(line):
         if spans[i] is None:
             continue
+        same_day = frozenset(stances_on[spans[i]])
         for old in _previous(line, spans, i):
-            rule = next((r for r in by_pair.get((old["stance"], new["stance"]), ()) if r.fits(old, new)), None)
+            gap = spans[i][0] - date_span(old["date"])[1]
+            if gap.days > MAX_GAP_DAYS:
+                continue
+            rule = next((r for r in by_pair.get((old["stance"], new["stance"]), ()) if r.fits(old, new, same_day)),
+                        None)
             if rule:
-                out.append(_shift_row(actor, issue, rule, old, new, spans[i][0] - date_span(old["date"])[1]))
+                out.append(_shift_row(actor, issue, rule, old, new, gap))
                 break
     return out
 

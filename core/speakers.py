@@ -18,6 +18,7 @@ Former officials, analysts, commentators and journalists are not actors: their s
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 
 from core.actors import NON_ACTOR_WORDS, OFFICIAL_TITLES, Mention, get_registry
@@ -32,10 +33,10 @@ denounce deny deplore describe dismiss dispute doubt downplay dub emphasise emph
 envision excoriate expect explain express favor favour fear guarantee hail highlight hint hope implore
 indicate insist intend invite label lambast lambaste lament lash lay maintain mention moot note object offer
 oppose outline pitch plan plead pledge point post praise predict prefer press promise propose protest push
-question rail read reaffirm reassure rebuff rebuke recall recognise recognize recommend refuse refute regard
-reiterate reject remark repeat reply respond restate retort rule say scold seek set sign signal slam stand
-state stress submit suggest support swear table talk tell thank think threaten tout tweet underline underscore
-urge veto view voice vote vow want warn welcome wish write
+question rail read reaffirm reassure rebuff rebuke recall recognise recognize recommend refer refuse refute
+regard reiterate reject remark repeat reply respond restate retort rule say scold seek set sign signal slam
+stand state stress submit suggest support swear table talk tell thank think threaten tout tweet underline
+underscore urge veto view voice vote vow want warn welcome wish write
 """.split())
 # Stance predicates with a copula: "Russia is ready to", "Kyiv is open to talks", "NATO is concerned".
 STANCE_ADJECTIVES = frozenset("""
@@ -49,6 +50,11 @@ allow tolerate permit accept negotiate talk meet discuss engage continue resume 
 use give drop abandon stop halt end cease freeze recognize recognise provide supply send deploy help defend
 protect sanction impose hold seek plan intend aim prepare need return leave pull compromise forgo surrender cede
 """.split())
+REPORTING = frozenset("say tell add describe call write state claim note".split())
+PHRASAL_STANCES = frozenset({("play", "down"), ("hit", "back"), ("fire", "back"), ("strike", "back"),
+                             ("push", "back"), ("lash", "out"), ("speak", "out"), ("rule", "out"), ("sign", "up")})
+# Nouns that state a stance after "is"/"remains" ("a staunch supporter", "a fierce critic").
+STANCE_ROLES = frozenset("supporter backer advocate proponent opponent critic ally champion defender".split())
 NOT_STANCE_VERBS = frozenset("pose face represent constitute remain receive".split())
 MODALS = frozenset("will would could can may might must should shall wo ca 'll".split())
 # Nouns whose possessor or maker states something ("Putin's terms", "NATO issued a warning").
@@ -117,7 +123,6 @@ class _Attributor:
             open_before, open_after = quotes[n]
             holders = self._explicit(sent, open_before=open_before)
             if holders:
-                holders = self._same_voice(holders, n)
                 self._attributed(n, paras[n], holders)
                 if pending and not open_after:  # '… This work is ongoing," Peskov said.'
                     self._reach_back(out, pending, holders[0])
@@ -129,21 +134,12 @@ class _Attributor:
             out.append(_dedupe(holders))
         return out
 
-    def _same_voice(self, holders, n) -> list[Holder]:
-        """'Putin told reporters… Russia is ready to supply gas…': a party speaking right after its
-        named speaker, with no other voice between, is still that speaker."""
-        last = self.last
-        if last is None or not last.speaker or n - self.last_sent > 2:
-            return holders
-        return [Holder(h.actor, last.speaker, h.how, h.confidence)
-                if h.speaker is None and h.actor == last.actor and h.how == "said-subject" else h for h in holders]
-
     def _attributed(self, n, para, holders) -> None:
         """Remember who spoke in sentence n, for the sentences after it."""
         lead = holders[0]
         if lead.speaker is None and lead.how not in WEAK_RULES:
             self.lead_party[n] = lead.actor
-        self.said_parties[n] = list(dict.fromkeys(h.actor for h in holders if h.how == "said-subject"))
+        self.said_parties[n] = list(dict.fromkeys(h.actor for h in holders if h.how in ("said-subject", "both-sides")))
         if lead.speaker or not self.last or lead.actor != self.last.actor:
             self.last = lead
         self.last_sent, self.last_para = n, para
@@ -180,7 +176,9 @@ class _Attributor:
                 continue  # words inside a quotation are the speaker's, not attributions
             kind = _verb_kind(tok)
             if kind:
-                how = "embedded" if _inside_reported(tok, sent) else "said-subject"
+                # "…, which Peskov said had reached…": a reporting verb in a relative clause still attributes
+                relative_report = kind == "speech" and tok.dep_ == "relcl" and tok.lemma_.lower() in REPORTING
+                how = "embedded" if _inside_reported(tok, sent) and not relative_report else "said-subject"
                 subjects = self._np_before(tok, sent, kind) or _subjects(tok) or self._name_before(tok, sent, kind)
                 for subj in subjects:
                     if subj.i not in quoted:
@@ -227,7 +225,8 @@ class _Attributor:
         if _with_allies(tok) and "West" in self.reg.actors:
             return [Holder("West", None, how, conf * 0.9)]  # "the US and its allies"
         if _both_sides(tok) and tok.dep_ != "poss":
-            sides = self._two_leaders(tok.i) if tok.lemma_.lower() in ("leader", "president") else self._two_sides(tok.i)
+            leaders = tok.lemma_.lower() in ("leader", "president")
+            sides = self._two_leaders(tok.i) if leaders else self._two_sides(tok.i, _side_count(tok))
             return [Holder(a, p, "both-sides", conf * 0.7) for a, p in sides]
         person = self._person_in_head(tok)
         if person is not None:
@@ -243,7 +242,10 @@ class _Attributor:
         if inside:
             return [Holder(m.actor, m.person, how, conf * 0.95) for m in inside]
         if tok.tag_ in ("NNS", "NNPS") and tok.lemma_.lower() in ROLE_REF_NOUNS:
-            # "the officials said": the party in focus, no named speaker
+            # "the officials said": the party in focus (as for "they"), no named speaker
+            group = [Holder(h.actor, None, "role-ref", h.confidence) for h in self._group_pronoun(tok, "they", conf)]
+            if group:
+                return group
             return [Holder(self.last.actor, None, "role-ref", conf * 0.7)] if self._recent(tok) else []
         if tok.lemma_.lower() in ROLE_REF_NOUNS or low in ROLE_REF_NOUNS or self._role_phrase(tok):
             return _listed(self._role_ref(tok, conf))
@@ -251,16 +253,16 @@ class _Attributor:
             return [Holder(self.last.actor, None, "role-ref", conf * 0.7)]
         return []
 
-    def _two_sides(self, i) -> list[str]:
-        """'Both sides': the two parties (states) named most often so far."""
+    def _two_sides(self, i, k=2) -> list[tuple[str, None]]:
+        """'Both sides' ('the three sides'): the k parties (states) named most often so far."""
         counts: dict[str, int] = {}
         for m in self.mentions:
             if m.start_char >= self.doc[i].idx:
                 break
             if m.kind in ("state", "person", "description"):
                 counts[m.actor] = counts.get(m.actor, 0) + 1
-        top = sorted(counts, key=lambda a: -counts[a])[:2]
-        return [(a, None) for a in top] if len(top) == 2 else []
+        top = sorted(counts, key=lambda a: -counts[a])[:k]
+        return [(a, None) for a in top] if len(top) == k else []
 
     def _two_leaders(self, i) -> list[tuple[str, str]]:
         """'The two leaders': the last two persons named who speak for different parties."""
@@ -312,22 +314,31 @@ class _Attributor:
 
     def _pronoun(self, tok, conf) -> Holder | None:
         """'he'/'she': a person named earlier in this sentence, else the subject of the previous
-        sentence, else the current speaker, else the last person named."""
+        sentence, else the current speaker, else the last person named (of the pronoun's gender)."""
         n = self._sentence_no(tok.i)
         start = self._sent_start(tok.i)
-        here = [(i, p, a) for i, p, a in self._people_before(tok.i) if start <= i < tok.i]
-        if here and not (self.last and self.last.speaker and any(p == self.last.speaker for _, p, _ in here)):
+        fits = functools.partial(self._fits_pronoun, tok.lower_)
+        last = self.last if self.last and self.last.speaker and fits(self.last.speaker) else None
+        here = [(i, p, a) for i, p, a in self._people_before(tok.i) if start <= i < tok.i and fits(p)]
+        if here and not (last and any(p == last.speaker for _, p, _ in here)):
             _, person, actor = here[0]
             return Holder(actor, person, "pronoun", conf * 0.85)
         subj = self.subject_people.get(n - 1)
-        if subj and not (self.last and self.last.speaker and self.last_sent == n - 1):
+        if subj and fits(subj[0]) and not (last and self.last_sent == n - 1):
             return Holder(subj[1], subj[0], "pronoun", conf * 0.85)
-        if self.last and self.last.speaker and n - self.last_sent <= 4:
-            return Holder(self.last.actor, self.last.speaker, "pronoun", conf * 0.9)
-        people = self._people_before(tok.i)
+        if last and n - self.last_sent <= 4:
+            return Holder(last.actor, last.speaker, "pronoun", conf * 0.9)
+        people = [x for x in self._people_before(tok.i) if fits(x[1])]
         if people:
             return Holder(people[-1][2], people[-1][1], "pronoun", conf * 0.7)
         return None
+
+    def _fits_pronoun(self, pronoun: str, person: str) -> bool:
+        """'she' is not Lavrov and 'he' is not Zakharova; people the registry does not know fit both."""
+        p = self.reg.canonical(person)
+        if p is None:
+            return True
+        return (p.gender == "f") == (pronoun in ("she", "her"))
 
     def _group_pronoun(self, tok, low, conf) -> list[Holder]:
         """'it'/'they' as a party: the subject just before it in the sentence, else the parties that
@@ -471,8 +482,10 @@ def _verb_kind(tok) -> str | None:
         return "speech"  # "Russia made demands", "NATO issued a warning" (not "Russia poses a threat")
     if lemma == "make" and any(c.lower_ == "clear" for c in tok.children):
         return "speech"  # "he made clear that…"
-    if lemma == "play" and any(c.lower_ == "down" for c in tok.children):
-        return "speech"  # "the Kremlin played down…"
+    if any((lemma, c.lower_) in PHRASAL_STANCES for c in tok.children if c.dep_ in ("prt", "advmod")):
+        return "speech"  # "the Kremlin played down…", "Michel hit back"
+    if lemma in ("be", "remain") and any(c.dep_ == "attr" and c.lemma_.lower() in STANCE_ROLES for c in tok.children):
+        return "adj"  # "the UK remains a prominent supporter of Kyiv"
     if lemma == "see" and any(c.lower_ == "as" for c in tok.children):
         return "speech"  # "Russia sees China as its partner"
     if tok.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in ("list", "set", "series", "package")
@@ -488,11 +501,14 @@ def _subjects(verb):
     node = verb
     if verb.pos_ == "ADJ" and verb.dep_ == "acomp":
         node = verb.head
+    via_conj = False
     for _ in range(4):
         agents = [p for c in node.children if c.dep_ == "agent" for p in _pobjs(c)]
         if agents and node is verb:
             return agents  # "the proposal was rejected by Guterres"
-        subs = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # the parser sometimes hangs the subject on the auxiliary ("The UK has to date pledged…")
+        subs = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")] or [
+            g for c in node.children if c.dep_ in ("aux", "auxpass") for g in c.children if g.dep_ == "nsubj"]
         if subs:
             out = []
             for s in subs:
@@ -504,9 +520,15 @@ def _subjects(verb):
                 out += [c for c in s.children if c.dep_ == "conj"]
             return out
         if node.dep_ in ("conj", "advcl", "xcomp", "pcomp") and node.head.i != node.i:
+            via_conj = via_conj or node.dep_ == "conj"
             node = node.head
             if node.dep_ == "prep" and node.head.i != node.i:  # "quoted as saying"
                 node = node.head
+            continue
+        if via_conj and node.dep_ == "acl" and node.head.head.pos_ == "VERB":
+            # "Russia defends the right to move forces … and accuses NATO": the conjunct was
+            # attached to the infinitive; its subject is the main verb's
+            node = node.head.head
             continue
         break
     return []
@@ -514,12 +536,16 @@ def _subjects(verb):
 
 def _inside_reported(tok, sent) -> bool:
     """True when the verb stands inside what another verb reports (a ccomp of a speech verb)."""
-    node = tok
+    node, via_conj = tok, False
     while node.head.i != node.i and node.i in range(sent.start, sent.end):
         if node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH_VERBS and node.head.pos_ == "VERB":
             return True  # an xcomp ("wants to talk") is the governor's own; keep climbing past it
+        if node.dep_ == "acl" and via_conj and node.head.head.pos_ == "VERB":
+            node = node.head.head  # the misattached conjunct of _subjects ("…the right to move… and accuses")
+            continue
         if node.dep_ == "acl" or node.dep_ == "relcl" and not _relative_subject(node):
             return True
+        via_conj = via_conj or node.dep_ == "conj"
         node = node.head
     return False
 
@@ -553,9 +579,13 @@ def _both_sides(tok) -> bool:
     if tok.lemma_.lower() not in SIDES_NOUNS and tok.lower_ not in SIDES_NOUNS:
         return False
     mods = {c.lower_ for c in tok.children if c.dep_ in ("det", "nummod", "predet", "preconj", "amod")}
-    if mods & {"both", "two", "each"}:
+    if mods & {"both", "two", "each", "three"}:
         return True
     return tok.lower_ == "sides" and mods == {"the"}
+
+
+def _side_count(tok) -> int:
+    return 3 if any(c.lower_ == "three" for c in tok.children) else 2
 
 
 def _non_actor(tok) -> bool:
@@ -637,8 +667,11 @@ def _quote_states(sentences, paras) -> list[tuple[bool, bool]]:
     for n, sent in enumerate(sentences):
         if n and paras[n] != paras[n - 1] or run > 6:
             depth, straight, run = 0, False, 0
-        before = depth > 0 or straight
         text = sent.text
+        first = next((t.text for t in sent if t.text in ("“", "”", "«", "»", "‘", "’")), None)
+        if first in ("“", "«", "‘"):
+            depth = 0  # a sentence that opens a new quotation: the one before it was never closed
+        before = depth > 0 or straight
         singles = sum(t.text == "‘" for t in sent) - sum(t.text == "’" for t in sent)
         depth = max(0, depth + text.count("“") + text.count("«") - text.count("”") - text.count("»") + singles)
         straight ^= bool(text.count('"') % 2)

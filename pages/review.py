@@ -16,7 +16,10 @@ df = reviewing.positions(filters, reviewed_only=only)
 focus = reviewing.view_params(only)
 share.header(filters, df, "review", focus, name="reviewed_positions",
              extra=["reviewed only"] if only else ())
-counts = review.status_counts(reviewing.positions(filters, include_rejected=True))
+everything = reviewing.positions(filters, include_rejected=True)  # rejected rows too: they can be reopened
+if share.empty_state(filters, everything):
+    st.stop()
+counts = review.status_counts(everything)
 st.caption(", ".join(f"{n:,} {status}" for status, n in counts.items()) + " under these filters.")
 name = reviewing.reviewer()
 actors = sorted(set(df["actor"].dropna()) | set(df["target"].dropna()))
@@ -40,7 +43,7 @@ with queue_tab:
             forms.edit_form(row, name, actors, "queue")
 
 with reviewed_tab:
-    done = df[df["review_status"] != "unreviewed"].set_index("position_id", drop=False)
+    done = everything[everything["review_status"] != "unreviewed"].set_index("position_id", drop=False)
     if done.empty:
         st.info("No position has been reviewed under these filters yet.")
     else:

@@ -91,9 +91,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # refused handshakes are the point of some tests
+        pass
+
+
 @pytest.fixture(scope="module")
 def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = QuietServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
@@ -220,3 +227,35 @@ def test_page_without_date_needs_published():
     with pytest.raises(F.FetchError, match="--published"):
         F.page_to_article(page, requested_url=page.url)
     assert F.page_to_article(page, requested_url=page.url, published="2022-03-01")["published"] == "2022-03-01"
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 whose certificate names news.example (self-signed)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "1", "-subj", "/CN=news.example",
+                    "-addext", "subjectAltName=DNS:news.example"], check=True, capture_output=True)
+    srv = QuietServer(("127.0.0.1", 0), Handler)
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    srv.socket = server_ctx.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_address[1], ssl.create_default_context(cafile=str(cert))
+    srv.shutdown()
+
+
+def test_https_is_pinned_and_verified_against_the_name(tls_server, monkeypatch):
+    port, client_ctx = tls_server
+    monkeypatch.setattr(F, "resolve", lambda host, p: [ipaddress.ip_address("127.0.0.1")])
+    page = F.fetch(f"https://news.example:{port}/host", allow=allow_loopback, ssl_context=client_ctx)
+    assert page.body.decode() == f"news.example:{port}"   # SNI and Host carry the name, the socket the vetted IP
+    with pytest.raises(F.FetchError, match="could not fetch"):  # the certificate must match the URL's name
+        F.fetch(f"https://other.example:{port}/host", allow=allow_loopback, ssl_context=client_ctx)

@@ -43,9 +43,14 @@ def test_a_long_quote_is_cut_where_its_sentences_end(nlp):
     assert texts(nlp, text) == ["“We are ready to talk.", "But not at any price,” the minister said."]
 
 
-def test_an_ellipsis_does_not_end_a_sentence(nlp):
+def test_a_free_standing_ellipsis_does_not_end_a_sentence(nlp):
     text = "He added, “Our options are far from exhausted ... At this stage, I would keep talking.”"
     assert len(texts(nlp, text)) == 1
+
+
+def test_an_ellipsis_glued_to_its_word_ends_a_sentence(nlp):
+    assert texts(nlp, "Honestly, not really... Your money is not charity.") == [
+        "Honestly, not really...", "Your money is not charity."]
 
 
 @pytest.mark.parametrize("text, n", [

@@ -74,6 +74,20 @@ def test_same_day_is_never_a_shift():
     assert kinds(line(("2022-01-10", "demand"), ("2022-01-10", "dialogue"))) == []
 
 
+def test_restating_the_earlier_stance_the_same_day_is_not_softening():
+    # Russia demands on the 10th; on the 20th it offers talks *and* demands again: it holds both
+    df = line(("2022-01-10", "demand"), ("2022-01-20", "dialogue"), ("2022-01-20", "demand"))
+    assert kinds(df) == []
+    # an escalation adds a threat to what is still demanded: it needs no dropping
+    df = line(("2022-01-10", "demand"), ("2022-01-20", "warning"), ("2022-01-20", "demand"))
+    assert kinds(df) == ["escalated"]
+
+
+def test_positions_half_a_year_apart_are_background_not_a_move():
+    assert kinds(line(("2021-01-10", "demand"), ("2021-07-10", "dialogue"))) == ["softened"]  # 181 days
+    assert kinds(line(("2014-09", "demand"), ("2021-12-01", "dialogue"))) == []
+
+
 def test_unrelated_stances_do_not_break_a_shift():
     df = line(("2022-01-10", "demand"), ("2022-01-15", "support"), ("2022-01-20", "assertion"),
               ("2022-02-01", "dialogue"))

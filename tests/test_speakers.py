@@ -131,3 +131,24 @@ def test_more_attribution_patterns(nlp, text, expected):
 
 def test_posing_a_threat_is_not_a_statement(nlp):
     assert holders(nlp, "Russia poses the greatest threat to peace in Europe.")[0] == []
+
+
+def test_she_is_not_the_man_just_named(nlp):
+    text = "Lavrov met reporters after Zakharova briefed them. She said the talks were over."
+    assert holders(nlp, text)[1][0][:2] == ("Russia", "Maria Zakharova")
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("The UK has to date pledged more aid to Ukraine.", "United Kingdom"),  # subject hung on the auxiliary
+    ("Poland remains a staunch supporter of Kyiv.", "Poland"),
+    ("Charles Michel hit back at the claims on Tuesday.", "European Union"),
+    ("Russia defends the right to move forces within its territory and accuses NATO of provocations.", "Russia"),
+])
+def test_parser_slips_and_idioms(nlp, text, actor):
+    rows = holders(nlp, text, published="2023-05-01")
+    assert (actor, "said-subject") in {(a, how) for a, _, how in rows[0]}
+
+
+def test_a_reporting_verb_in_a_relative_clause_attributes(nlp):
+    text = "The ministry cited threats by Western officials, which Kremlin spokesman Dmitry Peskov said were unprecedented."
+    assert ("Russia", "Dmitry Peskov") in {(a, s) for a, s, _ in holders(nlp, text)[0]}

@@ -134,6 +134,8 @@ def test_missing_contract_column_is_named(tmp_path):
     (Filters(q="kyiv replies"), ["a2/2021", "a2/2023-05-01"]),    # title
     (Filters(q="100%"), ["a2/2021"]),                             # LIKE wildcards are literal
     (Filters(q="_"), []),
+    (Filters(q="0% e"), ["a2/2021"]),                             # contains() path keeps % literal
+    (Filters(q="back\\slash"), []),
     (Filters(actor=("Russia' OR 1=1 --",)), []),                  # values are parameters, never SQL
 ])
 def test_query_positions_filters(store, filters, expected):
@@ -218,3 +220,14 @@ def test_queries_work_after_an_unread_result_in_a_session(store):
     with store.session(), store.connect() as conn:
         conn.execute("SELECT article_id FROM articles").fetchone()  # leaves the result unfinished
         assert store.count_positions() == 4 and len(store.query_positions()) == 4
+
+
+def test_unusable_paths_raise_store_error(tmp_path):
+    garbage = tmp_path / "notes.duckdb"
+    garbage.write_text("not a database")
+    with pytest.raises(StoreError, match="not a valid DuckDB database"):
+        open_store(garbage)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the folder"):
+        open_store(blocker / "sub" / "db.duckdb")

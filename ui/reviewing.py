@@ -7,11 +7,12 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
 
 from core import review, shifts
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
-from core.filters import Filters, from_query, query_string
+from core.filters import Filters, count_phrase, from_query, query_string
 from core.store import StoreError
 from ui import cache
 from ui.share import md
@@ -25,7 +26,7 @@ def reviewer() -> str | None:
     name = st.session_state.get(REVIEWER)
     if name:
         left, right = st.columns([4, 1])
-        left.caption(f"Reviewing as **{name}**. Every decision is recorded under this name.")
+        left.caption(f"Reviewing as **{md(name)}**. Every decision is recorded under this name.")
         if right.button("Change name", key="rv_change_name"):
             del st.session_state[REVIEWER]
             st.rerun()
@@ -47,14 +48,17 @@ def is_reviewed_only() -> bool:
 def toggle() -> bool:
     """The "reviewed positions only" switch in the sidebar, bound to `?_reviewed=1` both ways.
 
-    Draw it once per run: the Review and Shifts pages do; to give every page the switch,
-    call it from ui.sidebar.filters() and let those pages call is_reviewed_only() instead.
+    The Review and Shifts pages call it; ui.sidebar.filters() may call it too, to give every
+    page the switch: the second call in a run finds it drawn and only reads the URL.
     """
     wanted = is_reviewed_only()
     if st.session_state.get("rv_reviewed_toggle") != wanted:
         st.session_state["rv_reviewed_toggle"] = wanted
-    st.sidebar.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
-                      help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
+    try:
+        st.sidebar.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
+                          help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
+    except StreamlitDuplicateElementKey:
+        pass  # already drawn in this run (by the shared sidebar)
     return wanted
 
 
@@ -79,6 +83,22 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
                 col.markdown(f"> {md(s[f'{side}_sentence'])}")
     if len(shifts) > limit:
         st.caption(f"The first {limit} of {len(shifts):,} shifts are drawn.")
+
+
+def shifts_section(filters: Filters, *, actor: str | None = None, issue: str | None = None,
+                   limit: int = 10) -> None:
+    """A "Shifts" section for the actor and issue pages: that actor's (or issue's) shifts as cards."""
+    found = shift_table(filters, reviewed_only=is_reviewed_only())
+    if actor:
+        found = found[found["actor"] == actor]
+    if issue:
+        found = found[found["issue"] == issue]
+    st.subheader("Shifts")
+    if found.empty:
+        st.caption("No shift among these positions (the Shifts page explains the rules).")
+        return
+    st.caption(f"{count_phrase(len(found), 'shift')}: where a stance moved; the Shifts page explains the rules.")
+    shift_cards(found, limit)
 
 
 def view_params(only: bool) -> dict[str, str]:

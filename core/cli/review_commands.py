@@ -38,7 +38,7 @@ def run_audit(args) -> int:
     except (StoreError, ReviewError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"{n} review decisions -> {args.output}", file=sys.stderr)
+    print(f"{n} review decision{'' if n == 1 else 's'} -> {args.output}", file=sys.stderr)
     return 0
 
 

@@ -21,18 +21,21 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_reextract)
     _export_parser(subparsers)
     p = subparsers.add_parser("stats", help="counts of what the database holds")
-    _add_common(p)
+    _add_common(p, progress=False)
     p.set_defaults(func=run_stats)
 
 
-def _add_common(p) -> None:
+def _add_common(p, *, progress: bool = True) -> None:
     p.add_argument("--db", metavar="PATH",
                    help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    if progress:
+        p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
 def _ingest_parser(subparsers) -> None:
-    p = subparsers.add_parser("ingest", help="add articles (files, folders, http(s) URLs) to the database")
+    p = subparsers.add_parser(
+        "ingest", help="add articles (files, folders, http(s) URLs) to the database",
+        epilog="Exit status 0 when something was stored or already there, 1 when every input failed.")
     _add_common(p)
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="corpus files (.jsonl, .csv), article files (.txt, .html, .md), folders, or http(s) URLs")
@@ -43,7 +46,7 @@ def _ingest_parser(subparsers) -> None:
 
 def _export_parser(subparsers) -> None:
     p = subparsers.add_parser("export", help="write filtered positions to .csv, .jsonl or .parquet")
-    _add_common(p)
+    _add_common(p, progress=False)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.csv, .jsonl, .parquet)")
     for name in LIST_PARAMS:
         p.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
