@@ -6,7 +6,8 @@ The figures come from the shared scorer (`../shared/eval/score.py`, its
 1. computed now, when `../shared` holds the scorer and the dev gold and the
    project holds stored predictions for the gold articles
    (`models/dev_predictions.jsonl`, contract columns);
-2. read from the stored report `models/eval_report.json` (the scorer's
+2. read from the stored report `models/eval_report.json`, or the file named by
+   $PARLEY_EVAL_REPORT (the scorer's
    `--json` output, e.g. as `python -m core evaluate --report` writes it,
    with its `run.extractor_version` and `run.when`);
 3. otherwise none: `Accuracy.available` is False and `message` says why.
@@ -25,6 +26,7 @@ from core.schema import STANCES
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_PATH = Path("models") / "eval_report.json"
+REPORT_ENV = "PARLEY_EVAL_REPORT"  # another report file instead (a test, or a report kept elsewhere)
 PREDICTIONS_PATH = Path("models") / "dev_predictions.jsonl"
 COLUMNS = ["stance", "precision", "recall", "f1", "gold", "pred", "tp"]
 
@@ -57,16 +59,17 @@ def load_accuracy(root: Path | str = ROOT, shared: Path | str | None = None) -> 
         if report is not None:
             return from_report(report, f"Computed now by the shared scorer ({scorer.name}) over the dev gold "
                                        f"({gold.name}) from the stored predictions ({PREDICTIONS_PATH}).")
-    stored = root / REPORT_PATH
+    stored = Path(os.environ.get(REPORT_ENV) or root / REPORT_PATH)
+    name = stored.name if os.environ.get(REPORT_ENV) else REPORT_PATH
     if stored.is_file():
         try:
             data = json.loads(stored.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
-            return unavailable(f"The stored evaluation report {REPORT_PATH} could not be read ({err}).")
-        return from_report(data, f"Read from the stored evaluation report {REPORT_PATH} "
+            return unavailable(f"The stored evaluation report {name} could not be read ({err}).")
+        return from_report(data, f"Read from the stored evaluation report {name} "
                                  "(the shared scorer's figures on the annotated dev articles).")
     return unavailable(
-        f"No evaluation figures are available: {REPORT_PATH} is absent"
+        f"No evaluation figures are available: {name} is absent"
         + ("" if gold.is_file() else ", and the shared gold (../shared/gold/dev.jsonl) is not beside the project")
         + ". Until the extractor has been scored, treat every stance as unchecked."
     )

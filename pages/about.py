@@ -3,6 +3,7 @@ positions are reviewed, grouped and followed over time."""
 import streamlit as st
 
 from core import EXTRACTOR_VERSION
+from core.colors import stance_color
 from ui import reviewing
 
 st.title("About Parley")
@@ -32,7 +33,8 @@ else:
         "**Recall**: of the annotators' positions with this stance, the share Parley found. "
         "Matched on sentence, actor and stance, by the shared scorer."
     )
-    st.dataframe(acc.table, hide_index=True, width="stretch", column_config={
+    colored = acc.table.style.map(lambda s: f"color: {stance_color(s)}; font-weight: 600", subset=["stance"])
+    st.dataframe(colored, hide_index=True, width="stretch", column_config={
         "precision": st.column_config.NumberColumn(format="%.2f"),
         "recall": st.column_config.NumberColumn(format="%.2f"),
         "f1": st.column_config.NumberColumn(format="%.2f"),

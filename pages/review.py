@@ -5,7 +5,7 @@ import streamlit as st
 from core import review
 from core.filters import count_phrase
 from ui import review_forms as forms
-from ui import reviewing, share, sidebar
+from ui import reviewing, share, sidebar, view
 
 QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
 
@@ -13,7 +13,7 @@ st.title("Review")
 filters = sidebar.filters()
 only = reviewing.toggle()
 df = reviewing.positions(filters, reviewed_only=only)
-focus = reviewing.view_params(only)
+focus = {**reviewing.view_params(only), **view.current("_position")}
 share.header(filters, df, "review", focus, name="reviewed_positions",
              extra=["reviewed only"] if only else ())
 everything = reviewing.positions(filters, include_rejected=True)  # rejected rows too: they can be reopened
@@ -35,8 +35,7 @@ with queue_tab:
     else:
         st.markdown(f"**{len(queue):,} positions to check**, lowest confidence first.")
         items = queue.head(QUEUE_SIZE).set_index("position_id", drop=False)
-        pick = st.selectbox("Position to check", items.index, format_func=lambda p: forms.label(items.loc[p]))
-        row = items.loc[pick]
+        row = items.loc[forms.pick("Position to check", items, "_position")]
         forms.show_position(row)
         if name:
             forms.decision_buttons(row, name, "queue")
@@ -49,12 +48,11 @@ with reviewed_tab:
     else:
         st.dataframe(done[["review_status", "reviewer", "reviewed_at", "date", "actor", "stance", "target", "issue",
                            "sentence", "outlet"]], hide_index=True, width="stretch")
-        pick = st.selectbox("Look again at", done.index, format_func=lambda p: forms.label(done.loc[p]),
-                            key="rv_reviewed_pick")
-        forms.show_position(done.loc[pick])
+        again = done.loc[forms.pick("Look again at", done, "_reviewed_position")]
+        forms.show_position(again)
         if name:
-            forms.decision_buttons(done.loc[pick], name, "done")
-            forms.edit_form(done.loc[pick], name, actors, "done")
+            forms.decision_buttons(again, name, "done")
+            forms.edit_form(again, name, actors, "done")
 
 with add_tab:
     ids = list(dict.fromkeys(df["article_id"]))

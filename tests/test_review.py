@@ -250,3 +250,13 @@ def test_audit_cli(store, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "1 review decision ->" in proc.stderr and pd.read_csv(out)["action"].tolist() == ["accept"]
+
+
+def test_review_state_holds_every_contract_column(store):
+    """core/schema.py gained a column? Its migration must add it to review_state too (see migration 010)."""
+    from core.schema import POSITION_COLUMNS
+
+    with store.connect() as conn:
+        have = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns"
+                                           " WHERE table_name = $t", {"t": "review_state"}).fetchall()}
+    assert set(POSITION_COLUMNS) <= have, sorted(set(POSITION_COLUMNS) - have)

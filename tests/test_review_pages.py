@@ -2,6 +2,7 @@
 against a small database of hand-written positions: the content must follow the link."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -146,3 +147,32 @@ def test_about_page_shows_accuracy_or_says_it_is_absent(db):
         assert list(table["stance"])[:2] == ["demand", "concession"]
     else:
         assert any("No accuracy figures" in w.value for w in at.warning)
+
+
+def test_about_page_reads_the_report_it_is_given(db, tmp_path, monkeypatch):
+    report = {"articles": 3, "L1": {"precision": 0.5, "recall": 0.4, "f1": 0.44},
+              "L2": {"precision": 0.4, "recall": 0.3, "f1": 0.34},
+              "per_stance_L1": {"demand": {"precision": 0.81, "recall": 0.62, "f1": 0.7, "tp": 5, "gold": 8, "pred": 6}},
+              "run": {"extractor_version": "0.0.1-old", "when": "2026-11-28T20:00:00Z"}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))  # no runtime scoring: the report is read
+    at = open_page("pages/about.py")
+    table = at.dataframe[0].value.set_index("stance")
+    assert (table.loc["demand", "precision"], table.loc["demand", "recall"]) == (0.81, 0.62)
+    assert "report.json" in text(at) and "0.0.1-old" in text(at)
+    assert any("older extractor version" in w.value for w in at.warning)
+    assert [m.value for m in at.metric][:2] == ["0.44", "0.34"]
+
+
+def test_review_link_opens_the_chosen_position(db):
+    at = open_page("pages/review.py")
+    assert "Moscow said it was ready" in at.selectbox[0].options[1]  # confidence 0.60: second in the queue
+    at.selectbox[0].select_index(1).run()
+    chosen = at.query_params["_position"]
+    chosen = chosen if isinstance(chosen, str) else chosen[0]
+    linked = open_page("pages/review.py", _position=chosen)  # the share link reopens the same item
+    assert linked.selectbox[0].value == chosen
+    assert "Moscow said it was ready to discuss NATO expansion" in text(linked)
+    assert "_position=" + chosen in "".join(c.value for c in linked.code)  # and the share link carries it

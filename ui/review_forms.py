@@ -2,6 +2,8 @@
 the edit form and the add form. Each records through ui.reviewing.run and reruns on success."""
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +23,25 @@ def label(row) -> str:
     target = f" → {row['target']}" if _given(row["target"]) else ""
     sentence = str(row["sentence"])
     return f"{conf} · {row['actor']} {row['stance']}{target} · {sentence[:80]}{'…' if len(sentence) > 80 else ''}"
+
+
+def pick(label_text: str, items: pd.DataFrame, param: str) -> str:
+    """Choose one position of `items` (indexed by position_id), bound to `?{param}=ID` both ways.
+
+    The widget's key follows the options, so when a decision takes an item out of the list the
+    choice falls back to the first item instead of holding a stale one.
+    """
+    ids = list(items.index)
+    wanted = st.query_params.get(param)
+    index = ids.index(wanted) if wanted in ids else 0
+    key = f"rv_pick_{param}_{hashlib.sha1('|'.join(ids).encode()).hexdigest()[:12]}"
+    chosen = st.selectbox(label_text, ids, index=index, key=key, format_func=lambda p: label(items.loc[p]),
+                          on_change=_pick_to_url, args=(param, key))
+    return chosen
+
+
+def _pick_to_url(param: str, key: str) -> None:
+    st.query_params[param] = st.session_state[key]
 
 
 def show_position(row) -> None:

@@ -7,7 +7,10 @@ who decided and when, and the identity of the machine row the reviewer looked at
 hidden behind the review. `review_log` is the append-only audit trail: every
 decision with the values before and after, as JSON.
 
-Numbered 010 to leave 002-009 to the store's own migrations.
+Numbered 010 to leave 002-009 to the store's own migrations. When core/schema.py gains
+a position column, the migration that adds it to `positions` must add it here too:
+``ensure_columns(conn, "review_state", POSITION_COLUMNS)`` (core.review reads the same columns
+from both tables).
 """
 from __future__ import annotations
 
