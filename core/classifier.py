@@ -20,8 +20,8 @@ from core.schema import ISSUES, STANCES
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "position_model.joblib"
 
 
-def issue_feats(text: str, stance: str) -> dict:
-    f = {f"stance={stance}": 1.0}
+def issue_feats(text: str, stance: str, context: dict | None = None) -> dict:
+    f = {f"stance={stance}": 1.0, **(context or {})}
     for issue, ids in issue_hits(text).items():
         f[f"lex={issue}"] = 1.0
         f[f"lex&stance={issue}_{stance}"] = 1.0
@@ -108,11 +108,11 @@ class PositionModel:
     def stance_proba(self, cands) -> np.ndarray:
         return self.stance.proba([c.text for c in cands], [c.local for c in cands], [c.feats for c in cands])
 
-    def issues_for(self, items: list[tuple[str, str]]) -> list[list[tuple[str, float]]]:
-        """(sentence text, stance) -> issues above threshold (best first; at least one)."""
-        texts = [t for t, _ in items]
-        probs = self.issue.proba(texts, texts, [issue_feats(t, s) for t, s in items])
-        return [_pick_labels(row, self.issue.labels, self.issue.thresholds, at_least_one=True) for row in probs]
+    def issues_for(self, items: list[tuple[str, str, dict]]) -> list[list[tuple[str, float]]]:
+        """(sentence text, stance, context features) -> issues above threshold (best first; at least one)."""
+        texts = [t for t, _, _ in items]
+        probs = self.issue.proba(texts, texts, [issue_feats(t, s, c) for t, s, c in items])
+        return [_pick_issues(row, self.issue.labels) for row in probs]
 
 
 def _pick_labels(row, labels, thresholds, *, at_least_one: bool) -> list[tuple[str, float]]:
@@ -121,6 +121,15 @@ def _pick_labels(row, labels, thresholds, *, at_least_one: bool) -> list[tuple[s
         j = int(np.argmax(row))
         chosen = [(labels[j], float(row[j]))]
     return sorted(chosen, key=lambda x: -x[1])
+
+
+SECOND_ISSUE = 0.4  # nine positions in ten have one issue: a second needs a clear probability
+
+
+def _pick_issues(row, labels) -> list[tuple[str, float]]:
+    order = np.argsort(-row)
+    keep = [order[0]] + [j for j in order[1:3] if row[j] >= SECOND_ISSUE]
+    return [(labels[j], float(row[j])) for j in keep]
 
 
 def stances_above(row, model: PositionModel) -> list[tuple[str, float]]:

@@ -38,3 +38,25 @@ def lexicon_issues(text: str) -> list[str]:
     if not hits:
         return ["other"]
     return sorted(hits, key=lambda i: -len(hits[i]))
+
+
+def issue_context(texts: list[str]) -> list[dict]:
+    """Per sentence, what the article and its neighbours are about: the article's share of sentences
+    hitting each issue, and the issues of the sentences just before and after. The gold often codes
+    a terse statement ("We will respond") with the issue the article is about."""
+    hits = [issue_hits(t) for t in texts]
+    total: dict[str, int] = {}
+    for h in hits:
+        for issue in h:
+            total[issue] = total.get(issue, 0) + 1
+    n = max(1, len(texts))
+    article = {f"art={i}": c / n for i, c in total.items()}
+    out = []
+    for j in range(len(texts)):
+        f = dict(article)
+        for k in (j - 1, j + 1):
+            if 0 <= k < len(texts):
+                for issue in hits[k]:
+                    f[f"nb={issue}"] = 0.5
+        out.append(f)
+    return out

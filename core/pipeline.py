@@ -13,7 +13,7 @@ import pandas as pd
 from core.classifier import load_model, stances_above
 from core.features import analyse, candidates
 from core.hedging import direct_quote, is_hedged
-from core.issues import lexicon_issues
+from core.issues import issue_context, lexicon_issues
 from core.nlp import load_nlp
 from core.schema import articles_frame, positions_frame
 from core.stance import explain
@@ -71,7 +71,8 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
     if not chosen:
         return []
     model_id = model.model_id if model else _FALLBACK_MODEL_ID
-    issues = (model.issues_for([(c.text, s) for c, s, _ in chosen]) if model
+    context = issue_context([i.span.text for i in infos])
+    issues = (model.issues_for([(c.text, s, context[c.sent_index]) for c, s, _ in chosen]) if model
               else [[(i, 0.3) for i in lexicon_issues(c.text)] for c, _, _ in chosen])
     dates = _Dates(infos, published)
     rows = []

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from core import EXTRACTOR_VERSION  # noqa: E402
 from core.classifier import FactoredModel, LabelModel, SoftmaxModel, PositionModel, issue_feats  # noqa: E402
-from core.features import analyse, candidates  # noqa: E402
+from core.features import analyse, candidates
+from core.issues import issue_context  # noqa: E402
 from core.nlp import load_nlp  # noqa: E402
 from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
 from core.schema import ISSUES, STANCES  # noqa: E402
@@ -83,7 +84,8 @@ def build_examples(articles, docs, gold_by_article, scorer):
         missed["actor"] += sum(len(v) for k, v in labels.items() if k not in have)
         missed["covered"] += sum(len(v) for k, v in labels.items() if k in have)
         y = [labels.get((c.sent_index, c.actor), set()) for c in cands]
-        issues = [(infos[i].span.text, stance, iss) for (i, _, stance), iss in issue_rows.items()]
+        context = issue_context([info.span.text for info in infos])
+        issues = [(infos[i].span.text, stance, iss, context[i]) for (i, _, stance), iss in issue_rows.items()]
         data.append(dict(article=art, infos=infos, cands=cands, y=y, issues=issues))
     return data, missed
 
@@ -156,9 +158,9 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
     fit = fit_factored_model if args.factored else partial(fit_label_model, use_local=True)
     stance = fit(STANCES, [c.text for c in cands], [c.local for c in cands], [c.feats for c in cands], ys, C=args.C)
     items = [it for d in data for it in d["issues"]]
-    texts = [t for t, _, _ in items]
-    issue = fit_softmax_model(ISSUES, texts, texts, [issue_feats(t, s) for t, s, _ in items],
-                              [iss for _, _, iss in items], C=args.C_issue)
+    texts = [t for t, _, _, _ in items]
+    issue = fit_softmax_model(ISSUES, texts, texts, [issue_feats(t, s, c) for t, s, _, c in items],
+                              [iss for _, _, iss, _ in items], C=args.C_issue)
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
     return PositionModel(f"stance-lr@{EXTRACTOR_VERSION}", stance, issue, target_prior(data))
@@ -209,13 +211,13 @@ def cross_validate(data, args, scorer):
         for i in test:
             d = data[i]
             s_oof[i] = m.stance_proba(d["cands"])
-            texts = [t for t, _, _ in d["issues"]]
-            i_oof[i] = m.issue.proba(texts, texts, [issue_feats(t, s) for t, s, _ in d["issues"]])
+            texts = [t for t, _, _, _ in d["issues"]]
+            i_oof[i] = m.issue.proba(texts, texts, [issue_feats(t, s, c) for t, s, _, c in d["issues"]])
     order = range(len(data))
     s_probs = np.vstack([s_oof[i] for i in order if len(data[i]["cands"])])
     s_y = [y for i in order for y in data[i]["y"]]
     i_probs = np.vstack([i_oof[i] for i in order if len(data[i]["issues"])])
-    i_y = [iss for i in order for _, _, iss in data[i]["issues"]]
+    i_y = [iss for i in order for _, _, iss, _ in data[i]["issues"]]
     thresholds = (tune_thresholds(s_probs, s_y, STANCES), tune_thresholds(i_probs, i_y, ISSUES))
     rows = []
     for m, (_, test) in zip(models, folds):
@@ -236,7 +238,7 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "models" / "position_model.joblib"))
     ap.add_argument("--C", type=float, default=1.0)
-    ap.add_argument("--C-issue", type=float, default=2.0)
+    ap.add_argument("--C-issue", type=float, default=5.0)
     ap.add_argument("--one-vs-rest", dest="factored", action="store_false",
                     help="one classifier per stance over all candidates instead of holder x stance")
     ap.add_argument("--no-save", action="store_true")

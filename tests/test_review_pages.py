@@ -176,3 +176,23 @@ def test_review_link_opens_the_chosen_position(db):
     assert linked.selectbox[0].value == chosen
     assert "Moscow said it was ready to discuss NATO expansion" in text(linked)
     assert "_position=" + chosen in "".join(c.value for c in linked.code)  # and the share link carries it
+
+
+def test_edit_and_add_through_the_page(db):
+    at = open_page("pages/review.py", reviewer="Cleo", stance="demand")
+    stance_box = next(s for s in at.selectbox if s.key and s.key.startswith("rv_queue_edit_") and s.key.endswith("_stance"))
+    stance_box.select("warning")
+    next(b for b in at.button if b.label == "Save edits").click().run()
+    assert not at.exception
+    assert sentence(at).startswith("Showing 0 positions: stance is demand")  # the row moved to warning
+    warning = open_page("pages/review.py", stance="warning")
+    assert sentence(warning).startswith("Showing 1 position") and "1 edited" in text(warning)
+
+    at = open_page("pages/review.py", reviewer="Cleo", actor="Ukraine")
+    prefix = next(s.key for s in at.selectbox if s.key and s.key.startswith("rv_add_") and s.key.endswith("_actor"))
+    prefix = prefix[: -len("_actor")]
+    at.selectbox(key=prefix + "_actor").select("Ukraine")
+    at.selectbox(key=prefix + "_stance").select("assertion")
+    at.selectbox(key=prefix + "_issue").select("negotiations")
+    next(b for b in at.button if b.label == "Add this position").click().run()
+    assert not at.exception and "1 added" in text(at)

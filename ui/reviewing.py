@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from core import review, shifts
+from core import grouping, review, shifts
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
 from core.filters import Filters, count_phrase, from_query, query_string
@@ -19,6 +19,7 @@ from ui.share import md
 
 REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
 REVIEWED_PARAM = "_reviewed"   # ?_reviewed=1: only positions a reviewer accepted, edited or added
+COUNT_PARAM = "_count"         # ?_count=reports: count every report, not each statement once
 
 
 def reviewer() -> str | None:
@@ -114,6 +115,31 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False) -> pd.DataFram
     return _shifts(cache.db_key(), query_string(filters), reviewed_only)
 
 
+def statements(filters: Filters, *, reviewed_only: bool = False) -> pd.DataFrame:
+    """One row per statement among the filtered positions (core.grouping.statements), cached."""
+    return _statements(cache.db_key(), query_string(filters), reviewed_only)
+
+
+def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.DataFrame:
+    """The rows a positions table shows: one per statement (with `reports`), or every report;
+    either way with `carried by`, the outlets that reported the same statement."""
+    outlets = {k: ", ".join(o) for keys, o in zip(groups["report_keys"], groups["outlets"], strict=True)
+               for k in keys} if len(groups) else {}
+    if mode == "statements":
+        return groups.assign(reports=groups["n_reports"], **{"carried by": [", ".join(o) for o in groups["outlets"]]})
+    return df.assign(**{"carried by": [outlets.get(str(p), "") for p in df["position_id"]]})
+
+
+def count_mode() -> str:
+    """`statements` (the default) or `reports`, from `?_count=reports`, with a switch to change it."""
+    wanted = "reports" if st.query_params.get(COUNT_PARAM) == "reports" else "statements"
+    if st.session_state.get("rv_count_mode") != wanted:
+        st.session_state["rv_count_mode"] = wanted
+    st.segmented_control("Count", ["statements", "reports"], key="rv_count_mode", on_change=_count_to_url,
+                         help="A statement carried by several outlets counts once, or once per report.")
+    return wanted
+
+
 def audit() -> pd.DataFrame:
     return _audit(cache.db_key())
 
@@ -124,7 +150,7 @@ def accuracy() -> Accuracy:
 
 def clear_own() -> None:
     """Forget this module's cached reads (call it from ui.cache.clear() after an ingest)."""
-    for fn in (_positions, _shifts, _audit):
+    for fn in (_positions, _shifts, _statements, _audit):
         fn.clear()
 
 
@@ -155,6 +181,11 @@ def _shifts(path: str, qs: str, only: bool) -> pd.DataFrame:
     return shifts.detect_shifts(_positions(path, qs, only, False))
 
 
+@st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
+def _statements(path: str, qs: str, only: bool) -> pd.DataFrame:
+    return grouping.statements(_positions(path, qs, only, False))
+
+
 @st.cache_data(max_entries=4, ttl=cache.QUERY_TTL, show_spinner=False)
 def _audit(path: str) -> pd.DataFrame:
     return review.audit_trail(cache.store())
@@ -167,6 +198,13 @@ def _accuracy() -> Accuracy:
 
 def _filters(qs: str) -> Filters:
     return from_query(parse_qs(qs.lstrip("?")))
+
+
+def _count_to_url() -> None:
+    if st.session_state.get("rv_count_mode") == "reports":
+        st.query_params[COUNT_PARAM] = "reports"
+    else:
+        st.query_params.pop(COUNT_PARAM, None)
 
 
 def _toggle_to_url() -> None:
