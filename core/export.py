@@ -15,12 +15,14 @@ from core.filters import Filters
 from core.store import QUERY_COLUMNS, Store
 from core.writers import OUTPUT_FORMATS, write_positions
 
-EXPORT_COLUMNS = QUERY_COLUMNS
+EXPORT_COLUMNS = (*QUERY_COLUMNS, "review_status")
 
 
 def export_frame(store: Store, filters: Filters | None = None, *, limit: int | None = None) -> pd.DataFrame:
-    """Exactly the rows and columns an export writes."""
-    return store.query_positions(filters or Filters(), limit=limit)[list(EXPORT_COLUMNS)]
+    """Exactly the rows and columns an export writes: reviews applied, each row's review_status."""
+    from core.review import query_positions
+
+    return query_positions(store, filters or Filters(), limit=limit)[list(EXPORT_COLUMNS)]
 
 
 def export_positions(store: Store, filters: Filters | None, path: str | Path) -> int:

@@ -3,7 +3,7 @@ issues, through which speakers, over time) and, optionally, a second actor besid
 import streamlit as st
 
 from core import charts, views
-from ui import cache, share, sidebar, view
+from ui import cache, reviewing, share, sidebar, view
 
 st.title("Actors")
 filters = sidebar.filters()
@@ -51,3 +51,4 @@ if not share.empty_state(filters, df) and actor:
         profile(right, compare)
     else:
         profile(st, actor)
+    reviewing.shifts_section(filters, actor=actor)

@@ -3,7 +3,7 @@ against the other side's concessions, rejections and offers to talk, in time ord
 import streamlit as st
 
 from core import charts, views
-from ui import cache, share, sidebar, view
+from ui import cache, reviewing, share, sidebar, view
 
 st.title("Issues")
 filters = sidebar.filters()
@@ -47,3 +47,4 @@ if not share.empty_state(filters, df):
             moves(right, space[space["move"] == f"{y} answers"], f"{y} answers (concession, rejection, dialogue)")
     else:
         st.info(f"Only one actor states positions on {issue} among these rows: no negotiation to show.")
+    reviewing.shifts_section(filters, issue=issue)

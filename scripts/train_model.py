@@ -180,7 +180,7 @@ def tune_thresholds(probs: np.ndarray, ys, labels) -> dict:
     for j, label in enumerate(labels):
         y = np.array([label in s for s in ys])
         best, best_t = -1.0, 0.5
-        for t in np.arange(0.05, 0.9, 0.025):
+        for t in np.arange(0.15, 0.9, 0.025):
             pred = probs[:, j] >= t
             tp = (pred & y).sum()
             f = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0

@@ -46,13 +46,14 @@ def _filters(qs: str) -> Filters:
 
 
 @st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
-def _positions(path: str, qs: str) -> pd.DataFrame:
-    return _store(path).query_positions(_filters(qs))
+def _positions(path: str, qs: str, reviewed_only: bool = False) -> pd.DataFrame:
+    from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
+    return query_positions(_store(path), _filters(qs), reviewed_only=reviewed_only)
 
 
 def positions(filters: Filters) -> pd.DataFrame:
     """The positions matching `filters` (with the article's title, outlet, url, published)."""
-    return _positions(db_key(), query_string(filters))
+    return _positions(db_key(), query_string(filters), st.query_params.get("_reviewed") == "1")
 
 
 @st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)
@@ -84,8 +85,9 @@ def articles(filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
 def _article(path: str, article_id: str) -> tuple[dict | None, pd.DataFrame]:
+    from core.review import positions_for_article
     st_ = _store(path)
-    return st_.article(article_id), st_.positions_for_article(article_id)
+    return st_.article(article_id), positions_for_article(st_, article_id)
 
 
 def article(article_id: str) -> tuple[dict | None, pd.DataFrame]:
@@ -101,6 +103,8 @@ def clear() -> None:
     """Forget every query result: called after an ingest or a sample load changed the database."""
     for fn in (_positions, _facets, _counts, _articles, _article):
         fn.clear()
+    from ui import reviewing  # its cached reads carry review status too
+    reviewing.clear_own()
 
 
 def load_sample() -> object:

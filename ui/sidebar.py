@@ -62,6 +62,8 @@ def filters() -> Filters:
         write_url(current)  # drop ignored values from the link too, so sharing it is honest
     _set_widgets(current)
     _draw(options)
+    from ui import reviewing  # "reviewed positions only", ?_reviewed=1, on every page
+    reviewing.toggle()
     st.session_state[LAST] = current
     return current
 

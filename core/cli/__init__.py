@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("core.cli.extract", "core.cli.evaluate", "core.cli.store_commands")
+COMMAND_MODULES = ("core.cli.extract", "core.cli.evaluate", "core.cli.store_commands", "core.cli.review_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
