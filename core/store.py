@@ -13,6 +13,11 @@ retrying with backoff while another process holds the lock, and raises
 (ingest, re-extraction) write one article per transaction, so a long run lets
 readers in between articles.
 
+Opening the file costs tens of milliseconds and starts with a cold cache, so a
+caller that makes several calls at once (a page: counts, facets, the table)
+should wrap them in `with store.session():` -- one connection for all of them,
+released at the end of the block. bench/bench_store.py measures both.
+
 SQL is parameterised with named parameters only; identifiers come from the
 column constants in core.schema.
 """

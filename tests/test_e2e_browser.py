@@ -9,23 +9,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.browser_support import chromium, missing, shot, streamlit_app
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-SHOTS = ROOT / "artifacts" / "screenshots"
 N_ARTICLES = 10  # enough for every chart; a full corpus would make the test slow
 PAGES = ["", "timeline", "actors", "issues", "network", "positions", "articles", "ingest",
          "review", "shifts", "about"]
@@ -33,17 +26,11 @@ COLLEAGUE_PAGES = {"review", "shifts", "about"}  # listed only when their page f
 SHOWING = re.compile(r"Showing ([\d,]+) positions?")
 
 
-def _missing(reason: str):
-    if os.environ.get("PARLEY_REQUIRE_E2E"):
-        pytest.fail(f"browser test required in CI but cannot run: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory) -> Path:
     corpus = SHARED / "corpus" / "articles.jsonl"
     if not corpus.is_file():
-        _missing(f"{corpus} is absent: the browser test needs ../shared/corpus beside the project")
+        missing(f"{corpus} is absent: the browser test needs ../shared/corpus beside the project")
     from core.ingest import ingest_articles
     from core.store import open_store
 
@@ -54,57 +41,16 @@ def corpus_db(tmp_path_factory) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(corpus_db):
-    port = _free_port()
-    env = {**os.environ, "PARLEY_DB": str(corpus_db)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    log = open(corpus_db.parent / "streamlit.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc)
+    with streamlit_app(corpus_db, timeout=60) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _wait_healthy(base: str, proc, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not answer /_stcore/health within a minute")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        _missing(f"{CHROMIUM} is absent (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _open(page, url: str) -> None:
@@ -129,11 +75,6 @@ def _count(page) -> int:
 def _no_exception(page, where: str) -> None:
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, f"{where}: Streamlit exception: {errors.first.inner_text()[:500]}"
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_dashboard_in_a_real_browser(server, browser):
@@ -169,7 +110,7 @@ def every_page_opens_without_exception(server, page):
             _open(page, f"{server}/{path}")
             assert _count(page) > 0, f"/{path} shows no positions"
         _no_exception(page, f"/{path}")
-        _shot(page, path or "overview")
+        shot(page, path or "overview")
 
 
 def stance_filter_in_the_url_narrows_the_view(server, page):
@@ -178,7 +119,7 @@ def stance_filter_in_the_url_narrows_the_view(server, page):
     _open(page, f"{server}/positions?stance=demand")
     demands = _count(page)
     assert 0 < demands < everything, (demands, everything)
-    _shot(page, "positions_stance_demand")
+    shot(page, "positions_stance_demand")
 
 
 def sidebar_filter_changes_url_and_survives_navigation(server, page):
@@ -199,7 +140,7 @@ def sidebar_filter_changes_url_and_survives_navigation(server, page):
     assert _count(page) == after
     assert "stance is demand" in page.locator("p.parley-showing").first.inner_text()
     _no_exception(page, "/timeline after navigation")
-    _shot(page, "timeline_after_navigation")
+    shot(page, "timeline_after_navigation")
 
 
 def share_link_is_the_full_address(server, page):
@@ -208,7 +149,7 @@ def share_link_is_the_full_address(server, page):
     code = page.locator('[data-testid="stCode"]').first
     code.wait_for(timeout=10_000)
     assert code.inner_text().strip() == f"{server}/network?actor=Russia&stance=demand"
-    _shot(page, "network_share_link")
+    shot(page, "network_share_link")
 
 
 def article_is_highlighted_and_escaped(server, page):
@@ -217,11 +158,11 @@ def article_is_highlighted_and_escaped(server, page):
     assert marks.count() > 0, "the article shows no highlighted position"
     assert marks.first.get_attribute("title"), "a highlight carries its row as a hover title"
     _no_exception(page, "/articles")
-    _shot(page, "article_highlighted")
+    shot(page, "article_highlighted")
 
 
 def readable_in_dark_theme(server, page):
     for path in ("", "articles", "issues"):
         _open(page, f"{server}/{path}")
         _no_exception(page, f"/{path} (dark)")
-        _shot(page, f"dark_{path or 'overview'}")
+        shot(page, f"dark_{path or 'overview'}")
