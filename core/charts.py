@@ -63,26 +63,38 @@ def stance_mix_chart(mix: pd.DataFrame, title: str = "Stance mix over time") -> 
     return fig
 
 
+def bar_height(n_bars: int) -> int:
+    """A horizontal bar chart's height: bars of one thickness whether they are one or twenty."""
+    return 110 + 30 * max(n_bars, 1)
+
+
 def stance_bar(counts: pd.DataFrame, title: str = "Stances") -> go.Figure:
     """Horizontal bar per stance (input: views.stance_counts)."""
-    fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"))
+    fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"),
+                  height=bar_height(len(counts)))
     fig.add_bar(y=counts["stance"], x=counts["count"], orientation="h",
                 marker_color=[stance_color(s) for s in counts["stance"]],
                 hovertemplate="%{y}: %{x}<extra></extra>")
     return fig
 
 
-def count_bar(counts: pd.DataFrame, label: str, title: str) -> go.Figure:
-    """Horizontal bar of a (label, count) table, e.g. whom an actor's demands address."""
-    fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"))
-    fig.add_bar(y=counts[label], x=counts["count"], orientation="h", marker_color=STANCE_COLORS["assertion"],
+def count_bar(counts: pd.DataFrame, label: str, title: str, stance: str | None = None) -> go.Figure:
+    """Horizontal bar of a (label, count) table, e.g. whom an actor's demands address.
+
+    Bars take the colour of the stance they count (`stance="demand"`), never another stance's colour;
+    counts of no one stance are drawn in the neutral colour.
+    """
+    fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"),
+                  height=bar_height(len(counts)))
+    fig.add_bar(y=counts[label], x=counts["count"], orientation="h", marker_color=stance_color(stance),
                 hovertemplate="%{y}: %{x}<extra></extra>")
     return fig
 
 
 def issue_stance_chart(issues: pd.DataFrame, title: str = "Issues") -> go.Figure:
     """Stacked horizontal bars: issue × stance counts (input: views.actor_profile()['issues'])."""
-    fig = _figure(title, barmode="stack", xaxis_title="positions")
+    fig = _figure(title, barmode="stack", xaxis_title="positions",
+                  height=max(bar_height(issues["issue"].nunique()), 60 + 22 * len(_stances_in(issues))))
     for stance in _stances_in(issues):
         part = issues[issues["stance"] == stance]
         fig.add_bar(y=part["issue"], x=part["count"], orientation="h", name=stance,

@@ -104,6 +104,7 @@ class PositionModel:
     issue: LabelModel
     target_prior: dict           # actor -> most frequent target (or None)
     info: dict = field(default_factory=dict)   # training and cross-validation figures
+    target_ranker: tuple | None = None          # (DictVectorizer, LogisticRegression) over target options
 
     def stance_proba(self, cands) -> np.ndarray:
         return self.stance.proba([c.text for c in cands], [c.local for c in cands], [c.feats for c in cands])

@@ -26,6 +26,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,21 +164,37 @@ def _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context
         conn = _PinnedHTTP(host, port, address, timeout=remaining)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    kept: list = []  # getresponse() drops conn.sock when the server will close; keep it for timeouts
+    # A socket timeout bounds each read, not their sum: a server dripping a byte of its status
+    # line or headers every few seconds would never time out. At the deadline, cut the socket.
+    watchdog = threading.Timer(remaining, _cut, (lambda: conn.sock or (kept[0] if kept else None),))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
                                              "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
-        sock = conn.sock  # getresponse() drops conn.sock when the server will close; keep it for timeouts
+        kept.append(conn.sock)
         resp = conn.getresponse()
         headers = {k.lower(): v for k, v in resp.getheaders()}
         if resp.status in (301, 302, 303, 307, 308):
             return resp.status, headers, b""
-        return resp.status, headers, _read_capped(resp, sock, headers, url, deadline, max_bytes)
+        return resp.status, headers, _read_capped(resp, kept[0], headers, url, deadline, max_bytes)
     except (OSError, http.client.HTTPException) as err:
         if time.monotonic() >= deadline or isinstance(err, socket.timeout):
             raise FetchError(f"{url}: gave up after the time limit") from err
         raise FetchError(f"{url}: could not fetch: {err}") from err
     finally:
+        watchdog.cancel()
         conn.close()
+
+
+def _cut(sock_of: Callable) -> None:
+    sock = sock_of()
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
 
 
 def _read_capped(resp, sock, headers, url, deadline, max_bytes) -> bytes:
@@ -189,6 +206,7 @@ def _read_capped(resp, sock, headers, url, deadline, max_bytes) -> bytes:
         sock.settimeout(_remaining(deadline, url))  # a slow drip cannot outlast the deadline
         chunk = resp.read1(64 * 1024)
         if not chunk:
+            _remaining(deadline, url)  # an end cut short by the deadline is not the whole page
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 import pandas as pd
 
+from core.readers import read_inputs, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
 from core.store import Store, StoreBusy, fetch_one, insert_article, replace_positions
 
@@ -81,14 +82,26 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
+
+
 def normalise_url(url: str | None) -> str | None:
-    """Scheme and host lower-cased, fragment dropped; None for blank."""
+    """Scheme and host lower-cased, default port, fragment and tracking parameters (utm_*, fbclid,
+    gclid) dropped, so one article shared under several links is stored once; None for blank."""
     if url is None or (isinstance(url, float) and pd.isna(url)) or not str(url).strip():
         return None
     parts = urlsplit(str(url).strip())
     if not parts.scheme or not parts.netloc:
         return str(url).strip()
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
+    try:
+        if parts.port is not None and parts.port == _DEFAULT_PORTS.get(scheme):
+            netloc = netloc.rsplit(":", 1)[0]
+    except ValueError:  # a port that is not a number: keep the URL as written
+        pass
+    query = "&".join(p for p in parts.query.split("&") if p and not _TRACKING.match(p.split("=", 1)[0]))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def clean_article(raw: dict) -> tuple[dict | None, str]:
@@ -101,8 +114,11 @@ def clean_article(raw: dict) -> tuple[dict | None, str]:
         return None, "no text"
     if not art["published"]:
         return None, "no publication date (pass --published YYYY-MM-DD to use one)"
+    published = valid_date(art["published"])
+    if published is None:
+        return None, f"publication date {str(art['published'])!r} is not a date; write YYYY-MM-DD"
     art["text"] = str(art["text"])
-    art["published"] = str(art["published"])[:10]
+    art["published"] = published
     if art["article_id"] is None:
         art["article_id"] = "article-" + text_hash(art["text"])[:12]
     art["article_id"] = str(art["article_id"])
@@ -174,8 +190,6 @@ def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: str |
 
 
 def _read_path(path: str, published: str | None, items: list) -> IngestSummary:
-    from core.readers import read_inputs
-
     summary = IngestSummary()
     try:
         result = read_inputs([path], published=published)

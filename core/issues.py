@@ -24,12 +24,17 @@ def load_lexicon(path: str = ISSUES_FILE) -> tuple[tuple[str, str, re.Pattern], 
 
 def issue_hits(text: str, path: str = ISSUES_FILE) -> dict[str, list[str]]:
     """issue -> ids of the lexicon records that fire in `text`."""
+    return {issue: list(ids) for issue, ids in _hits(text, path)}
+
+
+@functools.lru_cache(maxsize=4096)  # each sentence is asked about for its context and for each position
+def _hits(text: str, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     low = text.lower()
     out: dict[str, list[str]] = {}
     for rule_id, issue, rx in load_lexicon(path):
         if rx.search(low):
             out.setdefault(issue, []).append(rule_id)
-    return out
+    return tuple((issue, tuple(ids)) for issue, ids in out.items())
 
 
 def lexicon_issues(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from core.issues import issue_context, lexicon_issues
 from core.nlp import load_nlp
 from core.schema import articles_frame, positions_frame
 from core.stance import explain
-from core.targets import pick_target
+from core.targets import pick_target, rank_target
 
 BATCH_SIZE = 8
 _FALLBACK_MODEL_ID = "cues-only"
@@ -78,7 +78,7 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
     rows = []
     for (c, stance, p), iss in zip(chosen, issues):
         start, end = _trimmed(c.sentence, original)
-        target, _ = pick_target(c, infos, model.target_prior if model else None)
+        target = _target(c, stance, infos, model)
         date = dates.of(c)
         hedged, _ = is_hedged(c.text)
         rule_id, cue = explain(stance, c.hits, model_id)
@@ -89,6 +89,12 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
                              hedged=hedged, quote=direct_quote(c.text), confidence=round(p, 3),
                              rule_id=rule_id, cue=cue))
     return rows
+
+
+def _target(cand, stance, infos, model):
+    if model is not None and model.target_ranker is not None:
+        return rank_target(cand, infos, model.target_prior, stance, model.target_ranker)
+    return pick_target(cand, infos, model.target_prior if model else None)[0]
 
 
 class _Dates:

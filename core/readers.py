@@ -45,7 +45,7 @@ class Problem:
 
 @dataclass
 class ReadResult:
-    articles: list[dict] = field(default_factory=list)  # keys of core.schema.ARTICLE_COLUMNS
+    articles: list[dict] = field(default_factory=list)  # ARTICLE_COLUMNS, and `source`: the file (and line)
     problems: list[Problem] = field(default_factory=list)  # what was skipped, and why
     notes: list[Problem] = field(default_factory=list)     # kept, but worth saying (e.g. the encoding used)
 
@@ -79,7 +79,10 @@ def _expand(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
                                                f"({', '.join(SUPPORTED_SUFFIXES)})"))
             yield from found
         elif not path.exists():
-            result.problems.append(Problem(str(path), None, "file not found; check the path"))
+            looks_like_host = (path.suffix.lower() not in SUPPORTED_SUFFIXES
+                               and re.match(r"(www\.|[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/|$))", str(raw), flags=re.I))
+            hint = "; for a web page, write the whole URL (https://...)" if looks_like_host else ""
+            result.problems.append(Problem(str(path), None, f"file not found; check the path{hint}"))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             result.problems.append(Problem(str(path), None, f"unsupported file type {path.suffix or '(none)'!r}; "
                                            f"give {', '.join(SUPPORTED_SUFFIXES)} files"))
@@ -101,7 +104,7 @@ def _read_text(path: Path, result: ReadResult) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _Skip(f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit "
+            raise _Skip(f"file is {size / (1024 * 1024):.1f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit "
                         "(core.readers.MAX_FILE_BYTES); split it into smaller files")
         data = path.read_bytes()
     except OSError as err:
@@ -265,7 +268,7 @@ def _to_article(record: dict, path: Path, line: int | None, fallback: str | None
     if len(text) > MAX_ARTICLE_CHARS:
         return skip(f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit "
                     "(core.readers.MAX_ARTICLE_CHARS); split it")
-    published = _valid_date(record.get("published")) or fallback
+    published = valid_date(record.get("published")) or fallback
     if published is None:
         given = _clean_str(record.get("published"))
         why = f"publication date {given!r} is not a date" if given else "no publication date"
@@ -275,7 +278,7 @@ def _to_article(record: dict, path: Path, line: int | None, fallback: str | None
     article_id = _clean_str(record.get("id")) or _clean_str(record.get("article_id")) or make_article_id(path, text)
     return {"article_id": article_id, "title": _clean_str(record.get("title")),
             "outlet": _clean_str(record.get("outlet")), "url": _clean_str(record.get("url")),
-            "published": published, "text": text}
+            "published": published, "text": text, "source": f"{path}:{line}" if line else str(path)}
 
 
 def make_article_id(path: Path, text: str) -> str:
@@ -291,7 +294,7 @@ def _clean_str(value) -> str | None:
     return value or None
 
 
-def _valid_date(value) -> str | None:
+def valid_date(value) -> str | None:
     """YYYY-MM-DD from a date or timestamp string ("2022-02-14", "2022-02-14T09:30:00Z"); None when invalid."""
     value = _clean_str(value)
     if not value:
@@ -308,7 +311,7 @@ def _valid_date(value) -> str | None:
 def _fallback_date(published: str | None, result: ReadResult) -> str | None:
     if published is None:
         return None
-    date = _valid_date(published)
+    date = valid_date(published)
     if date is None:
         result.problems.append(Problem("--published", None, f"{published!r} is not a date; use YYYY-MM-DD "
                                        "(articles without their own date are skipped)"))
@@ -316,7 +319,12 @@ def _fallback_date(published: str | None, result: ReadResult) -> str | None:
 
 
 class _Seen:
-    """Duplicates within one run: the same id, or the same text once case, spacing and punctuation are ignored."""
+    """Duplicates within one run: the same text once case, spacing and punctuation are ignored.
+
+    A repeated id with a different text is another article (two corpus files may both
+    number theirs from 1): it is kept under the id with a short text hash appended, and a
+    note says so.
+    """
 
     def __init__(self):
         self.ids: dict[str, str] = {}
@@ -325,13 +333,16 @@ class _Seen:
     def first(self, article: dict, path: Path, line: int | None, result: ReadResult) -> bool:
         where = f"{path}:{line}" if line else str(path)
         key = hashlib.sha1(re.sub(r"\W+", " ", article["text"].lower()).strip().encode("utf-8")).hexdigest()
-        if article["article_id"] in self.ids:
-            reason = f"duplicate article id {article['article_id']!r} (first read at {self.ids[article['article_id']]}); skipped"
-        elif key in self.texts:
-            reason = f"same text as article {self.texts[key]}; skipped as a duplicate"
-        else:
-            self.ids[article["article_id"]] = where
-            self.texts[key] = f"{article['article_id']!r} ({where})"
-            return True
-        result.problems.append(Problem(str(path), line, reason))
-        return False
+        article_id = article["article_id"]
+        if key in self.texts:
+            reason = (f"duplicate article id {article_id!r} (first read at {self.ids[article_id]}); skipped"
+                      if article_id in self.ids else f"same text as article {self.texts[key]}; skipped as a duplicate")
+            result.problems.append(Problem(str(path), line, reason))
+            return False
+        if article_id in self.ids:
+            article["article_id"] = f"{article_id}-{key[:8]}"
+            result.notes.append(Problem(str(path), line, f"article id {article_id!r} was already used at "
+                                        f"{self.ids[article_id]} for another text; kept as {article['article_id']!r}"))
+        self.ids[article["article_id"]] = where
+        self.texts[key] = f"{article['article_id']!r} ({where})"
+        return True

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
+
 from core import ingest
 from core.ingest import Extract, Progress
 from core.schema import validate_positions
-from core.store import Store, fetch_one, replace_positions
+from core.store import Store, StoreError, fetch_one, replace_positions
 
 
 @dataclass
@@ -48,7 +50,11 @@ def reextract(store: Store, *, version: str | None = None, extract: Extract | No
     ids = stale_articles(store, None if force else version)
     summary = ReextractSummary()
     for done, article_id in enumerate(ids, 1):
-        _one(store, article_id, version, extract, summary)
+        try:
+            _one(store, article_id, version, extract, summary)
+        except StoreError as err:  # busy for too long: say what was left as it was, keep what was done
+            summary.failed += [(a, f"not re-extracted: {err}") for a in ids[done - 1:]]
+            break
         if progress:
             progress(done, len(ids))
     return summary
@@ -64,7 +70,11 @@ def _one(store: Store, article_id: str, version: str, extract: Extract, summary:
     except Exception as err:  # keep the old positions; say why
         summary.failed.append((article_id, f"{type(err).__name__}: {err}"))
         return
-    with store.transaction() as conn:
-        before = fetch_one(conn, "SELECT count(*) FROM positions WHERE article_id = $id", {"id": article_id})[0]
-        after = replace_positions(conn, article_id, df, extractor_version=version)
+    try:
+        with store.transaction() as conn:
+            before = fetch_one(conn, "SELECT count(*) FROM positions WHERE article_id = $id", {"id": article_id})[0]
+            after = replace_positions(conn, article_id, df, extractor_version=version)
+    except duckdb.Error as err:  # rolled back: the old positions stand
+        summary.failed.append((article_id, f"not stored: {err}"))
+        return
     summary.updated.append((article_id, before, after))

@@ -33,7 +33,17 @@ import pandas as pd
 
 from core.filters import Filters
 from core.schema import DATE_PRECISIONS, ISSUES, POSITION_COLUMNS, STANCES, coerce
-from core.store import ARTICLE_JOIN_COLUMNS, POSITION_EXTRA_COLUMNS, QUERY_COLUMNS, Store, where_clause
+from core.store import (
+    ARTICLE_POSITIONS_SQL,
+    QUERY_COLUMNS,
+    QUERY_DTYPES,
+    SELECT_LIST,
+    Store,
+    fetch_frame,
+    positions_query,
+    quoted,
+    where_clause,
+)
 
 STATUSES = ("unreviewed", "accepted", "edited", "rejected", "added")
 REVIEWED = ("accepted", "edited", "added")  # what "reviewed only" keeps
@@ -138,25 +148,18 @@ def query_positions(store: Store, filters: Filters | None = None, *, reviewed_on
 
     The machine rows are read with the store's own WHERE clause and order; `limit` caps them.
     """
-    where, params = where_clause(filters)
-    sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id) {where}"
-           ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
-    if limit is not None:
-        sql += " LIMIT $review_limit"
-        params = {**params, "review_limit": int(limit)}
+    sql, params = positions_query(filters, limit=limit)
     # One connection for both reads: opening a DuckDB file costs more than either query.
     with store.connect() as conn:
-        base = _typed(conn.execute(sql, params).df())
+        base = fetch_frame(conn, sql, params, QUERY_DTYPES)
         keys, reviewed = _review_parts(conn, filters, None)
     return _overlay(base, keys, reviewed, reviewed_only, include_rejected)
 
 
 def positions_for_article(store: Store, article_id: str, *, include_rejected: bool = False) -> pd.DataFrame:
     """One article's positions in text order, with reviews applied."""
-    sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id)"
-           " WHERE p.article_id = $article_id ORDER BY p.char_start, p.position_id")
     with store.connect() as conn:
-        base = _typed(conn.execute(sql, {"article_id": article_id}).df())
+        base = fetch_frame(conn, ARTICLE_POSITIONS_SQL, {"article_id": article_id}, QUERY_DTYPES)
         keys, reviewed = _review_parts(conn, None, article_id)
     df = _overlay(base, keys, reviewed, False, include_rejected)
     return df.sort_values(["char_start", "position_id"], kind="stable", ignore_index=True)
@@ -194,17 +197,6 @@ def _overlay(base: pd.DataFrame, keys: pd.DataFrame, reviewed: pd.DataFrame, rev
     return _finish(out, reviewed_only, include_rejected, resort=len(reviewed) > 0)
 
 
-def _select_list() -> str:
-    cols = [f'p."{c}"' for c in (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS)]
-    return ", ".join(cols + [f'a."{c}"' for c in ARTICLE_JOIN_COLUMNS])
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    """Query rows in the store's dtypes (contract dtypes; the extra columns as strings)."""
-    extra = {c: "string" for c in (*POSITION_EXTRA_COLUMNS, *ARTICLE_JOIN_COLUMNS)}
-    return coerce(df[list(QUERY_COLUMNS)], {**POSITION_COLUMNS, **extra})
-
-
 def review_queue(df: pd.DataFrame) -> pd.DataFrame:
     """Rows still to check, lowest confidence first (unknown confidence first of all)."""
     todo = df[df["review_status"] == "unreviewed"]
@@ -223,7 +215,7 @@ def _reviewed_rows(conn, filters: Filters | None, article_id: str | None) -> pd.
     if article_id is not None:
         where = (where + " AND " if where else "WHERE ") + "p.article_id = $review_article"
         params = {**params, "review_article": article_id}
-    sql = (f"SELECT {_select_list()}, p.status AS review_status, p.reviewer, p.decided_at AS reviewed_at"
+    sql = (f"SELECT {SELECT_LIST}, p.status AS review_status, p.reviewer, p.decided_at AS reviewed_at"
            f" FROM review_state p JOIN articles a USING (article_id) {where}")
     df = conn.execute(sql, params).df()
     df["reviewed_at"] = df["reviewed_at"].astype("string")
@@ -271,6 +263,7 @@ def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool, *, re
 
 # -- audit trail ----------------------------------------------------------------------
 
+AUDIT_FORMATS = (".csv", ".jsonl")
 AUDIT_COLUMNS = ("decided_at", "reviewer", "action", "position_id", "article_id", "changes", "note",
                  "previous", "current")
 
@@ -300,15 +293,14 @@ def audit_trail(store: Store, *, position_id: str | None = None, reviewer: str |
 
 def export_audit(store: Store, path: str | Path) -> int:
     """Write the audit trail to .csv or .jsonl; returns the number of decisions written."""
-    path = Path(path)
+    from core.writers import check_output, write_table
+
+    try:
+        check_output(path, AUDIT_FORMATS)
+    except ValueError as err:
+        raise ReviewError(f"{err} (the audit trail)") from None
     df = audit_trail(store)
-    if path.suffix.lower() == ".csv":
-        df.to_csv(path, index=False)
-    elif path.suffix.lower() == ".jsonl":
-        path.write_text(df.to_json(orient="records", lines=True, force_ascii=False) if len(df) else "",
-                        encoding="utf-8")
-    else:
-        raise ReviewError(f"{path}: write the audit trail as .csv or .jsonl")
+    write_table(df, path, AUDIT_FORMATS)
     return len(df)
 
 
@@ -367,7 +359,7 @@ def _check_reviewer(reviewer: str) -> str:
 
 def _machine_row(conn, position_id: str) -> dict | None:
     cols = (*POSITION_COLUMNS, "position_id", "extractor_version")
-    cur = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM positions"
+    cur = conn.execute(f"SELECT {quoted(cols)} FROM positions"
                        " WHERE position_id = $id", {"id": position_id})
     row = cur.fetchone()
     return {c: _plain(v) for c, v in zip(cols, row, strict=True)} if row else None
@@ -375,7 +367,7 @@ def _machine_row(conn, position_id: str) -> dict | None:
 
 def _state(conn, position_id: str) -> dict | None:
     cols = ("position_id", *_STATE_COLUMNS)
-    cur = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM review_state"
+    cur = conn.execute(f"SELECT {quoted(cols)} FROM review_state"
                        " WHERE position_id = $id", {"id": position_id})
     row = cur.fetchone()
     return {c: _plain(v) for c, v in zip(cols, row, strict=True)} if row else None
@@ -387,7 +379,7 @@ def _write_state(conn, row: dict, status: str, reviewer: str, *, origin: dict) -
     values.update({f"origin_{c}": _plain(origin.get(c)) for c in ORIGIN})
     cols = ["position_id", *_STATE_COLUMNS]
     conn.execute("DELETE FROM review_state WHERE position_id = $id", {"id": row["position_id"]})
-    conn.execute(f"INSERT INTO review_state ({', '.join(chr(34) + c + chr(34) for c in cols)})"
+    conn.execute(f"INSERT INTO review_state ({quoted(cols)})"
                  f" VALUES ({', '.join('$' + c for c in cols)})", values)
 
 

@@ -14,11 +14,15 @@ def stats_lines(store: Store, *, top: int = 10) -> list[str]:
         f"outlets    {c['outlets']}",
         f"dates      {c['date_min'] or '-'} .. {c['date_max'] or '-'}",
     ]
+    if not c["articles"]:
+        return lines + ["the database is empty: load the bundled sample with `python -m core ingest --sample`,"
+                        " or add articles with `python -m core ingest FILE_OR_FOLDER_OR_URL...`"]
     versions = store.extractor_versions()
     if versions:
         lines.append("extractor  " + ", ".join(f"{v}: {n} articles" for v, n in versions.items()))
     for field, counts in top_values(store, ("actor", "stance"), top).items():
-        lines.append(f"{field:<10} " + ", ".join(f"{v} {n}" for v, n in counts))
+        if counts:
+            lines.append(f"{field:<10} " + ", ".join(f"{v} {n}" for v, n in counts))
     return lines
 
 

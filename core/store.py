@@ -169,10 +169,7 @@ class Store:
         case-insensitive substring of the sentence, quote, speaker or title.
         Ordered by date, article and place in the article.
         """
-        where, params = where_clause(filters)
-        sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id) {where}"
-               ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
-        sql, params = _paginate(sql, params, limit, offset)
+        sql, params = positions_query(filters, limit=limit, offset=offset)
         with self.connect() as conn:
             return fetch_frame(conn, sql, params, QUERY_DTYPES)
 
@@ -206,16 +203,14 @@ class Store:
         """One article's row (contract columns plus source, extractor_version, created_at), or None."""
         cols = [*ARTICLE_COLUMNS, "source", "extractor_version", "created_at"]
         with self.connect() as conn:
-            row = fetch_one(conn, f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM articles"
+            row = fetch_one(conn, f"SELECT {quoted(cols)} FROM articles"
                                   " WHERE article_id = $article_id", {"article_id": article_id})
         return dict(zip(cols, row, strict=True)) if row else None
 
     def positions_for_article(self, article_id: str) -> pd.DataFrame:
         """An article's positions in text order, same columns as query_positions."""
-        sql = (f"SELECT {_select_list()} FROM positions p JOIN articles a USING (article_id)"
-               " WHERE p.article_id = $article_id ORDER BY p.char_start, p.position_id")
         with self.connect() as conn:
-            return fetch_frame(conn, sql, {"article_id": article_id}, QUERY_DTYPES)
+            return fetch_frame(conn, ARTICLE_POSITIONS_SQL, {"article_id": article_id}, QUERY_DTYPES)
 
     def facets(self) -> dict[str, list[str]]:
         """Distinct non-empty values of each filter field, sorted, for the filter widgets."""
@@ -262,7 +257,8 @@ def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb
             return duckdb.connect(str(path), read_only=read_only)
         except (duckdb.IOException, duckdb.ConnectionException) as err:
             if not is_busy_error(err):
-                raise StoreError(f"cannot open the database {path}: {err}") from err
+                raise StoreError(f"cannot open the database {path}: {err}; choose another --db PATH"
+                                 f" (or ${ENV_VAR})") from err
             if time.monotonic() + delay > deadline:
                 raise StoreBusy(
                     f"the database is busy: another Parley process is writing to {path}; try again "
@@ -285,7 +281,8 @@ def is_busy_error(err: Exception) -> bool:
 
 def check_contract(conn) -> None:
     """Refuse a database whose tables lack a column of core.schema (a migration is missing)."""
-    for table, columns in (("articles", ARTICLE_COLUMNS), ("positions", POSITION_COLUMNS)):
+    for table, columns in (("articles", ARTICLE_COLUMNS), ("positions", POSITION_COLUMNS),
+                           ("review_state", POSITION_COLUMNS)):  # core.review reads it like positions
         have = {r[0] for r in conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = $table",
             {"table": table}).fetchall()}
@@ -297,6 +294,11 @@ def check_contract(conn) -> None:
 
 
 # -- SQL building -------------------------------------------------------------
+
+def quoted(columns) -> str:
+    """'"a", "b"': column names (from core.schema, never from input) quoted for SQL."""
+    return ", ".join(f'"{c}"' for c in columns)
+
 
 def where_clause(filters: Filters | None) -> tuple[str, dict]:
     """WHERE for positions p JOIN articles a, with named parameters; ('', {}) for no filters."""
@@ -350,6 +352,14 @@ def _date_conditions(filters: Filters, params: dict) -> list[str]:
     return parts
 
 
+def positions_query(filters: Filters | None, *, limit: int | None = None, offset: int = 0) -> tuple[str, dict]:
+    """The SQL and parameters of Store.query_positions (core.review reads the same rows)."""
+    where, params = where_clause(filters)
+    sql = (f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id) {where}"
+           ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
+    return _paginate(sql, params, limit, offset)
+
+
 def _paginate(sql: str, params: dict, limit: int | None, offset: int) -> tuple[str, dict]:
     if limit is not None:
         sql += " LIMIT $limit"
@@ -360,10 +370,11 @@ def _paginate(sql: str, params: dict, limit: int | None, offset: int) -> tuple[s
     return sql, params
 
 
-def _select_list() -> str:
-    cols = [f'p."{c}"' for c in (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS)]
-    cols += [f'a."{c}"' for c in ARTICLE_JOIN_COLUMNS]
-    return ", ".join(cols)
+# The columns of QUERY_COLUMNS, from positions p (or a table with its columns) joined with articles a.
+SELECT_LIST = ", ".join([f'p."{c}"' for c in (*POSITION_COLUMNS, *POSITION_EXTRA_COLUMNS)]
+                        + [f'a."{c}"' for c in ARTICLE_JOIN_COLUMNS])
+ARTICLE_POSITIONS_SQL = (f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id)"
+                         " WHERE p.article_id = $article_id ORDER BY p.char_start, p.position_id")
 
 
 # Arrow -> pandas nullable dtypes directly: several times faster than .df() then astype().
@@ -412,7 +423,7 @@ def insert_article(conn, article: dict, *, text_hash: str, source: str | None,
     values = {**{c: article.get(c) for c in ARTICLE_COLUMNS}, "text_hash": text_hash,
               "source": source, "extractor_version": extractor_version}
     conn.execute(
-        f"INSERT INTO articles ({', '.join(chr(34) + c + chr(34) for c in cols)})"
+        f"INSERT INTO articles ({quoted(cols)})"
         f" VALUES ({', '.join('$' + c for c in cols)})", values)
 
 
@@ -434,7 +445,7 @@ def replace_positions(conn, article_id: str, df: pd.DataFrame, *, extractor_vers
     rows["extractor_version"] = extractor_version
     conn.execute("DELETE FROM positions WHERE article_id = $article_id", {"article_id": article_id})
     if len(rows):
-        cols = ", ".join(f'"{c}"' for c in rows.columns)
+        cols = quoted(rows.columns)
         conn.register("incoming_positions", rows)
         try:
             conn.execute(f"INSERT INTO positions ({cols}) SELECT {cols} FROM incoming_positions")

@@ -1,4 +1,4 @@
-"""Writing position rows to .jsonl, .csv or .parquet, chosen by the file's ending."""
+"""Writing rows (positions, shifts, the audit trail) to .jsonl, .csv or .parquet, chosen by the file's ending."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,18 +8,31 @@ import pandas as pd
 OUTPUT_FORMATS = (".jsonl", ".csv", ".parquet")
 
 
-def write_positions(df: pd.DataFrame, path: str | Path) -> None:
+def check_output(path: str | Path, formats: tuple[str, ...] = OUTPUT_FORMATS) -> Path:
+    """`path` as a Path when its ending is one of `formats`; ValueError saying which to use otherwise.
+
+    Call it before long work (extraction), so a mistyped -o fails at once.
+    """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in OUTPUT_FORMATS:
-        raise ValueError(f"{path}: unknown output format {suffix!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    if path.suffix.lower() not in formats:
+        raise ValueError(f"{path}: unknown output format {path.suffix.lower()!r}; use one of {', '.join(formats)}")
+    return path
+
+
+def write_table(df: pd.DataFrame, path: str | Path, formats: tuple[str, ...] = OUTPUT_FORMATS) -> None:
+    """Write `df` in the format its ending names, creating the folder; OSError if the file cannot be written."""
+    path = check_output(path, formats)
     path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
     if suffix == ".jsonl":
         path.write_text(to_jsonl(df), encoding="utf-8")
     elif suffix == ".csv":
         df.to_csv(path, index=False)
     else:
         df.to_parquet(path, index=False)
+
+
+write_positions = write_table
 
 
 def to_jsonl(df: pd.DataFrame) -> str:

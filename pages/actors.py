@@ -27,7 +27,7 @@ def profile(container, name: str) -> None:
     c.plotly_chart(charts.stance_bar(p["stances"], f"What {name} does with its words"), width="stretch",
                    key=f"stances_{name}")
     if not p["demands_of"].empty:
-        c.plotly_chart(charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of"),
+        c.plotly_chart(charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of", "demand"),
                        width="stretch", key=f"demands_{name}")
     c.plotly_chart(charts.issue_stance_chart(p["issues"], f"{name}'s issues"), width="stretch", key=f"issues_{name}")
     c.plotly_chart(charts.stance_mix_chart(views.stance_mix(p["rows"]), f"{name} over time"), width="stretch",

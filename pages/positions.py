@@ -1,23 +1,22 @@
 """Positions: the filtered rows as a table, newest first, each leading to its article."""
 import streamlit as st
 
-from core import views
 from core.filters import count_phrase, query_string
 from ui import cache, reviewing, share, sidebar, view
-
-TABLE_ROWS = 1000  # the browser table stays quick; the downloads hold every row
 
 st.title("Positions")
 filters = sidebar.filters()
 df = cache.positions(filters)
 mode = reviewing.count_mode()  # statements by default; ?_count=reports counts every report
-groups = reviewing.statements(filters, reviewed_only=reviewing.is_reviewed_only())
-share.header(filters, df, "positions", view.current("_count"), extra=[count_phrase(len(groups), "statement")])
+n_statements, n_rows, shown = reviewing.statement_rows(filters, mode, share.TABLE_ROWS,
+                                                       reviewed_only=reviewing.is_reviewed_only())
+share.header(filters, df, "positions", view.current("_count"), extra=[count_phrase(n_statements, "statement")])
 if not share.empty_state(filters, df):
-    shown = views.most_recent(reviewing.statement_table(df, groups, mode), TABLE_ROWS)
     table = shown.assign(article=[f"/articles{query_string(filters, {'_article': a})}" for a in shown["article_id"]])
-    if len(df) > TABLE_ROWS:
-        st.caption(f"The table lists the {TABLE_ROWS:,} most recent; the downloads hold all {len(df):,}.")
+    if n_rows > len(shown):
+        noun = "statement" if mode == "statements" else "report"
+        st.caption(f"The table lists the {len(shown):,} most recent of {count_phrase(n_rows, noun)}; "
+                   f"the downloads hold all {count_phrase(len(df))}.")
     st.dataframe(
         table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "carried by", "article"]
               + (["reports"] if mode == "statements" else [])],

@@ -31,6 +31,7 @@ from core.issues import issue_context  # noqa: E402
 from core.nlp import load_nlp  # noqa: E402
 from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
 from core.schema import ISSUES, STANCES  # noqa: E402
+from core.targets import target_options  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
@@ -73,6 +74,7 @@ def build_examples(articles, docs, gold_by_article, scorer):
         words = [scorer.words(i.span.text) for i in infos]
         labels = defaultdict(set)
         issue_rows = defaultdict(set)
+        targets = {}
         for g in gold_by_article[art["id"]]:
             i = best_sentence(scorer, scorer.words(g["sentence"]), words)
             if i is None:
@@ -80,13 +82,14 @@ def build_examples(articles, docs, gold_by_article, scorer):
                 continue
             labels[(i, g["actor"])].add(g["stance"])
             issue_rows[(i, g["actor"], g["stance"])].add(g["issue"])
+            targets.setdefault((i, g["actor"], g["stance"]), g["target"])
         have = {(c.sent_index, c.actor) for c in cands}
         missed["actor"] += sum(len(v) for k, v in labels.items() if k not in have)
         missed["covered"] += sum(len(v) for k, v in labels.items() if k in have)
         y = [labels.get((c.sent_index, c.actor), set()) for c in cands]
         context = issue_context([info.span.text for info in infos])
         issues = [(infos[i].span.text, stance, iss, context[i]) for (i, _, stance), iss in issue_rows.items()]
-        data.append(dict(article=art, infos=infos, cands=cands, y=y, issues=issues))
+        data.append(dict(article=art, infos=infos, cands=cands, y=y, issues=issues, targets=targets))
     return data, missed
 
 
@@ -163,7 +166,26 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
                               [iss for _, _, iss, _ in items], C=args.C_issue)
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
-    return PositionModel(f"stance-lr@{EXTRACTOR_VERSION}", stance, issue, target_prior(data))
+    prior = target_prior(data)
+    return PositionModel(f"stance-lr@{EXTRACTOR_VERSION}", stance, issue, prior,
+                         target_ranker=fit_target_ranker(data, prior))
+
+
+def fit_target_ranker(data, prior):
+    """Logistic regression over (position, option) pairs: is this option the gold target?"""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = [], []
+    for d in data:
+        for c, stances in zip(d["cands"], d["y"]):
+            for s in stances:
+                gold = d["targets"].get((c.sent_index, c.actor, s))
+                for option, f in target_options(c, d["infos"], prior, s):
+                    X.append(f)
+                    y.append(int(option == gold))
+    vec = DictVectorizer().fit(X)
+    return vec, LogisticRegression(C=1.0, max_iter=3000).fit(vec.transform(X), y)
 
 
 def target_prior(data) -> dict:

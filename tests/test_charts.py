@@ -143,6 +143,13 @@ def test_actor_profile_and_its_charts():
     assert charts.count_bar(p["demands_of"], "target", "t").data[0].x.tolist() == [2]
 
 
+def test_count_bar_takes_the_colour_of_the_stance_it_counts():
+    # Whom an actor makes demands of: demand's colour, not grey, which is assertion's on every other chart.
+    demands_of = views.actor_profile(DF, "Russia")["demands_of"]
+    assert charts.count_bar(demands_of, "target", "t", "demand").data[0].marker.color == STANCE_COLORS["demand"]
+    assert charts.count_bar(demands_of, "target", "t").data[0].marker.color not in STANCE_COLORS.values()
+
+
 def test_glance_and_latest():
     g = views.glance(DF)
     assert g == {"articles": 2, "positions": 7, "actors": 4, "outlets": 1, "first": "2021-12", "last": "2022-02-14"}
@@ -155,3 +162,14 @@ def test_known_values_accepts_the_shapes_a_facet_may_take():
     assert views.known_values({"actor": {"A": 3}}, "actor") == ["A"]
     assert views.known_values({"actor": [("A", 3)]}, "actor") == ["A"]
     assert views.known_values({}, "actor") == []
+
+
+def test_bar_charts_keep_one_bar_thickness():
+    # A filtered profile with one stance must not draw one bar as tall as the whole chart.
+    one = pd.DataFrame({"stance": ["demand"], "count": [69]})
+    nine = pd.DataFrame({"stance": list(STANCES), "count": range(1, 10)})
+    small, big = charts.stance_bar(one).layout.height, charts.stance_bar(nine).layout.height
+    assert small < 200 < big
+    assert charts.count_bar(pd.DataFrame({"target": ["NATO"], "count": [2]}), "target", "t").layout.height == small
+    issues = pd.DataFrame({"issue": ["sanctions"], "stance": ["demand"], "count": [3]})
+    assert charts.issue_stance_chart(issues).layout.height == small

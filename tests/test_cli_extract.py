@@ -85,3 +85,15 @@ def test_output_formats(tmp_path, inputs, suffix):
     df = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
     assert set(df["article_id"]) == {"good-1", "good-2"}
     assert {"sentence", "actor", "stance", "issue", "date", "date_precision"} <= set(df.columns)
+
+
+def test_unknown_output_format_fails_before_extracting(tmp_path, capsys, monkeypatch):
+    import core
+    from core.cli import main
+
+    def never(*a, **k):
+        raise AssertionError("extraction ran before the output format was checked")
+    monkeypatch.setattr(core, "extract_corpus", never)
+    corpus = write_jsonl(tmp_path / "c.jsonl", GOOD)
+    assert main(["extract", "--no-progress", str(corpus), "-o", str(tmp_path / "out.txt")]) == 2
+    assert "unknown output format '.txt'" in capsys.readouterr().err

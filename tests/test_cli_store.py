@@ -111,3 +111,35 @@ def test_busy_database_message_not_traceback(tmp_path, corpus, capsys, monkeypat
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("command", [["export"], ["audit"], ["shifts"]])
+def test_unwritable_output_is_an_error_not_a_traceback(tmp_path, corpus, capsys, command):
+    db = str(tmp_path / "w.duckdb")
+    run(capsys, "ingest", "--db", db, str(corpus))
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code, _, err = run(capsys, *command, "--db", db, "-o", str(blocker / "out.csv"))
+    assert code == 1 and "cannot write" in err and "choose another -o path" in err
+
+
+@pytest.mark.parametrize("command", [["audit"], ["shifts"]])
+def test_review_outputs_create_their_folder_like_export(tmp_path, corpus, capsys, command):
+    db = str(tmp_path / "w.duckdb")
+    run(capsys, "ingest", "--db", db, str(corpus))
+    out = tmp_path / "new" / "dir" / "out.csv"
+    assert run(capsys, *command, "--db", db, "-o", str(out))[0] == 0 and out.exists()
+
+
+def test_stats_of_an_empty_database_offers_the_sample(tmp_path, capsys):
+    code, out, _ = run(capsys, "stats", "--db", str(tmp_path / "empty.duckdb"))
+    assert code == 0 and "articles   0" in out and "python -m core ingest --sample" in out
+    assert "actor " not in out  # no empty top-values lines
+
+
+def test_empty_export_names_filter_values_nothing_has(tmp_path, corpus, capsys):
+    db = str(tmp_path / "u.duckdb")
+    run(capsys, "ingest", "--db", db, str(corpus))
+    code, _, err = run(capsys, "export", "--db", db, "-o", str(tmp_path / "o.csv"), "--actor", "russia")
+    assert code == 0 and "0 positions" in err
+    assert "no position has actor 'russia'; stored values: " in err and "Russia" in err

@@ -62,6 +62,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "/big": lambda: self._send(200, b"x" * (2 * 1024 * 1024)),
             "/big-chunked": self._big_undeclared,
             "/slow": self._slow,
+            "/slow-headers": self._slow_headers,
         }
         if self.path.startswith("/loop/"):
             n = int(self.path.rsplit("/", 1)[1])
@@ -87,6 +88,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b"<p>drip</p>")
                 self.wfile.flush()
                 time.sleep(0.2)
+        except OSError:
+            pass
+
+
+    def _slow_headers(self):
+        try:
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+            for i in range(40):
+                self.wfile.write(b"X-Drip-%d: y\r\n" % i)
+                self.wfile.flush()
+                time.sleep(0.2)
+            self.wfile.write(b"Content-Type: text/html\r\n\r\n<p>late</p>")
         except OSError:
             pass
 
@@ -192,6 +205,13 @@ def test_time_is_capped(server):
     start = time.monotonic()
     with pytest.raises(F.FetchError, match="time limit"):
         F.fetch(server + "/slow", allow=allow_loopback, timeout=1.0)
+    assert time.monotonic() - start < 3
+
+
+def test_time_is_capped_while_headers_drip(server):
+    start = time.monotonic()
+    with pytest.raises(F.FetchError, match="time limit"):
+        F.fetch(server + "/slow-headers", allow=allow_loopback, timeout=1.0)
     assert time.monotonic() - start < 3
 
 

@@ -217,3 +217,80 @@ def test_busy_store_names_what_was_not_stored(store, monkeypatch):
     assert s.counts() == {"new": 1, "duplicate": 0, "failed": 3}
     assert all("database is busy" in o.reason for o in s.failed)
     assert store.counts()["articles"] == 1
+
+
+def test_folder_articles_are_named_by_file_and_line(store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.jsonl").write_text(json.dumps(article(1)) + "\n" + json.dumps(article(2)) + "\n", encoding="utf-8")
+    I.ingest_paths(store, [folder], extract=stub_extract)
+    assert store.article("a2")["source"] == f"{folder / 'c.jsonl'}:2"  # not the folder
+    again = I.ingest_paths(store, [folder], extract=stub_extract)
+    assert [o.source for o in again.duplicate] == [f"{folder / 'c.jsonl'}:1", f"{folder / 'c.jsonl'}:2"]
+
+
+def test_two_files_reusing_an_id_for_different_articles_keep_both(store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.jsonl").write_text(json.dumps(article(1)) + "\n", encoding="utf-8")
+    other = article(1, text="Washington warned Moscow of sanctions.", url="https://other.example/1")
+    (folder / "two.jsonl").write_text(json.dumps(other) + "\n", encoding="utf-8")
+    s = I.ingest_paths(store, [folder], extract=stub_extract)
+    assert s.counts() == {"new": 2, "duplicate": 0, "failed": 0}, s.details()
+    assert store.counts()["articles"] == 2
+
+
+@pytest.mark.parametrize("same", ["https://news.example:443/1", "https://news.example/1?utm_source=x&fbclid=y",
+                                  "HTTPS://News.Example/1#top"])
+def test_the_same_link_written_differently_is_a_duplicate(store, same):
+    ingest(store, [article(1)])
+    s = ingest(store, [article(2, url=same)])
+    assert s.counts()["duplicate"] == 1 and "same URL as stored article a1" in s.duplicate[0].reason
+
+
+def test_url_normalising_keeps_what_tells_articles_apart():
+    assert I.normalise_url("https://news.example:8443/1?id=2&utm_medium=m") == "https://news.example:8443/1?id=2"
+    assert I.normalise_url("http://news.example:443/1") == "http://news.example:443/1"
+
+
+def test_reextract_write_failure_keeps_old_positions_and_goes_on(store, monkeypatch):
+    import core.reextract as R
+    monkeypatch.setattr(core, "EXTRACTOR_VERSION", "old")
+    ingest(store, [article(1), article(2)])
+    real = R.replace_positions
+
+    def crash_on_a1(conn, article_id, df, **kw):
+        if article_id == "a1":
+            raise duckdb.ConstraintException("disk full (simulated)")
+        return real(conn, article_id, df, **kw)
+    monkeypatch.setattr(R, "replace_positions", crash_on_a1)
+    s = reextract(store, version="new", extract=stub_extract)
+    assert [a for a, _ in s.failed] == ["a1"] and "disk full" in s.failed[0][1]
+    assert [a for a, _, _ in s.updated] == ["a2"]
+    assert store.article("a1")["extractor_version"] == "old" and len(store.positions_for_article("a1")) == 2
+
+
+def test_reextract_busy_store_names_what_was_left(store, monkeypatch):
+    import core.store
+    from core.store import StoreBusy
+    monkeypatch.setattr(core, "EXTRACTOR_VERSION", "old")
+    ingest(store, [article(1), article(2), article(3)])
+    real, calls = core.store.connect_with_retry, []
+
+    def busy_after_three(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 3:  # the stale list, then a1's read and write
+            raise StoreBusy("the database is busy: another Parley process is writing; try again")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(core.store, "connect_with_retry", busy_after_three)
+    s = reextract(store, version="new", extract=stub_extract)
+    monkeypatch.undo()
+    assert [a for a, _, _ in s.updated] == ["a1"]
+    assert [a for a, _ in s.failed] == ["a2", "a3"] and all("busy" in r for _, r in s.failed)
+
+
+def test_a_publication_date_that_is_not_a_date_is_refused_not_stored(store):
+    s = ingest(store, [article(1, published="14/02/2022"), article(2, published="2022-02-14T09:30:00Z")])
+    assert s.counts() == {"new": 1, "duplicate": 0, "failed": 1}
+    assert "'14/02/2022' is not a date" in s.failed[0].reason
+    assert store.article("a2")["published"] == "2022-02-14"

@@ -287,3 +287,51 @@ def test_date_widgets_write_the_url():
     clear.click().run()
     assert not any(k in at.query_params for k in ("from", "to"))
     assert count(at) == data.N_POSITIONS
+
+
+def test_positions_page_queries_each_filter_set_once(monkeypatch):
+    # The table, the statement count and the downloads share one cached read: the store is asked once.
+    import core.review
+
+    calls = []
+    real = core.review.query_positions
+
+    def counting(store, filters=None, **kw):
+        calls.append((filters, kw))
+        return real(store, filters, **kw)
+
+    monkeypatch.setattr(core.review, "query_positions", counting)
+    at = open_page("pages/positions.py", stance="demand")
+    assert count(at) == data.N_DEMANDS
+    demand_calls = [c for c in calls if c[0] is not None and c[0].stance == ("demand",)]
+    assert len(demand_calls) == 1, demand_calls
+
+
+def test_actor_shifts_are_detected_on_that_actors_rows_only(monkeypatch):
+    # Shifts are found per actor-and-issue line: the actor page need not detect every actor's.
+    import core.shifts
+
+    seen = []
+    real = core.shifts.detect_shifts
+
+    def recording(df, **kw):
+        seen.append(set(df["actor"].dropna()))
+        return real(df, **kw)
+
+    monkeypatch.setattr(core.shifts, "detect_shifts", recording)
+    at = open_page("pages/actors.py", _actor="Ukraine")
+    assert "profile of Ukraine" in sentence(at)
+    assert seen and all(actors <= {"Ukraine"} for actors in seen), seen
+
+
+def test_positions_caption_counts_what_the_table_lists(monkeypatch):
+    # In the default statements mode the table lists statements: the caption must not call them positions.
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", 3)
+    at = open_page("pages/positions.py")
+    n_statements = int(re.search(r"([\d,]+) statements", sentence(at)).group(1))
+    assert len(at.dataframe[0].value) == 3
+    captions = " ".join(c.value for c in at.caption)
+    assert (f"The table lists the 3 most recent of {n_statements} statements; "
+            f"the downloads hold all {data.N_POSITIONS} positions.") in captions

@@ -41,7 +41,8 @@ def test_jsonl_corpus_file(tmp_path):
     res = read_inputs([jsonl(tmp_path / "c.jsonl", record(), record(id="a2", text=EN2))])
     assert [a["article_id"] for a in res.articles] == ["a1", "a2"]
     assert res.articles[0] == {"article_id": "a1", "title": "Kremlin demands", "outlet": "Example News",
-                               "url": "https://example.org/a1", "published": "2022-02-14", "text": EN}
+                               "url": "https://example.org/a1", "published": "2022-02-14", "text": EN,
+                               "source": f"{tmp_path / 'c.jsonl'}:1"}
     assert res.problems == []
 
 
@@ -233,3 +234,11 @@ def test_guess_language(text, code):
 
 def test_short_text_counts_as_english():
     assert is_english("NATO summit") and guess_language("NATO summit").code == "unknown"
+
+
+@pytest.mark.parametrize("given, hinted", [("www.bbc.com/news/1", True), ("example.org", True),
+                                           ("missing.jsonl", False), ("data/missing.txt", False)])
+def test_a_url_without_its_scheme_is_hinted(tmp_path, given, hinted):
+    reason = read_inputs([given]).problems[0].reason
+    assert reason.startswith("file not found; check the path")
+    assert ("https://" in reason) == hinted

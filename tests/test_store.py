@@ -231,3 +231,23 @@ def test_unusable_paths_raise_store_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the folder"):
         open_store(blocker / "sub" / "db.duckdb")
+
+
+def test_a_file_that_is_not_a_database_says_what_to_do(tmp_path):
+    from core.store import StoreError
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"not a valid DuckDB database.*choose another --db PATH"):
+        open_store(path)
+
+
+def test_review_table_missing_a_contract_column_is_named(tmp_path):
+    """The reviews are read with the positions' columns: a migration that forgot them is caught on open."""
+    path = tmp_path / "old.duckdb"
+    open_store(path)
+    conn = duckdb.connect(str(path))
+    conn.execute("DROP INDEX review_state_article")  # DuckDB will not alter an indexed table
+    conn.execute("ALTER TABLE review_state DROP COLUMN cue")
+    conn.close()
+    with pytest.raises(StoreError, match="review_state lacks contract columns \\['cue'\\]"):
+        open_store(path)

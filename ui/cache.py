@@ -46,14 +46,21 @@ def _filters(qs: str) -> Filters:
 
 
 @st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
-def _positions(path: str, qs: str, reviewed_only: bool = False) -> pd.DataFrame:
+def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected: bool = False) -> pd.DataFrame:
+    """The one cached read of positions (reviews applied): every page, statements and shifts share it,
+    so a filter set is queried and kept once, not once per module that needs it."""
     from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
-    return query_positions(_store(path), _filters(qs), reviewed_only=reviewed_only)
+    return query_positions(_store(path), _filters(qs), reviewed_only=reviewed_only, include_rejected=include_rejected)
 
 
-def positions(filters: Filters) -> pd.DataFrame:
-    """The positions matching `filters` (with the article's title, outlet, url, published)."""
-    return _positions(db_key(), query_string(filters), st.query_params.get("_reviewed") == "1")
+def positions(filters: Filters, *, reviewed_only: bool | None = None, include_rejected: bool = False) -> pd.DataFrame:
+    """The positions matching `filters` (with the article's title, outlet, url, published).
+
+    `reviewed_only` defaults to the URL's `?_reviewed=1`; `include_rejected` keeps rejected rows (Review page).
+    """
+    if reviewed_only is None:
+        reviewed_only = st.query_params.get("_reviewed") == "1"
+    return _positions(db_key(), query_string(filters), reviewed_only, include_rejected)
 
 
 @st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)

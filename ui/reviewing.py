@@ -3,16 +3,15 @@ switch bound to the URL (`?_reviewed=1`), and the cached reads with reviews appl
 from __future__ import annotations
 
 import html
-from urllib.parse import parse_qs
 
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from core import grouping, review, shifts
+from core import grouping, review, shifts, views
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
-from core.filters import Filters, count_phrase, from_query, query_string
+from core.filters import Filters, count_phrase, query_string
 from core.store import StoreError
 from ui import cache
 from ui.share import md
@@ -89,11 +88,7 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
 def shifts_section(filters: Filters, *, actor: str | None = None, issue: str | None = None,
                    limit: int = 10) -> None:
     """A "Shifts" section for the actor and issue pages: that actor's (or issue's) shifts as cards."""
-    found = shift_table(filters, reviewed_only=is_reviewed_only())
-    if actor:
-        found = found[found["actor"] == actor]
-    if issue:
-        found = found[found["issue"] == issue]
+    found = shift_table(filters, reviewed_only=is_reviewed_only(), actor=actor, issue=issue)
     st.subheader("Shifts")
     if found.empty:
         st.caption("No shift among these positions (the Shifts page explains the rules).")
@@ -108,25 +103,34 @@ def view_params(only: bool) -> dict[str, str]:
 
 def positions(filters: Filters, *, reviewed_only: bool = False, include_rejected: bool = False) -> pd.DataFrame:
     """Filtered positions with reviews applied (review_status, reviewer, reviewed_at)."""
-    return _positions(cache.db_key(), query_string(filters), reviewed_only, include_rejected)
+    return cache.positions(filters, reviewed_only=reviewed_only, include_rejected=include_rejected)
 
 
-def shift_table(filters: Filters, *, reviewed_only: bool = False) -> pd.DataFrame:
-    return _shifts(cache.db_key(), query_string(filters), reviewed_only)
+def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | None = None,
+                issue: str | None = None) -> pd.DataFrame:
+    """Shifts among the filtered positions; with `actor` or `issue`, only that actor's (issue's) lines.
+
+    Shifts are found per actor-and-issue line, so detecting them on one actor's (issue's) rows gives
+    exactly that actor's (issue's) shifts, at a fraction of the cost of detecting every line.
+    """
+    return _shifts(cache.db_key(), query_string(filters), reviewed_only, actor, issue)
 
 
-def statements(filters: Filters, *, reviewed_only: bool = False) -> pd.DataFrame:
-    """One row per statement among the filtered positions (core.grouping.statements), cached."""
-    return _statements(cache.db_key(), query_string(filters), reviewed_only)
+def statement_rows(filters: Filters, mode: str, limit: int, *,
+                   reviewed_only: bool = False) -> tuple[int, int, pd.DataFrame]:
+    """For a positions table: (statements among the filtered positions, rows the table would hold in
+    this `mode`, its `limit` most recent rows). Cached as they are shown: the full grouping, with a
+    Python list per statement, costs more to unpickle than to draw."""
+    return _statement_rows(cache.db_key(), query_string(filters), reviewed_only, mode, limit)
 
 
 def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.DataFrame:
     """The rows a positions table shows: one per statement (with `reports`), or every report;
     either way with `carried by`, the outlets that reported the same statement."""
-    outlets = {k: ", ".join(o) for keys, o in zip(groups["report_keys"], groups["outlets"], strict=True)
-               for k in keys} if len(groups) else {}
     if mode == "statements":
         return groups.assign(reports=groups["n_reports"], **{"carried by": [", ".join(o) for o in groups["outlets"]]})
+    outlets = {k: ", ".join(o) for keys, o in zip(groups["report_keys"], groups["outlets"], strict=True)
+               for k in keys} if len(groups) else {}
     return df.assign(**{"carried by": [outlets.get(str(p), "") for p in df["position_id"]]})
 
 
@@ -150,7 +154,7 @@ def accuracy() -> Accuracy:
 
 def clear_own() -> None:
     """Forget this module's cached reads (call it from ui.cache.clear() after an ingest)."""
-    for fn in (_positions, _shifts, _statements, _audit):
+    for fn in (_shifts, _statement_rows, _audit):
         fn.clear()
 
 
@@ -172,18 +176,21 @@ def run(action, *args, **kwargs) -> bool:
 
 
 @st.cache_data(max_entries=32, ttl=cache.QUERY_TTL, show_spinner=False)
-def _positions(path: str, qs: str, only: bool, rejected: bool) -> pd.DataFrame:
-    return review.query_positions(cache.store(), _filters(qs), reviewed_only=only, include_rejected=rejected)
-
-
-@st.cache_data(max_entries=32, ttl=cache.QUERY_TTL, show_spinner=False)
-def _shifts(path: str, qs: str, only: bool) -> pd.DataFrame:
-    return shifts.detect_shifts(_positions(path, qs, only, False))
+def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:
+    df = cache._positions(path, qs, only, False)
+    if actor:
+        df = df[df["actor"] == actor]
+    if issue:
+        df = df[df["issue"] == issue]
+    return shifts.detect_shifts(df)
 
 
 @st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
-def _statements(path: str, qs: str, only: bool) -> pd.DataFrame:
-    return grouping.statements(_positions(path, qs, only, False))
+def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tuple[int, int, pd.DataFrame]:
+    df = cache._positions(path, qs, only, False)
+    groups = grouping.statements(df)
+    table = statement_table(df, groups, mode)
+    return len(groups), len(table), views.most_recent(table, limit)
 
 
 @st.cache_data(max_entries=4, ttl=cache.QUERY_TTL, show_spinner=False)
@@ -194,10 +201,6 @@ def _audit(path: str) -> pd.DataFrame:
 @st.cache_data(max_entries=1, ttl=cache.QUERY_TTL, show_spinner=False)
 def _accuracy() -> Accuracy:
     return load_accuracy()
-
-
-def _filters(qs: str) -> Filters:
-    return from_query(parse_qs(qs.lstrip("?")))
 
 
 def _count_to_url() -> None:

@@ -14,6 +14,7 @@ from core.writers import to_jsonl
 from ui import cache
 
 DEFAULT_BASE = "http://localhost:8501"
+TABLE_ROWS = 1000  # rows a browser table lists: it stays quick; the downloads hold every row
 
 
 def notices(filters: Filters) -> None:

@@ -26,6 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def fail(message: object, code: int = 1) -> int:
+    """Print `error: message` on stderr and return the exit code."""
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cannot_write(path, err: OSError) -> int:
+    return fail(f"cannot write {path}: {err.strerror or err}; choose another -o path")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import sys
 
+from core.cli import cannot_write, fail
 from core.readers import read_inputs
 from core.schema import articles_frame
-from core.writers import write_positions, OUTPUT_FORMATS
+from core.writers import OUTPUT_FORMATS, check_output, write_positions
 
 
 def register(subparsers) -> None:
@@ -21,6 +22,10 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from core import extract_corpus
 
+    try:
+        check_output(args.output)  # before minutes of extraction, not after
+    except ValueError as err:
+        return fail(err, 2)
     result = read_inputs(args.inputs, published=args.published)
     for note in result.notes:
         print(f"note {note}", file=sys.stderr)
@@ -31,7 +36,10 @@ def run(args) -> int:
         return 1
     articles = articles_frame(result.articles)
     positions = extract_corpus(articles, progress=None if args.no_progress else _progress_bar(len(articles)))
-    write_positions(positions, args.output)
+    try:
+        write_positions(positions, args.output)
+    except OSError as err:
+        return cannot_write(args.output, err)
     print(f"{len(positions)} positions from {len(articles)} articles -> {args.output}"
           f" ({len(result.problems)} skipped)", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from core.cli import cannot_write, fail
 from core.store import ENV_VAR, StoreError
 
 
@@ -36,8 +37,9 @@ def run_audit(args) -> int:
     try:
         n = export_audit(open_store(args.db), args.output)
     except (StoreError, ReviewError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return fail(err)
+    except OSError as err:
+        return cannot_write(args.output, err)
     print(f"{n} review decision{'' if n == 1 else 's'} -> {args.output}", file=sys.stderr)
     return 0
 
@@ -47,17 +49,19 @@ def run_shifts(args) -> int:
     from core.review import query_positions
     from core.shifts import detect_shifts
     from core.store import open_store
+    from core.writers import write_table
 
     if not args.output.lower().endswith(".csv"):
-        print("error: write shifts as .csv", file=sys.stderr)
-        return 2
+        return fail("write shifts as .csv", 2)
     try:
         rows = query_positions(open_store(args.db), Filters(actor=tuple(args.actor), issue=tuple(args.issue)),
                                reviewed_only=args.reviewed_only)
     except StoreError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return fail(err)
     found = detect_shifts(rows)
-    found.to_csv(args.output, index=False)
+    try:
+        write_table(found, args.output, (".csv",))
+    except OSError as err:
+        return cannot_write(args.output, err)
     print(f"{len(found)} shifts among {len(rows)} positions -> {args.output}", file=sys.stderr)
     return 0

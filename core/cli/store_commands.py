@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from core.cli import cannot_write, fail
 from core.filters import LIST_PARAMS, from_query, parse_date
 from core.store import ENV_VAR, StoreError
 
@@ -83,11 +84,9 @@ def run_ingest(args) -> int:
     from core.sample import ensure_sample
 
     if not args.inputs and not args.sample:
-        print("error: give INPUT files, folders or URLs, or --sample", file=sys.stderr)
-        return 2
+        return fail("give INPUT files, folders or URLs, or --sample", 2)
     if args.published and parse_date(args.published) is None:
-        print(f"error: --published {args.published!r} is not a date; write YYYY-MM-DD", file=sys.stderr)
-        return 2
+        return fail(f"--published {args.published!r} is not a date; write YYYY-MM-DD", 2)
     try:
         store = _open(args)
         if args.sample:
@@ -97,8 +96,7 @@ def run_ingest(args) -> int:
             return 0
         summary = ingest_paths(store, args.inputs, published=args.published, progress=_progress(args, "ingest"))
     except StoreError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return fail(err)
     for line in summary.details():
         print(line, file=sys.stderr)
     print(f"{summary} -> {store.path}", file=sys.stderr)
@@ -111,8 +109,7 @@ def run_reextract(args) -> int:
     try:
         summary = reextract(_open(args), force=args.all, progress=_progress(args, "reextract"))
     except StoreError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return fail(err)
     for article_id, reason in summary.failed:
         print(f"failed {article_id}: {reason}", file=sys.stderr)
     print(summary, file=sys.stderr)
@@ -130,12 +127,24 @@ def run_export(args) -> int:
             print(f"error: {notice}", file=sys.stderr)
         return 2
     try:
-        n = export_positions(_open(args), filters, args.output)
+        store = _open(args)
+        n = export_positions(store, filters, args.output)
+        unknown = [] if n else _unknown_values(store, params)
     except (StoreError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return fail(err)
+    except OSError as err:
+        return cannot_write(args.output, err)
+    for line in unknown:
+        print(f"note: {line}", file=sys.stderr)
     print(f"{n} positions -> {args.output}", file=sys.stderr)
     return 0
+
+
+def _unknown_values(store, params: dict) -> list[str]:
+    """For an empty export: the filter values no stored position has (a typo, or the wrong case)."""
+    facets = store.facets()
+    return [f"no position has {name} {value!r}; stored values: {', '.join(facets[name][:12]) or 'none'}"
+            for name in LIST_PARAMS for value in params[name] if value not in facets[name]]
 
 
 def run_stats(args) -> int:
@@ -144,8 +153,7 @@ def run_stats(args) -> int:
     try:
         lines = stats_lines(_open(args))
     except StoreError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        return fail(err)
     print("\n".join(lines))
     return 0
 
