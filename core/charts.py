@@ -216,9 +216,13 @@ def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, big
 
 
 def _circle(names: list[str]) -> dict[str, tuple[float, float]]:
+    """Places on a circle for `names` (heaviest first), the heaviest spread apart: the i-th name takes
+    slot i × step (mod n), step ≈ n/φ and prime to n, so the main actors and their labels do not crowd."""
     n = max(len(names), 1)
-    return {name: (math.cos(math.pi / 2 - 2 * math.pi * i / n), math.sin(math.pi / 2 - 2 * math.pi * i / n))
-            for i, name in enumerate(names)}
+    step = next((s for s in range(round(n / 1.618), n) if math.gcd(s, n) == 1), 1)
+    slots = [(i * step) % n for i in range(len(names))]
+    return {name: (math.cos(math.pi / 2 - 2 * math.pi * k / n), math.sin(math.pi / 2 - 2 * math.pi * k / n))
+            for name, k in zip(names, slots, strict=True)}
 
 
 def _given(value) -> bool:

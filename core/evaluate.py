@@ -54,6 +54,9 @@ def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Pa
                      "positions": len(positions), "seconds": round(seconds, 1),
                      "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     report["model"] = _model_info()
+    if report["model"].get("cv"):
+        report["note"] = ("The model was trained on the dev gold, so dev figures are held-in; "
+                          "model.cv (cross-validated by article) estimates articles it has not seen.")
     return report
 
 
@@ -82,6 +85,8 @@ def format_report(rep: dict) -> str:
     if cv:
         lines.append(f"model {rep['model']['id']}: cross-validated by article L1 F1={cv['L1_f1']:.3f} "
                      f"L2 F1={cv['L2_f1']:.3f}; held-in L1 F1={rep['model']['held_in']['L1_f1']:.3f}")
+    if rep.get("note"):
+        lines.append(f"note: {rep['note']}")
     return "\n".join(lines)
 
 

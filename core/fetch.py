@@ -79,8 +79,33 @@ def resolve(host: str, port: int) -> list[Address]:
     return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
 
 
-def vet_url(url: str, *, allow: Callable[[Address], bool] = is_public_address) -> tuple[str, str, int, Address]:
-    """(scheme, host, port, address to connect to) for a URL we may fetch, else FetchError."""
+def _resolve_by(host: str, port: int, deadline: float | None, url: str) -> list[Address]:
+    """resolve(), given up at the deadline: the system resolver has no timeout of its own."""
+    if deadline is None:
+        return resolve(host, port)
+    answer: list = []
+    worker = threading.Thread(target=lambda: answer.append(_outcome(resolve, host, port)), daemon=True)
+    worker.start()
+    worker.join(_remaining(deadline, url))
+    if not answer:
+        raise FetchError(f"{url}: gave up after the time limit (resolving {host!r})")
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
+def _outcome(func, *args):
+    try:
+        return func(*args)
+    except Exception as err:  # handed to the waiting thread, which raises it
+        return err
+
+
+def vet_url(url: str, *, allow: Callable[[Address], bool] = is_public_address,
+            deadline: float | None = None) -> tuple[str, str, int, Address]:
+    """(scheme, host, port, address to connect to) for a URL we may fetch, else FetchError.
+
+    With `deadline` (time.monotonic()), resolving the host must finish by then."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
@@ -94,7 +119,7 @@ def vet_url(url: str, *, allow: Callable[[Address], bool] = is_public_address) -
         port = parts.port or ALLOWED_SCHEMES[scheme]
     except ValueError as err:
         raise FetchError(f"refused {url!r}: bad port") from err
-    addresses = resolve(host, port)
+    addresses = _resolve_by(host, port, deadline, url)
     if not addresses:
         raise FetchError(f"cannot resolve host {host!r}")
     refused = [ip for ip in addresses if not allow(ip)]
@@ -139,7 +164,7 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT, max
     """
     deadline = time.monotonic() + timeout
     for _ in range(max_redirects + 1):
-        scheme, host, port, address = vet_url(url, allow=allow)
+        scheme, host, port, address = vet_url(url, allow=allow, deadline=deadline)
         status, headers, body = _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context)
         if status in (301, 302, 303, 307, 308):
             location = headers.get("location")

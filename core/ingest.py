@@ -5,7 +5,7 @@
     print(summary)            # "12 new, 3 duplicate, 1 failed"
 
 An article already stored -- same URL, or the same text after normalising case,
-Unicode forms, quotes and whitespace -- is counted as a duplicate and not
+Unicode forms, quotes and whitespace (core.readers.text_hash) -- is counted as a duplicate and not
 extracted again. Positions are extracted before the database is opened for
 writing, then the article and its positions are written in one short
 transaction, so a failure loses only that article and readers (the dashboard)
@@ -13,9 +13,7 @@ get in between articles. `progress(done, total)` is called after each article.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 import pandas as pd
 
-from core.readers import read_inputs, valid_date
+from core.readers import read_inputs, text_hash, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
 from core.store import Store, StoreBusy, fetch_one, insert_article, replace_positions
 
@@ -70,17 +68,6 @@ class IngestSummary:
 
 
 # -- normalising --------------------------------------------------------------
-
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
-
-
-def text_hash(text: str) -> str:
-    """Hash of the text with case, Unicode form, curly quotes, dashes and whitespace normalised."""
-    norm = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
-    norm = re.sub(r"\s+", " ", norm).strip()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
-
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
@@ -229,7 +216,7 @@ def _ingest_items(store: Store, items: list[tuple[dict | str, str]], *, progress
             else:
                 getattr(summary, ready[0]).append(ready[1])
             if len(pending) >= batch or start == len(items):
-                _flush(store, pending, summary)
+                _flush(store, pending, summary, known)
             if progress:
                 progress(start, len(items))
     except StoreBusy as err:  # waited long enough: say what was not stored, do not hang on
@@ -237,15 +224,24 @@ def _ingest_items(store: Store, items: list[tuple[dict | str, str]], *, progress
     return summary
 
 
-def _flush(store: Store, pending: list[Pending], summary: IngestSummary) -> None:
-    """Write the pending articles, each in its own transaction, over one connection."""
+def _flush(store: Store, pending: list[Pending], summary: IngestSummary, known: dict[str, str]) -> None:
+    """Write the pending articles, each in its own transaction, over one connection.
+
+    Each one stored joins `known`, so a later copy in the same run (the same file given
+    twice, a folder and a file in it) is a duplicate before it is extracted again.
+    """
     if not pending:
         return
     with store.session(write=True):
         while pending:
-            kind, outcome = _write(store, pending[0])
-            pending.pop(0)
+            p = pending[0]
+            kind, outcome = _write(store, p)
+            pending.pop(0)  # only now: if the write raised StoreBusy, _give_up names it
             getattr(summary, kind).append(outcome)
+            if kind == "new":
+                known[p.digest] = outcome.article_id
+                if p.art["url"]:
+                    known[p.art["url"]] = outcome.article_id
 
 
 def _give_up(summary: IngestSummary, rest: list, reason: str) -> None:
@@ -285,13 +281,6 @@ class Pending:
     digest: str
     positions: pd.DataFrame
     source: str
-
-
-def ingest_one(store: Store, raw: dict, *, source: str = "", extract: Extract,
-               known: dict[str, str] | None = None) -> tuple[str, Outcome]:
-    """("new" | "duplicate" | "failed", Outcome) for one article dict."""
-    ready = prepare(store, raw, source=source, extract=extract, known=known)
-    return _write(store, ready) if isinstance(ready, Pending) else ready
 
 
 def prepare(store: Store, raw: dict, *, source: str = "", extract: Extract,

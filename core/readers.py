@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +122,10 @@ def _read_text(path: Path, result: ReadResult) -> str:
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes -> (text, encoding used). Raises _Skip for binary data."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]  # a UTF-8 mark on text that is not UTF-8: try the other encodings
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -168,7 +172,10 @@ def _parse_json(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int
     """A .json file: one object, a list of objects, or (often misnamed) JSON lines."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as err:
+        if not _first_line_is_json(text):  # one broken document, not JSON lines: one problem, where it is
+            raise _Skip(f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); "
+                        "fix it, or write one JSON object per line (.jsonl)") from None
         yield from _parse_jsonl(path, text, result)
         return
     records = data if isinstance(data, list) else [data]
@@ -177,6 +184,15 @@ def _parse_json(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int
             yield (i if isinstance(data, list) else None), record
         else:
             result.problems.append(Problem(str(path), None, f"item {i} is not a JSON object; skipped"))
+
+
+def _first_line_is_json(text: str) -> bool:
+    line = next((x for x in text.split("\n") if x.strip()), "")
+    try:
+        json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return True
 
 
 def _parse_csv(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
@@ -318,8 +334,20 @@ def _fallback_date(published: str | None, result: ReadResult) -> str | None:
     return date
 
 
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def text_hash(text: str) -> str:
+    """Hash of the text with case, Unicode form, curly quotes, dashes and whitespace normalised:
+    two articles with the same hash are the same article (in one run, and in the store)."""
+    norm = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    norm = re.sub(r"\s+", " ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
 class _Seen:
-    """Duplicates within one run: the same text once case, spacing and punctuation are ignored.
+    """Duplicates within one run: the same text (text_hash), as the store counts them.
 
     A repeated id with a different text is another article (two corpus files may both
     number theirs from 1): it is kept under the id with a short text hash appended, and a
@@ -332,7 +360,7 @@ class _Seen:
 
     def first(self, article: dict, path: Path, line: int | None, result: ReadResult) -> bool:
         where = f"{path}:{line}" if line else str(path)
-        key = hashlib.sha1(re.sub(r"\W+", " ", article["text"].lower()).strip().encode("utf-8")).hexdigest()
+        key = text_hash(article["text"])
         article_id = article["article_id"]
         if key in self.texts:
             reason = (f"duplicate article id {article_id!r} (first read at {self.ids[article_id]}); skipped"

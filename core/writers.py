@@ -27,12 +27,20 @@ def write_table(df: pd.DataFrame, path: str | Path, formats: tuple[str, ...] = O
     if suffix == ".jsonl":
         path.write_text(to_jsonl(df), encoding="utf-8")
     elif suffix == ".csv":
-        df.to_csv(path, index=False)
+        _lists_joined(df).to_csv(path, index=False)
     else:
         df.to_parquet(path, index=False)
 
 
 write_positions = write_table
+
+
+def _lists_joined(df: pd.DataFrame) -> pd.DataFrame:
+    """List cells (a statement's outlets) as "A; B": CSV has no lists, and Python's repr is not data."""
+    def join(value):
+        return "; ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+    lists = [c for c in df.columns if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple))).any()]
+    return df.assign(**{c: df[c].map(join) for c in lists}) if lists else df
 
 
 def to_jsonl(df: pd.DataFrame) -> str:

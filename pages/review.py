@@ -35,11 +35,7 @@ with queue_tab:
     else:
         st.markdown(f"**{len(queue):,} positions to check**, lowest confidence first.")
         items = queue.head(QUEUE_SIZE).set_index("position_id", drop=False)
-        row = items.loc[forms.pick("Position to check", items, "_position")]
-        forms.show_position(row)
-        if name:
-            forms.decision_buttons(row, name, "queue")
-            forms.edit_form(row, name, actors, "queue")
+        forms.panel(items.loc[forms.pick("Position to check", items, "_position")], name, actors, "queue")
 
 with reviewed_tab:
     done = everything[everything["review_status"] != "unreviewed"].set_index("position_id", drop=False)
@@ -48,11 +44,7 @@ with reviewed_tab:
     else:
         st.dataframe(done[["review_status", "reviewer", "reviewed_at", "date", "actor", "stance", "target", "issue",
                            "sentence", "outlet"]], hide_index=True, width="stretch")
-        again = done.loc[forms.pick("Look again at", done, "_reviewed_position")]
-        forms.show_position(again)
-        if name:
-            forms.decision_buttons(again, name, "done")
-            forms.edit_form(again, name, actors, "done")
+        forms.panel(done.loc[forms.pick("Look again at", done, "_reviewed_position")], name, actors, "done")
 
 with add_tab:
     ids = list(dict.fromkeys(df["article_id"]))

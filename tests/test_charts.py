@@ -173,3 +173,16 @@ def test_bar_charts_keep_one_bar_thickness():
     assert charts.count_bar(pd.DataFrame({"target": ["NATO"], "count": [2]}), "target", "t").layout.height == small
     issues = pd.DataFrame({"issue": ["sanctions"], "stance": ["demand"], "count": [3]})
     assert charts.issue_stance_chart(issues).layout.height == small
+
+
+def test_network_spreads_the_busiest_actors_around_the_circle():
+    # The four busiest actors used to sit side by side at the top, their labels on top of each other.
+    import math
+
+    edges = pd.DataFrame({"actor": [f"A{i:02d}" for i in range(20)], "target": ["Hub"] * 20,
+                          "stance": ["demand"] * 20, "count": list(range(40, 20, -1))})
+    nodes = next(t for t in charts.network_chart(edges).data if t.name == "actors")
+    where = dict(zip(nodes.text, zip(nodes.x, nodes.y, strict=True), strict=True))
+    busiest = [where[n] for n in ("Hub", "A00", "A01", "A02")]
+    assert len(set(where.values())) == 21
+    assert min(math.dist(p, q) for i, p in enumerate(busiest) for q in busiest[i + 1:]) > 0.5

@@ -57,3 +57,10 @@ def test_shared_scorer_reads_a_jsonl_export(store, tmp_path, shared_dir):
                           "--pred", str(pred), "--json"], capture_output=True, text=True, check=True)
     report = json.loads(out.stdout)
     assert report["L1"]["f1"] == report["L2"]["f1"] == 1.0 and report["L1"]["tp"] == 4
+
+
+def test_csv_cells_holding_lists_are_joined_not_repr(tmp_path):
+    from core.writers import write_table
+    path = tmp_path / "shifts.csv"
+    write_table(pd.DataFrame({"kind": ["softened", "opened"], "to_outlets": [["Wire A", "Wire B"], []]}), path)
+    assert path.read_text(encoding="utf-8").splitlines() == ["kind,to_outlets", "softened,Wire A; Wire B", "opened,"]

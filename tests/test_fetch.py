@@ -215,6 +215,17 @@ def test_time_is_capped_while_headers_drip(server):
     assert time.monotonic() - start < 3
 
 
+def test_time_is_capped_while_dns_hangs(monkeypatch):
+    def slow_dns(host, port):
+        time.sleep(3)
+        return [ipaddress.ip_address("127.0.0.1")]
+    monkeypatch.setattr(F, "resolve", slow_dns)
+    start = time.monotonic()
+    with pytest.raises(F.FetchError, match="time limit"):
+        F.fetch("http://slow-dns.example/", allow=allow_loopback, timeout=0.5)
+    assert time.monotonic() - start < 2
+
+
 def test_non_html_is_refused(server):
     with pytest.raises(F.FetchError, match="not a web page"):
         F.fetch(server + "/image", allow=allow_loopback)

@@ -294,3 +294,34 @@ def test_a_publication_date_that_is_not_a_date_is_refused_not_stored(store):
     assert s.counts() == {"new": 1, "duplicate": 0, "failed": 1}
     assert "'14/02/2022' is not a date" in s.failed[0].reason
     assert store.article("a2")["published"] == "2022-02-14"
+
+
+def test_one_run_and_two_runs_agree_on_what_is_the_same_text(tmp_path):
+    """Within a run and against the store, "same text" is one rule (core.readers.text_hash)."""
+    texts = {"a.txt": "Moscow demanded that NATO halt its expansion. Kyiv warned of war.",
+             "b.txt": "Moscow demanded that NATO halt its expansion; Kyiv warned of war!",   # other punctuation
+             "c.txt": "MOSCOW demanded that NATO halt its  expansion. Kyiv warned of war."}  # case and spacing
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    together = I.ingest_paths(open_store(tmp_path / "one.duckdb"), [folder], published="2022-02-14",
+                              extract=stub_extract)
+    separate = open_store(tmp_path / "two.duckdb")
+    apart = [I.ingest_paths(separate, [folder / n], published="2022-02-14", extract=stub_extract).counts()
+             for n in texts]
+    assert together.counts() == {"new": 2, "duplicate": 1, "failed": 0}
+    assert [c["new"] for c in apart] == [1, 1, 0]
+
+
+def test_an_article_given_twice_in_one_run_is_extracted_once(store, tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(article(1)) + "\n", encoding="utf-8")
+    calls = []
+
+    def counting(text, **kw):
+        calls.append(kw["article_id"])
+        return stub_extract(text, **kw)
+    s = I.ingest_paths(store, [path, tmp_path], extract=counting)  # the file, then its folder
+    assert s.counts() == {"new": 1, "duplicate": 1, "failed": 0} and calls == ["a1"]
+    assert "same URL as stored article a1" in s.duplicate[0].reason

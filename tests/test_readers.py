@@ -242,3 +242,27 @@ def test_a_url_without_its_scheme_is_hinted(tmp_path, given, hinted):
     reason = read_inputs([given]).problems[0].reason
     assert reason.startswith("file not found; check the path")
     assert ("https://" in reason) == hinted
+
+
+def test_a_broken_json_document_is_one_problem_with_its_place(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text('[\n  {"id": "a1",\n   "published": "2022-02-14",\n   "text": "x",}\n]\n', encoding="utf-8")
+    res = read_inputs([path])
+    assert len(res.problems) == 1 and res.problems[0].line is None, [str(p) for p in res.problems]
+    assert "not valid JSON" in res.problems[0].reason and "line 4" in res.problems[0].reason
+
+
+def test_json_lines_misnamed_json_are_still_read_line_by_line(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(record()) + "\n{broken\n" + json.dumps(record(id="a2", text=EN2)) + "\n",
+                    encoding="utf-8")
+    res = read_inputs([path])
+    assert [a["article_id"] for a in res.articles] == ["a1", "a2"] and res.problems[0].line == 2
+
+
+def test_utf8_mark_on_cp1252_text_keeps_its_letters(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + EN.replace("Monday", "Montag caf\xe9").encode("cp1252"))
+    res = read_inputs([path], published="2022-02-14")
+    assert "café" in res.articles[0]["text"] and "\ufffd" not in res.articles[0]["text"]
+    assert "read as cp1252" in res.notes[0].reason

@@ -56,6 +56,14 @@ def show_position(row) -> None:
     st.dataframe(fields, hide_index=True, width="stretch")
 
 
+def panel(row, reviewer: str | None, actors: list[str], where: str) -> None:
+    """One position to check: its evidence and reasons, then (once the reviewer is named) the decisions."""
+    show_position(row)
+    if reviewer:
+        decision_buttons(row, reviewer, where)
+        edit_form(row, reviewer, actors, where)
+
+
 def decision_buttons(row, reviewer: str, where: str) -> None:
     note = st.text_input("Note (optional)", key=f"rv_{where}_note_{row['position_id']}")
     left, mid, right = st.columns(3)

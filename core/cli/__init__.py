@@ -26,6 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_db_option(p) -> None:
+    from core.store import ENV_VAR
+
+    p.add_argument("--db", metavar="PATH",
+                   help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")
+
+
 def fail(message: object, code: int = 1) -> int:
     """Print `error: message` on stderr and return the exit code."""
     print(f"error: {message}", file=sys.stderr)

@@ -7,27 +7,22 @@ from __future__ import annotations
 
 import sys
 
-from core.cli import cannot_write, fail
-from core.store import ENV_VAR, StoreError
+from core.cli import add_db_option, cannot_write, fail
+from core.store import StoreError
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("audit", help="write the review audit trail (who decided what, when) to a file")
-    _db(p)
+    add_db_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.csv or .jsonl)")
     p.set_defaults(func=run_audit)
     p = subparsers.add_parser("shifts", help="write the detected shifts (with both evidence sentences) to CSV")
-    _db(p)
+    add_db_option(p)
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="output CSV file")
     p.add_argument("--reviewed-only", action="store_true", help="only positions a reviewer accepted, edited or added")
     for name in ("actor", "issue"):
         p.add_argument(f"--{name}", action="append", default=[], metavar="VALUE", help=f"keep this {name} (repeatable)")
     p.set_defaults(func=run_shifts)
-
-
-def _db(p) -> None:
-    p.add_argument("--db", metavar="PATH",
-                   help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")
 
 
 def run_audit(args) -> int:

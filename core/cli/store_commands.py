@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from core.cli import cannot_write, fail
+from core.cli import add_db_option, cannot_write, fail
 from core.filters import LIST_PARAMS, from_query, parse_date
-from core.store import ENV_VAR, StoreError
+from core.store import StoreError
 
 
 def register(subparsers) -> None:
@@ -27,8 +27,7 @@ def register(subparsers) -> None:
 
 
 def _add_common(p, *, progress: bool = True) -> None:
-    p.add_argument("--db", metavar="PATH",
-                   help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")
+    add_db_option(p)
     if progress:
         p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
