@@ -94,7 +94,7 @@ def grow(store, target: int) -> None:
 
 
 def page_app(page: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=120)
+    return AppTest.from_file(str(ROOT / "app_pages" / f"{page}.py"), default_timeout=120)
 
 
 def timed_run(at: AppTest) -> float:

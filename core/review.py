@@ -44,6 +44,7 @@ from core.store import (
     quoted,
     where_clause,
 )
+from core.writers import check_output, write_table
 
 STATUSES = ("unreviewed", "accepted", "edited", "rejected", "added")
 REVIEWED = ("accepted", "edited", "added")  # what "reviewed only" keeps
@@ -293,8 +294,6 @@ def audit_trail(store: Store, *, position_id: str | None = None, reviewer: str |
 
 def export_audit(store: Store, path: str | Path) -> int:
     """Write the audit trail to .csv or .jsonl; returns the number of decisions written."""
-    from core.writers import check_output, write_table
-
     try:
         check_output(path, AUDIT_FORMATS)
     except ValueError as err:

@@ -27,12 +27,17 @@ def write_table(df: pd.DataFrame, path: str | Path, formats: tuple[str, ...] = O
     if suffix == ".jsonl":
         path.write_text(to_jsonl(df), encoding="utf-8")
     elif suffix == ".csv":
-        _lists_joined(df).to_csv(path, index=False)
+        _lists_joined(df).to_csv(path, index=False)  # streamed: an export may hold a million rows
     else:
         df.to_parquet(path, index=False)
 
 
 write_positions = write_table
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """CSV text, list cells joined as "A; B" (for a download button as for a file)."""
+    return _lists_joined(df).to_csv(index=False)
 
 
 def _lists_joined(df: pd.DataFrame) -> pd.DataFrame:

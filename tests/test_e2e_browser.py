@@ -82,6 +82,7 @@ def test_dashboard_in_a_real_browser(server, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
+        deep_link_on_a_fresh_server_runs_the_app(server, page)  # first: the server must not have run app.py yet
         every_page_opens_without_exception(server, page)
         stance_filter_in_the_url_narrows_the_view(server, page)
         sidebar_filter_changes_url_and_survives_navigation(server, page)
@@ -96,9 +97,18 @@ def test_dashboard_in_a_real_browser(server, browser):
         dark.close()
 
 
+def deep_link_on_a_fresh_server_runs_the_app(server, page):
+    """A shared link is often the first request after a restart: it must still get app.py's page menu."""
+    _open(page, f"{server}/timeline?stance=demand")
+    links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+    assert links.count() >= 8, "a deep link on a fresh server skipped app.py: no page menu in the sidebar"
+    assert "stance is demand" in page.locator("p.parley-showing").first.inner_text()
+    shot(page, "timeline_deep_link_first")
+
+
 def every_page_opens_without_exception(server, page):
     for path in PAGES:
-        if path in COLLEAGUE_PAGES and not (ROOT / "pages" / f"{path}.py").is_file():
+        if path in COLLEAGUE_PAGES and not (ROOT / "app_pages" / f"{path}.py").is_file():
             continue
         if path in COLLEAGUE_PAGES:
             page.goto(f"{server}/{path}")

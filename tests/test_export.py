@@ -60,7 +60,9 @@ def test_shared_scorer_reads_a_jsonl_export(store, tmp_path, shared_dir):
 
 
 def test_csv_cells_holding_lists_are_joined_not_repr(tmp_path):
-    from core.writers import write_table
+    from core.writers import to_csv, write_table
     path = tmp_path / "shifts.csv"
-    write_table(pd.DataFrame({"kind": ["softened", "opened"], "to_outlets": [["Wire A", "Wire B"], []]}), path)
+    df = pd.DataFrame({"kind": ["softened", "opened"], "to_outlets": [["Wire A", "Wire B"], []]})
+    write_table(df, path)
     assert path.read_text(encoding="utf-8").splitlines() == ["kind,to_outlets", "softened,Wire A; Wire B", "opened,"]
+    assert to_csv(df) == path.read_text(encoding="utf-8")

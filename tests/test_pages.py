@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from tests import dashboard_data as data
 
 ROOT = data.ROOT
-PAGES = ["pages/overview.py", "pages/timeline.py", "pages/actors.py", "pages/issues.py", "pages/network.py",
-         "pages/positions.py", "pages/articles.py", "pages/ingest.py"]
+PAGES = ["app_pages/overview.py", "app_pages/timeline.py", "app_pages/actors.py", "app_pages/issues.py", "app_pages/network.py",
+         "app_pages/positions.py", "app_pages/articles.py", "app_pages/ingest.py"]
 SHOWING = re.compile(r"Showing ([\d,]+) positions?")
 TIMEOUT = 60  # the machine is shared; a slow run is not a failure here (bench/ measures speed)
 
@@ -38,7 +38,7 @@ def open_page(page: str, **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params.update(params)
     at.run()
-    if page != "pages/overview.py":
+    if page != "app_pages/overview.py":
         at.switch_page(page)
         at.query_params.clear()
         at.query_params.update(params)
@@ -68,8 +68,8 @@ def texts(at: AppTest) -> str:
 # (all positions, demands) each page shows: the actors page profiles the most frequent actor (Russia),
 # the articles page the newest matching article (hw-talks; with stance=demand, the sample).
 EXPECTED = {page: (data.N_POSITIONS, data.N_DEMANDS) for page in PAGES}
-EXPECTED["pages/actors.py"] = (7, 4)
-EXPECTED["pages/articles.py"] = (4, 2)
+EXPECTED["app_pages/actors.py"] = (7, 4)
+EXPECTED["app_pages/articles.py"] = (4, 2)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -82,7 +82,7 @@ def test_each_page_counts_what_the_link_asks_for(page):
 
 
 def test_overview_figures_and_latest_follow_the_filters():
-    at = open_page("pages/overview.py", actor="Ukraine")
+    at = open_page("app_pages/overview.py", actor="Ukraine")
     assert count(at) == 4
     assert {m.label: m.value for m in at.metric}["Positions"] == "4"
     assert "Ukraine might give up" in texts(at)  # the latest concession
@@ -92,37 +92,37 @@ def test_overview_figures_and_latest_follow_the_filters():
 
 
 def test_timeline_draws_only_the_filtered_actors():
-    at = open_page("pages/timeline.py", actor=["Russia", "NATO"])
+    at = open_page("app_pages/timeline.py", actor=["Russia", "NATO"])
     ys = {y for trace in charts(at)[0]["data"] for y in trace["y"]}
     assert ys == {"Russia", "NATO"}
     assert count(at) == 8
 
 
 def test_actors_profile_and_comparison_come_from_the_link():
-    at = open_page("pages/actors.py", _actor="Ukraine")
+    at = open_page("app_pages/actors.py", _actor="Ukraine")
     assert count(at) == 4 and "profile of Ukraine" in sentence(at)
     assert at.selectbox(key="view_actor").value == "Ukraine"
-    at = open_page("pages/actors.py", _actor="Ukraine", _compare="Russia")
+    at = open_page("app_pages/actors.py", _actor="Ukraine", _compare="Russia")
     assert "profile of Ukraine and Russia" in sentence(at)
     assert [h.value for h in at.subheader][:2] == ["Ukraine", "Russia"]
     assert "_compare=Russia" in at.code[0].value  # the share link reopens the comparison
 
 
 def test_actors_unknown_actor_in_the_link_is_said_plainly():
-    at = open_page("pages/actors.py", _actor="Atlantis")
+    at = open_page("app_pages/actors.py", _actor="Atlantis")
     assert any("Atlantis" in w.value for w in at.warning)
     assert at.selectbox(key="view_actor").value == "Russia"  # falls back to the most frequent actor
 
 
 def test_actor_picker_writes_the_url():
-    at = open_page("pages/actors.py")
+    at = open_page("app_pages/actors.py")
     at.selectbox(key="view_actor").set_value("NATO").run()
     assert at.query_params["_actor"] == "NATO"
     assert "profile of NATO" in sentence(at)
 
 
 def test_issues_ledger_and_negotiation_space():
-    at = open_page("pages/issues.py", _issue="nato_enlargement", _a="Russia", _b="NATO")
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _a="Russia", _b="NATO")
     cells = [t for t in charts(at)[0]["data"]]
     assert sum(int(x) for t in cells for x in t["text"]) == data.N_POSITIONS
     md = texts(at)
@@ -131,19 +131,19 @@ def test_issues_ledger_and_negotiation_space():
 
 
 def test_issues_with_one_side_only_says_so():
-    at = open_page("pages/issues.py", _issue="sanctions")
+    at = open_page("app_pages/issues.py", _issue="sanctions")
     assert any("Only one actor" in i.value for i in at.info)
 
 
 def test_network_edges_follow_the_stance_filter():
-    at = open_page("pages/network.py", stance="demand")
+    at = open_page("app_pages/network.py", stance="demand")
     names = {t["name"] for t in charts(at)[0]["data"] if t["name"] != "actors"}
     assert names == {"demand"}
     assert at.dataframe[0].value["count"].sum() == data.N_DEMANDS
 
 
 def test_positions_table_is_sorted_newest_first_and_links_to_articles():
-    at = open_page("pages/positions.py", stance="demand", actor="Russia")
+    at = open_page("app_pages/positions.py", stance="demand", actor="Russia")
     table = at.dataframe[0].value
     assert len(table) == 4 == count(at)
     assert table["date"].tolist() == sorted(table["date"].tolist(), reverse=True)
@@ -151,7 +151,7 @@ def test_positions_table_is_sorted_newest_first_and_links_to_articles():
 
 
 def test_article_text_is_escaped_and_highlighted():
-    at = open_page("pages/articles.py", _article="hw-script")
+    at = open_page("app_pages/articles.py", _article="hw-script")
     html = "".join(h.proto.body for h in at.get("html"))
     assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert html.count('<mark class="parley-pos"') == 1
@@ -159,19 +159,19 @@ def test_article_text_is_escaped_and_highlighted():
 
 
 def test_article_highlights_follow_the_filters():
-    at = open_page("pages/articles.py", _article=data.SAMPLE_ID, stance="demand")
+    at = open_page("app_pages/articles.py", _article=data.SAMPLE_ID, stance="demand")
     html = "".join(h.proto.body for h in at.get("html"))
     assert html.count('<mark class="parley-pos"') == 1  # two demand rows share one sentence
     assert count(at) == 2
 
 
 def test_unknown_article_falls_back_with_a_notice():
-    at = open_page("pages/articles.py", _article="no-such-article")
+    at = open_page("app_pages/articles.py", _article="no-such-article")
     assert any("no-such-article" in w.value for w in at.warning)
 
 
 def test_ingest_reports_duplicates_and_refusals():
-    at = open_page("pages/ingest.py")
+    at = open_page("app_pages/ingest.py")
     at.text_area[0].set_value(data.SAMPLE["text"])
     at.button[0].click().run()  # the paste form's submit button
     assert not at.exception
@@ -181,32 +181,32 @@ def test_ingest_reports_duplicates_and_refusals():
 
 
 def test_unknown_actor_in_the_url_is_ignored_with_a_notice():
-    at = open_page("pages/positions.py", actor="Atlantis", stance="demand")
+    at = open_page("app_pages/positions.py", actor="Atlantis", stance="demand")
     assert any("Ignored actor='Atlantis'" in w.value for w in at.warning)
     assert count(at) == data.N_DEMANDS
     assert "actor" not in at.query_params  # the link is cleaned so sharing it is honest
 
 
 def test_bad_date_is_ignored_with_a_notice():
-    at = open_page("pages/timeline.py", **{"from": "2022-13-01"})
+    at = open_page("app_pages/timeline.py", **{"from": "2022-13-01"})
     assert any("YYYY-MM-DD" in w.value for w in at.warning)
     assert count(at) == data.N_POSITIONS
 
 
 def test_date_range_narrows_the_view():
-    at = open_page("pages/positions.py", **{"from": "2022-02-01", "to": "2022-02-28"})
+    at = open_page("app_pages/positions.py", **{"from": "2022-02-01", "to": "2022-02-28"})
     assert "from 2022-02-01, to 2022-02-28" in sentence(at)
     assert count(at) == 7
 
 
 def test_no_match_says_so():
-    at = open_page("pages/network.py", q="zzzz-nothing")
+    at = open_page("app_pages/network.py", q="zzzz-nothing")
     assert count(at) == 0
     assert any("No positions match these filters" in i.value for i in at.info)
 
 
 def test_widgets_follow_the_link_and_write_it_back():
-    at = open_page("pages/positions.py", stance="demand", issue="nato_enlargement")
+    at = open_page("app_pages/positions.py", stance="demand", issue="nato_enlargement")
     assert at.multiselect(key="flt_stance").value == ["demand"]
     assert at.multiselect(key="flt_issue").value == ["nato_enlargement"]
     at.multiselect(key="flt_actor").set_value(["Ukraine"]).run()
@@ -219,23 +219,23 @@ def test_widgets_follow_the_link_and_write_it_back():
 
 
 def test_filters_survive_a_page_change():
-    at = open_page("pages/positions.py", stance="demand")
+    at = open_page("app_pages/positions.py", stance="demand")
     at.query_params.clear()  # what Streamlit's navigation does to the URL
-    at.switch_page("pages/timeline.py").run()
+    at.switch_page("app_pages/timeline.py").run()
     assert at.query_params.get("stance") == "demand"
     assert count(at) == data.N_DEMANDS
 
 
 def test_sidebar_links_carry_the_filters():
     # On the entry page: after switch_page, AppTest's tree no longer holds what app.py drew first.
-    at = open_page("pages/overview.py", stance="demand", actor="Russia", _actor="NATO")
+    at = open_page("app_pages/overview.py", stance="demand", actor="Russia", _actor="NATO")
     links = at.get("page_link")
     assert len(links) >= 8
     assert all(link.proto.query_string == "actor=Russia&stance=demand" for link in links)  # view params stay behind
 
 
 def test_share_link_reproduces_the_view():
-    at = open_page("pages/positions.py", stance="demand", actor=["Russia", "NATO"])
+    at = open_page("app_pages/positions.py", stance="demand", actor=["Russia", "NATO"])
     assert at.code[0].value.endswith("/positions?actor=Russia&actor=NATO&stance=demand")
 
 
@@ -257,7 +257,7 @@ def test_fresh_clone_shows_the_sample_positions(tmp_path, monkeypatch):
 
 
 def test_ingest_upload_refuses_a_broken_file_and_says_why():
-    at = open_page("pages/ingest.py")
+    at = open_page("app_pages/ingest.py")
     at.file_uploader[0].set_value(("broken.jsonl", b"{not json\n", "application/json"))
     submit = next(b for b in at.button if b.label == "Extract and store" and b.proto.form_id == "upload")
     submit.click().run()
@@ -269,7 +269,7 @@ def test_ingest_upload_refuses_a_broken_file_and_says_why():
 
 
 def test_ingest_refuses_addresses_that_are_not_urls():
-    at = open_page("pages/ingest.py")
+    at = open_page("app_pages/ingest.py")
     area = next(t for t in at.text_area if t.label == "One URL per line")
     area.set_value("ftp://example.org/x\nnot a url")
     next(b for b in at.button if b.proto.form_id == "urls").click().run()
@@ -279,7 +279,7 @@ def test_ingest_refuses_addresses_that_are_not_urls():
 def test_date_widgets_write_the_url():
     import datetime as dt
 
-    at = open_page("pages/positions.py")
+    at = open_page("app_pages/positions.py")
     at.date_input(key="flt_from").set_value(dt.date(2022, 2, 1)).run()
     assert at.query_params["from"] == "2022-02-01"
     assert count(at) == 7
@@ -301,7 +301,7 @@ def test_positions_page_queries_each_filter_set_once(monkeypatch):
         return real(store, filters, **kw)
 
     monkeypatch.setattr(core.review, "query_positions", counting)
-    at = open_page("pages/positions.py", stance="demand")
+    at = open_page("app_pages/positions.py", stance="demand")
     assert count(at) == data.N_DEMANDS
     demand_calls = [c for c in calls if c[0] is not None and c[0].stance == ("demand",)]
     assert len(demand_calls) == 1, demand_calls
@@ -319,7 +319,7 @@ def test_actor_shifts_are_detected_on_that_actors_rows_only(monkeypatch):
         return real(df, **kw)
 
     monkeypatch.setattr(core.shifts, "detect_shifts", recording)
-    at = open_page("pages/actors.py", _actor="Ukraine")
+    at = open_page("app_pages/actors.py", _actor="Ukraine")
     assert "profile of Ukraine" in sentence(at)
     assert seen and all(actors <= {"Ukraine"} for actors in seen), seen
 
@@ -329,9 +329,17 @@ def test_positions_caption_counts_what_the_table_lists(monkeypatch):
     import ui.share
 
     monkeypatch.setattr(ui.share, "TABLE_ROWS", 3)
-    at = open_page("pages/positions.py")
+    at = open_page("app_pages/positions.py")
     n_statements = int(re.search(r"([\d,]+) statements", sentence(at)).group(1))
     assert len(at.dataframe[0].value) == 3
     captions = " ".join(c.value for c in at.caption)
     assert (f"The table lists the 3 most recent of {n_statements} statements; "
             f"the downloads hold all {data.N_POSITIONS} positions.") in captions
+
+
+def test_no_pages_folder_beside_the_app():
+    # With a `pages/` folder beside app.py, Streamlit runs pages/<name>.py directly (its old multipage mode),
+    # skipping app.py, until st.navigation has run once in the server process: a shared link opened first
+    # after a restart (/timeline) lost the page menu, the wide layout and the sample load.
+    assert not (ROOT / "pages").exists()
+    assert all((ROOT / f).is_file() for f in PAGES)

@@ -82,20 +82,20 @@ def text(at: AppTest) -> str:
 
 
 def test_review_queue_follows_the_link(db):
-    at = open_page("pages/review.py")
+    at = open_page("app_pages/review.py")
     assert sentence(at).startswith("Showing 4 positions")
     queue = at.selectbox[0]
     assert queue.label == "Position to check"
     assert "0.30" in queue.options[0] and "Moscow demanded" in queue.options[0]  # lowest confidence (0.30) first
     assert "rule demand.test" in text(at)  # why it was extracted
 
-    at = open_page("pages/review.py", actor="Ukraine")
+    at = open_page("app_pages/review.py", actor="Ukraine")
     assert sentence(at).startswith("Showing 2 positions: actor is Ukraine")
     assert "Kyiv said it was open" in at.selectbox[0].options[0]
 
 
 def test_review_asks_the_name_once_then_records(db):
-    at = open_page("pages/review.py")
+    at = open_page("app_pages/review.py")
     assert not [b for b in at.button if b.key == "rv_queue_accept"]  # no name, no decisions
     at.text_input(key="rv_name_input").input("Ann")
     at.button[[b.label for b in at.button].index("Start reviewing")].click().run()
@@ -105,41 +105,41 @@ def test_review_asks_the_name_once_then_records(db):
     assert "1 decision** in the audit trail" in text(at)
     assert "1 accepted" in text(at)
 
-    reviewed = open_page("pages/review.py", _reviewed="1")
+    reviewed = open_page("app_pages/review.py", _reviewed="1")
     assert sentence(reviewed).startswith("Showing 1 position: reviewed only")
     assert at.toggle(key="rv_reviewed_toggle").value is False
     assert reviewed.toggle(key="rv_reviewed_toggle").value is True
 
 
 def test_review_reject_hides_the_row_everywhere(db):
-    at = open_page("pages/review.py", reviewer="Bob", stance="demand")
+    at = open_page("app_pages/review.py", reviewer="Bob", stance="demand")
     assert sentence(at).startswith("Showing 1 position")
     at.button(key="rv_queue_reject").click().run()
     assert sentence(at).startswith("Showing 0 positions")
     assert "1 rejected" in text(at)
-    shifts = open_page("pages/shifts.py")
+    shifts = open_page("app_pages/shifts.py")
     assert "**softened**" not in text(shifts) and "**opened**" in text(shifts)  # no demand, no softening
 
 
 def test_shifts_page_lists_shifts_with_both_sentences(db):
-    at = open_page("pages/shifts.py")
+    at = open_page("app_pages/shifts.py")
     body = text(at)
     assert "2 shifts found" in sentence(at)
     assert "**softened**" in body and "**opened**" in body
     assert "Moscow demanded that NATO halt its expansion." in body and "ready to discuss NATO expansion" in body
     assert "position line" in body.lower()  # the rule is explained on the page
 
-    ukraine = open_page("pages/shifts.py", actor="Ukraine")
+    ukraine = open_page("app_pages/shifts.py", actor="Ukraine")
     assert sentence(ukraine).startswith("Showing 2 positions: actor is Ukraine, 1 shift found")
     assert "**opened**" in text(ukraine) and "**softened**" not in text(ukraine)
 
-    kind = open_page("pages/shifts.py", _kind="softened")
+    kind = open_page("app_pages/shifts.py", _kind="softened")
     assert "1 softened shift found" in sentence(kind)
     assert "**softened**" in text(kind) and "**opened**" not in text(kind)
 
 
 def test_about_page_shows_accuracy_or_says_it_is_absent(db):
-    at = open_page("pages/about.py")
+    at = open_page("app_pages/about.py")
     acc = load_accuracy()
     assert acc.source in text(at)
     if acc.available:
@@ -158,7 +158,7 @@ def test_about_page_reads_the_report_it_is_given(db, tmp_path, monkeypatch):
     path.write_text(json.dumps(report))
     monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
     monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))  # no runtime scoring: the report is read
-    at = open_page("pages/about.py")
+    at = open_page("app_pages/about.py")
     table = at.dataframe[0].value.set_index("stance")
     assert (table.loc["demand", "precision"], table.loc["demand", "recall"]) == (0.81, 0.62)
     assert "report.json" in text(at) and "0.0.1-old" in text(at)
@@ -167,28 +167,28 @@ def test_about_page_reads_the_report_it_is_given(db, tmp_path, monkeypatch):
 
 
 def test_review_link_opens_the_chosen_position(db):
-    at = open_page("pages/review.py")
+    at = open_page("app_pages/review.py")
     assert "Moscow said it was ready" in at.selectbox[0].options[1]  # confidence 0.60: second in the queue
     at.selectbox[0].select_index(1).run()
     chosen = at.query_params["_position"]
     chosen = chosen if isinstance(chosen, str) else chosen[0]
-    linked = open_page("pages/review.py", _position=chosen)  # the share link reopens the same item
+    linked = open_page("app_pages/review.py", _position=chosen)  # the share link reopens the same item
     assert linked.selectbox[0].value == chosen
     assert "Moscow said it was ready to discuss NATO expansion" in text(linked)
     assert "_position=" + chosen in "".join(c.value for c in linked.code)  # and the share link carries it
 
 
 def test_edit_and_add_through_the_page(db):
-    at = open_page("pages/review.py", reviewer="Cleo", stance="demand")
+    at = open_page("app_pages/review.py", reviewer="Cleo", stance="demand")
     stance_box = next(s for s in at.selectbox if s.key and s.key.startswith("rv_queue_edit_") and s.key.endswith("_stance"))
     stance_box.select("warning")
     next(b for b in at.button if b.label == "Save edits").click().run()
     assert not at.exception
     assert sentence(at).startswith("Showing 0 positions: stance is demand")  # the row moved to warning
-    warning = open_page("pages/review.py", stance="warning")
+    warning = open_page("app_pages/review.py", stance="warning")
     assert sentence(warning).startswith("Showing 1 position") and "1 edited" in text(warning)
 
-    at = open_page("pages/review.py", reviewer="Cleo", actor="Ukraine")
+    at = open_page("app_pages/review.py", reviewer="Cleo", actor="Ukraine")
     prefix = next(s.key for s in at.selectbox if s.key and s.key.startswith("rv_add_") and s.key.endswith("_actor"))
     prefix = prefix[: -len("_actor")]
     at.selectbox(key=prefix + "_actor").select("Ukraine")

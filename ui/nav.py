@@ -20,18 +20,18 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("pages/overview.py", "Overview", "", ":material/dashboard:"),
-    PageSpec("pages/timeline.py", "Timeline", "timeline", ":material/timeline:"),
-    PageSpec("pages/actors.py", "Actors", "actors", ":material/groups:"),
-    PageSpec("pages/issues.py", "Issues", "issues", ":material/table_chart:"),
-    PageSpec("pages/network.py", "Network", "network", ":material/hub:"),
-    PageSpec("pages/positions.py", "Positions", "positions", ":material/format_list_bulleted:"),
-    PageSpec("pages/articles.py", "Articles", "articles", ":material/article:"),
-    PageSpec("pages/ingest.py", "Ingest", "ingest", ":material/upload_file:"),
+    PageSpec("app_pages/overview.py", "Overview", "", ":material/dashboard:"),
+    PageSpec("app_pages/timeline.py", "Timeline", "timeline", ":material/timeline:"),
+    PageSpec("app_pages/actors.py", "Actors", "actors", ":material/groups:"),
+    PageSpec("app_pages/issues.py", "Issues", "issues", ":material/table_chart:"),
+    PageSpec("app_pages/network.py", "Network", "network", ":material/hub:"),
+    PageSpec("app_pages/positions.py", "Positions", "positions", ":material/format_list_bulleted:"),
+    PageSpec("app_pages/articles.py", "Articles", "articles", ":material/article:"),
+    PageSpec("app_pages/ingest.py", "Ingest", "ingest", ":material/upload_file:"),
     # A colleague's pages (issue 5): listed only once their file exists.
-    PageSpec("pages/review.py", "Review", "review", ":material/fact_check:"),
-    PageSpec("pages/shifts.py", "Shifts", "shifts", ":material/swap_horiz:"),
-    PageSpec("pages/about.py", "About", "about", ":material/info:"),
+    PageSpec("app_pages/review.py", "Review", "review", ":material/fact_check:"),
+    PageSpec("app_pages/shifts.py", "Shifts", "shifts", ":material/swap_horiz:"),
+    PageSpec("app_pages/about.py", "About", "about", ":material/info:"),
 )
 
 
