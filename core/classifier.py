@@ -41,9 +41,9 @@ class LabelModel:
     thresholds: dict = field(default_factory=dict)
 
     def matrix(self, texts, locals_, dicts):
-        parts = [self.text_vec.transform(texts)]
+        parts = [_transform_unique(self.text_vec, texts)]
         if self.local_vec is not None:
-            parts.append(self.local_vec.transform(locals_))
+            parts.append(_transform_unique(self.local_vec, locals_))
         parts.append(self.dict_vec.transform(dicts))
         return sparse.hstack(parts).tocsr()
 
@@ -57,6 +57,13 @@ class LabelModel:
             if clf is not None:
                 out[:, j] = clf.predict_proba(X)[:, 1]
         return out
+
+
+def _transform_unique(vec, texts):
+    """Vectorize each distinct text once: a sentence comes back once per candidate actor."""
+    index: dict[str, int] = {}
+    rows = [index.setdefault(t, len(index)) for t in texts]
+    return vec.transform(list(index))[rows]
 
 
 @dataclass

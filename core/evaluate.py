@@ -52,7 +52,7 @@ def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Pa
     report = scorer.score(gold_rows, pred_rows)
     report["run"] = {"extractor_version": EXTRACTOR_VERSION, "gold": gold.name, "articles_extracted": len(articles),
                      "positions": len(positions), "seconds": round(seconds, 1),
-                     "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                     "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     report["model"] = _model_info()
     if report["model"].get("cv"):
         report["note"] = ("The model was trained on the dev gold, so dev figures are held-in; "

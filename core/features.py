@@ -54,7 +54,7 @@ def analyse(doc, *, published=None) -> list[SentenceInfo]:
         doc.user_data["published"] = str(published)[:10]  # the registry dates role descriptions by it
     sents = who.split_sentences(doc)
     holders = who.attribute_sentences(doc, sents, published=published)
-    return [SentenceInfo(s, who.find_mentions(s), list(h), find_cues(s.text)) for s, h in zip(sents, holders)]
+    return [SentenceInfo(s, who.find_mentions(s), list(h), find_cues(s.text)) for s, h in zip(sents, holders, strict=False)]
 
 
 def candidates(infos: list[SentenceInfo]) -> list[Candidate]:

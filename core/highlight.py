@@ -9,7 +9,8 @@ import html
 
 import pandas as pd
 
-from core.colors import STANCE_COLORS, stance_color, stance_rgba
+from core.colors import stance_color, stance_rgba
+from core.schema import STANCES
 
 _MARK = ('<mark class="parley-pos" style="background:{bg};border-bottom:3px solid {fg};'
          'color:inherit;padding:0 1px;border-radius:2px" title="{title}">{text}</mark>')
@@ -53,9 +54,9 @@ def highlight(text: str, positions: pd.DataFrame) -> str:
 
 
 def legend() -> str:
-    """Stance colour chips, in the palette's order, for above a highlighted article."""
-    chips = [f'<span style="background:{stance_rgba(s, 0.35)};border-bottom:3px solid {c};padding:0 4px;'
-             f'margin-right:6px;border-radius:2px">{html.escape(s)}</span>' for s, c in STANCE_COLORS.items()]
+    """Stance colour chips, in the contract's order like every chart legend, for above a highlighted article."""
+    chips = [f'<span style="background:{stance_rgba(s, 0.35)};border-bottom:3px solid {stance_color(s)};'
+             f'padding:0 4px;margin-right:6px;border-radius:2px">{html.escape(s)}</span>' for s in STANCES]
     return "<div>" + "".join(chips) + "</div>"
 
 

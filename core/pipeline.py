@@ -43,7 +43,7 @@ def extract_corpus(articles: pd.DataFrame, *, progress=None) -> pd.DataFrame:
     arts = list(articles.itertuples(index=False))
     texts = (prepare_text(str(a.text or ""), _none(a.title)) for a in arts)
     rows = []
-    for art, doc in zip(arts, nlp.pipe(texts, batch_size=BATCH_SIZE)):
+    for art, doc in zip(arts, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=False):
         rows.extend(article_rows(doc, article_id=art.article_id, published=str(art.published),
                                  original=str(art.text or "")))
         if progress is not None:
@@ -64,7 +64,7 @@ def _choose(cands, model) -> list[tuple[object, str, float]]:
     if model is None:
         return [(c, h.stance, 0.3) for c in cands if "holder" in c.feats for h in c.hits[:1]]
     probs = model.stance_proba(cands)
-    return [(c, s, p) for c, row in zip(cands, probs) for s, p in stances_above(row, model)]
+    return [(c, s, p) for c, row in zip(cands, probs, strict=False) for s, p in stances_above(row, model)]
 
 
 def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
@@ -76,7 +76,7 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
               else [[(i, 0.3) for i in lexicon_issues(c.text)] for c, _, _ in chosen])
     dates = _Dates(infos, published)
     rows = []
-    for (c, stance, p), iss in zip(chosen, issues):
+    for (c, stance, p), iss in zip(chosen, issues, strict=False):
         start, end = _trimmed(c.sentence, original)
         target = _target(c, stance, infos, model)
         date = dates.of(c)

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import EXTRACTOR_VERSION  # noqa: E402
-from core.classifier import FactoredModel, LabelModel, SoftmaxModel, PositionModel, issue_feats  # noqa: E402
-from core.features import analyse, candidates
+from core.classifier import FactoredModel, LabelModel, PositionModel, SoftmaxModel, issue_feats  # noqa: E402
+from core.features import analyse, candidates  # noqa: E402
 from core.issues import issue_context  # noqa: E402
 from core.nlp import load_nlp  # noqa: E402
 from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
@@ -68,7 +68,7 @@ def parsed_docs(articles: list[dict]) -> list:
 def build_examples(articles, docs, gold_by_article, scorer):
     """Per article: its sentence infos, candidates, stance labels per candidate, issue examples."""
     data, missed = [], Counter()
-    for art, doc in zip(articles, docs):
+    for art, doc in zip(articles, docs, strict=False):
         infos = analyse(doc, published=art["published"])
         cands = candidates(infos)
         words = [scorer.words(i.span.text) for i in infos]
@@ -178,7 +178,7 @@ def fit_target_ranker(data, prior):
 
     X, y = [], []
     for d in data:
-        for c, stances in zip(d["cands"], d["y"]):
+        for c, stances in zip(d["cands"], d["y"], strict=False):
             for s in stances:
                 gold = d["targets"].get((c.sent_index, c.actor, s))
                 for option, f in target_options(c, d["infos"], prior, s):
@@ -242,7 +242,7 @@ def cross_validate(data, args, scorer):
     i_y = [iss for i in order for _, _, iss, _ in data[i]["issues"]]
     thresholds = (tune_thresholds(s_probs, s_y, STANCES), tune_thresholds(i_probs, i_y, ISSUES))
     rows = []
-    for m, (_, test) in zip(models, folds):
+    for m, (_, test) in zip(models, folds, strict=False):
         m.stance.thresholds, m.issue.thresholds = thresholds
         rows.extend(predict_rows([data[i] for i in test], m))
     return thresholds, rows

@@ -21,14 +21,14 @@ def test_every_row_validates(corpus_positions):
 
 def test_sentences_are_substrings_at_their_offsets(corpus_positions):
     arts, df = corpus_positions
-    texts = dict(zip(arts["article_id"], arts["text"]))
+    texts = dict(zip(arts["article_id"], arts["text"], strict=False))
     for row in df.itertuples():
         assert texts[row.article_id][row.char_start:row.char_end] == row.sentence
 
 
 def test_no_headline_rows(corpus_positions):
     arts, df = corpus_positions
-    titles = {a: t.strip() for a, t in zip(arts["article_id"], arts["title"]) if isinstance(t, str) and t.strip()}
+    titles = {a: t.strip() for a, t in zip(arts["article_id"], arts["title"], strict=False) if isinstance(t, str) and t.strip()}
     assert not any(row.sentence.strip() == titles.get(row.article_id) for row in df.itertuples())
 
 
@@ -40,6 +40,7 @@ def test_several_stances_and_most_articles_covered(corpus_positions):
 
 def test_seed_article(shared_dir, nlp):
     import json
+
     from core import extract_positions
     seed = json.loads((shared_dir / "corpus" / "seed.jsonl").read_text().splitlines()[0])
     df = extract_positions(seed["text"], article_id=seed["id"], published=seed["published"], title=seed["title"])

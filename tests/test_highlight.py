@@ -76,3 +76,11 @@ def test_legend_and_label():
     assert position_label({"actor": "Ukraine", "stance": "concession", "target": None, "issue": "nato_enlargement",
                            "speaker": "Vadym Prystaiko", "date": "2022-02-13", "hedged": True}) == \
         "Ukraine concession · nato_enlargement · speaker Vadym Prystaiko · 2022-02-13 · hedged"
+
+
+def test_legend_lists_stances_in_the_order_of_every_chart_legend():
+    # The article legend used the palette's order (demand, warning, accusation...), the charts the contract's.
+    from core.schema import STANCES
+
+    shown = legend()
+    assert [shown.index(f">{s}</span>") for s in STANCES] == sorted(shown.index(f">{s}</span>") for s in STANCES)
