@@ -2,7 +2,7 @@
 Every decision is recorded with the reviewer's name and time in an audit trail that can be downloaded."""
 import streamlit as st
 
-from core import review
+from core import review, writers
 from core.filters import count_phrase
 from ui import review_forms as forms
 from ui import reviewing, share, sidebar, view
@@ -60,5 +60,5 @@ with audit_tab:
     st.markdown(f"**{count_phrase(len(trail), 'decision')}** in the audit trail, newest first.")
     if not trail.empty:
         st.dataframe(trail.drop(columns=["previous", "current"]), hide_index=True, width="stretch")
-    st.download_button("Download the audit trail (CSV)", data=trail.to_csv(index=False), file_name="audit_trail.csv",
+    st.download_button("Download the audit trail (CSV)", data=writers.to_csv(trail), file_name="audit_trail.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:", key="rv_audit_csv")

@@ -2,6 +2,7 @@
 withdrawn, a warning escalated), with the two evidence sentences side by side and the rule that called it."""
 import streamlit as st
 
+from core import writers
 from core.filters import count_phrase
 from core.shifts import KINDS, RULES_EXPLAINED, lines_summary, rules_table
 from ui import reviewing, share, sidebar, view
@@ -28,7 +29,7 @@ if not share.empty_state(filters, df):
         st.info("No shift among these positions. Widen the filters (more dates, more actors) to see one.",
                 icon=":material/swap_horiz:")
     else:
-        st.download_button("Download these shifts (CSV)", data=lambda: shown.to_csv(index=False), file_name="shifts.csv",
+        st.download_button("Download these shifts (CSV)", data=lambda: writers.to_csv(shown), file_name="shifts.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="sh_csv")
         reviewing.shift_cards(shown, SHOWN)
     with st.expander("Position lines: each actor's stances on each issue, in time order"):

@@ -6,9 +6,10 @@ A broken record raises DataFileError naming the file and line, and what to fix.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 DATA_DIR = Path(__file__).parent / "data"
 

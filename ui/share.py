@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.filters import Filters, describe, query_string
-from core.writers import to_jsonl
+from core.writers import to_csv, to_jsonl
 from ui import cache
 
 DEFAULT_BASE = "http://localhost:8501"
@@ -55,7 +55,7 @@ def downloads(df: pd.DataFrame, name: str = "positions") -> None:
     """CSV and JSON of exactly these rows; built only when clicked, so big views stay fast."""
     rows = export_frame(df)
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button("Download CSV", data=lambda: rows.to_csv(index=False), file_name=f"{name}.csv",
+    left.download_button("Download CSV", data=lambda: to_csv(rows), file_name=f"{name}.csv",
                          mime="text/csv", on_click="ignore", icon=":material/download:", key=f"dl_csv_{name}")
     right.download_button("Download JSON", data=lambda: _json(rows), file_name=f"{name}.json",
                           mime="application/json", on_click="ignore", icon=":material/download:",
