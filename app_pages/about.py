@@ -22,22 +22,32 @@ if not acc.available:
     st.warning("No accuracy figures yet: read every stance as unchecked, and check rows on the Review page.",
                icon=":material/help:")
 else:
+    if acc.note:
+        st.info(acc.note, icon=":material/info:")
+    if acc.unseen.get("L1_f1") is not None:
+        a, b, c = st.columns(3)
+        a.metric("Positions found, unseen articles (L1 F1)", f"{acc.unseen['L1_f1']:.2f}")
+        b.metric("…and their issue (L2 F1)", f"{acc.unseen.get('L2_f1') or 0:.2f}")
+        c.metric("Speaker right (unseen articles)", f"{acc.unseen.get('speaker') or 0:.2f}")
     if acc.overall.get("L1"):
         l1, l2 = acc.overall.get("L1", {}), acc.overall.get("L2", {})
         a, b, c = st.columns(3)
-        a.metric("Positions found (L1 F1)", f"{l1.get('f1', 0):.2f}")
+        a.metric("Positions found, dev articles (L1 F1)", f"{l1.get('f1', 0):.2f}")
         b.metric("…and their issue (L2 F1)", f"{l2.get('f1', 0):.2f}" if l2 else "—")
         c.metric("Annotated articles", f"{acc.articles:,}" if acc.articles else "—")
     st.markdown(
         "**Precision**: of the positions Parley gives this stance, the share an annotator gave too. "
         "**Recall**: of the annotators' positions with this stance, the share Parley found. "
-        "Matched on sentence, actor and stance, by the shared scorer."
+        "Matched on sentence, actor and stance, by the shared scorer. "
+        "**f1_unseen**: the same F1 when each article is scored by a model that never saw it "
+        "(cross-validation by article) — the figure to expect on the articles you add."
     )
     colored = acc.table.style.map(lambda s: f"color: {stance_color(s)}; font-weight: 600", subset=["stance"])
     st.dataframe(colored, hide_index=True, width="stretch", column_config={
         "precision": st.column_config.NumberColumn(format="%.2f"),
         "recall": st.column_config.NumberColumn(format="%.2f"),
         "f1": st.column_config.NumberColumn(format="%.2f"),
+        "f1_unseen": st.column_config.NumberColumn(format="%.2f"),
     })
     version = acc.extractor_version or "not recorded in the report"
     when = f", scored {acc.when}" if acc.when else ""

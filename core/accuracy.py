@@ -29,6 +29,7 @@ REPORT_PATH = Path("models") / "eval_report.json"
 REPORT_ENV = "PARLEY_EVAL_REPORT"  # another report file instead (a test, or a report kept elsewhere)
 PREDICTIONS_PATH = Path("models") / "dev_predictions.jsonl"
 COLUMNS = ["stance", "precision", "recall", "f1", "gold", "pred", "tp"]
+CV_COLUMN = "f1_unseen"  # per-stance F1 cross-validated by article: what to expect on articles the model never saw
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Accuracy:
     articles: int | None = None
     extractor_version: str | None = None
     when: str | None = None               # when the report was made (UTC), if it says
+    unseen: dict = field(default_factory=dict)  # the model's cross-validated figures (L1_f1, L2_f1, …), if stored
+    note: str | None = None               # the report's own caveat (e.g. "dev figures are held-in")
 
 
 def shared_dir(root: Path = ROOT) -> Path:
@@ -89,7 +92,18 @@ def from_report(data: dict, source: str) -> Accuracy:
     overall = {lvl: report[lvl] for lvl in ("L1", "L2") if isinstance(report.get(lvl), dict)}
     run = data.get("run") if isinstance(data, dict) and isinstance(data.get("run"), dict) else {}
     version = (data.get("extractor_version") if isinstance(data, dict) else None) or run.get("extractor_version")
-    return Accuracy(True, source, table, overall, report.get("articles"), version, run.get("when"))
+    unseen = _cross_validated(data)
+    if unseen.get("per_stance_f1"):
+        table[CV_COLUMN] = pd.array([unseen["per_stance_f1"].get(s) for s in STANCES], dtype="Float64")
+    note = data.get("note") if isinstance(data, dict) and isinstance(data.get("note"), str) else None
+    return Accuracy(True, source, table, overall, report.get("articles"), version, run.get("when"), unseen, note)
+
+
+def _cross_validated(data) -> dict:
+    """The model's figures on articles it never saw (`model.cv` in the report), or {}."""
+    model = data.get("model") if isinstance(data, dict) else None
+    cv = model.get("cv") if isinstance(model, dict) else None
+    return cv if isinstance(cv, dict) else {}
 
 
 def unavailable(message: str) -> Accuracy:

@@ -51,3 +51,14 @@ def test_scored_now_with_the_shared_scorer(tmp_path, shared_dir):
     assert acc.available and "Computed now" in acc.source
     rows = acc.table.set_index("stance")
     assert rows.loc["demand", "precision"] == 1.0 and rows.loc["dialogue", "recall"] == 0.0
+
+
+def test_cross_validated_figures_are_carried_beside_the_held_in_ones(tmp_path):
+    (tmp_path / "models").mkdir()
+    data = {**REPORT, "note": "dev figures are held-in",
+            "model": {"cv": {"L1_f1": 0.4, "L2_f1": 0.25, "per_stance_f1": {"demand": 0.45}}}}
+    (tmp_path / "models" / "eval_report.json").write_text(json.dumps(data))
+    acc = load_accuracy(tmp_path, shared=tmp_path / "no-shared")
+    table = acc.table.set_index("stance")
+    assert table.loc["demand", "f1_unseen"] == 0.45 and table.loc["demand", "f1"] == 0.67
+    assert acc.unseen["L1_f1"] == 0.4 and acc.note == "dev figures are held-in"

@@ -166,6 +166,20 @@ def test_about_page_reads_the_report_it_is_given(db, tmp_path, monkeypatch):
     assert [m.value for m in at.metric][:2] == ["0.44", "0.34"]
 
 
+def test_about_page_leads_with_the_figures_for_unseen_articles(db, tmp_path, monkeypatch):
+    report = {"articles": 3, "L1": {"f1": 0.8}, "L2": {"f1": 0.7}, "note": "dev figures are held-in",
+              "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
+              "model": {"cv": {"L1_f1": 0.41, "L2_f1": 0.27, "speaker": 0.95, "per_stance_f1": {"demand": 0.47}}}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
+    at = open_page("app_pages/about.py")
+    assert [m.value for m in at.metric][:3] == ["0.41", "0.27", "0.95"]
+    assert at.dataframe[0].value.set_index("stance").loc["demand", "f1_unseen"] == 0.47
+    assert any("held-in" in i.value for i in at.info)
+
+
 def test_review_link_opens_the_chosen_position(db):
     at = open_page("app_pages/review.py")
     assert "Moscow said it was ready" in at.selectbox[0].options[1]  # confidence 0.60: second in the queue
