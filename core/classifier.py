@@ -39,12 +39,15 @@ class LabelModel:
     dict_vec: object
     classifiers: dict = field(default_factory=dict)   # label -> fitted estimator (absent: never seen)
     thresholds: dict = field(default_factory=dict)
+    # The parse and cue features are few against tens of thousands of n-grams; scaling them up makes
+    # them cheaper under the same regularisation, so the model leans on what generalises across articles.
+    dict_weight: float = 1.0
 
     def matrix(self, texts, locals_, dicts):
         parts = [_transform_unique(self.text_vec, texts)]
         if self.local_vec is not None:
             parts.append(_transform_unique(self.local_vec, locals_))
-        parts.append(self.dict_vec.transform(dicts))
+        parts.append(self.dict_vec.transform(dicts) * self.dict_weight)
         return sparse.hstack(parts).tocsr()
 
     def proba(self, texts, locals_, dicts) -> np.ndarray:

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
+from scipy import sparse
+from scipy.sparse import csgraph
 
 KEY_COLUMNS = ("actor", "stance", "issue", "target")
 MAX_DAYS = 3
@@ -88,40 +90,66 @@ def assign_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> 
     if out.empty:
         out["statement_id"] = pd.Series(dtype="string")
         return out
-    keys = _report_keys(out)
-    rows = records_of(out, ("sentence", "quote"))
-    parent = list(range(len(out)))
-    for i, j in _close_pairs(out, rule.max_days):
-        if _find(parent, i) != _find(parent, j) and similarity(rows[i], rows[j]) >= rule.min_similarity:
-            parent[_find(parent, j)] = _find(parent, i)
-    roots = [_find(parent, i) for i in range(len(out))]
-    first_key: dict[int, str] = {}
-    for i, root in enumerate(roots):
-        first_key[root] = min(first_key.get(root, keys[i]), keys[i])
-    out["statement_id"] = pd.array([f"s:{first_key[r]}" for r in roots], dtype="string")
+    keys = np.array(_report_keys(out), dtype=object)
+    left, right = _close_pairs(out, rule.max_days)
+    linked = _similarities(out, left, right) >= rule.min_similarity
+    # Single-link groups are the connected components of the similar close pairs.
+    n = len(out)
+    graph = sparse.coo_matrix((np.ones(int(linked.sum()), dtype=np.int8), (left[linked], right[linked])), shape=(n, n))
+    labels = csgraph.connected_components(graph, directed=False)[1]
+    first_key = pd.Series(keys).groupby(labels).transform("min")
+    out["statement_id"] = pd.array(("s:" + first_key).tolist(), dtype="string")
     return out
 
 
-def _close_pairs(df: pd.DataFrame, max_days: int):
-    """(i, j) row positions with the same key columns and dates at most max_days apart.
+def _close_pairs(df: pd.DataFrame, max_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (i, j) with the same key columns and dates at most max_days apart.
 
-    Vectorised up to the scan: rows are sorted by key bucket then first day, so each row
-    is compared only with the next rows of its bucket that start within the window, and
-    a row alone in its bucket costs one comparison of integers.
+    Rows are sorted by key bucket then first day; each row pairs with the next rows of its
+    bucket that start within max_days of its last day (found with one searchsorted).
     """
     start, end = _day_numbers(df["date"])
     bucket = df[list(KEY_COLUMNS)].astype("string").fillna("").groupby(
         list(KEY_COLUMNS), sort=False, dropna=False).ngroup().to_numpy()
     known = ~np.isnan(start)
-    order = [int(i) for i in np.lexsort((start, bucket)) if known[i]]
-    b, st, en = bucket.tolist(), start.tolist(), end.tolist()
-    n = len(order)
-    for pos, i in enumerate(order):
-        nxt = pos + 1
-        # sorted by start: once j is in another bucket or starts too late, so do all after it
-        while nxt < n and b[order[nxt]] == b[i] and st[order[nxt]] - en[i] <= max_days:
-            yield i, order[nxt]
-            nxt += 1
+    order = np.lexsort((start, bucket))
+    order = order[known[order]]
+    # bucket and day folded into one sortable number (days since 1970 of years 1..9999 fit in +-3e6)
+    span, shift = 1e7, 4e6
+    sorted_key = bucket[order] * span + start[order] + shift
+    limit = bucket[order] * span + end[order] + max_days + shift
+    stop = np.searchsorted(sorted_key, limit, side="right")
+    pos = np.arange(len(order))
+    counts = np.maximum(stop - pos - 1, 0)
+    first = np.repeat(pos, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return order[first], order[first + 1 + offsets]
+
+
+def _similarities(df: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """similarity() of each pair (left[k], right[k]), scoring each distinct pair of texts once."""
+    if not len(left):
+        return np.zeros(0)
+    n = len(df)
+    quotes = _stripped(df["quote"]) if "quote" in df.columns else np.full(n, "", dtype=object)
+    codes, texts = pd.factorize(np.concatenate([quotes, _stripped(df["sentence"])]))
+    quote_code, sentence_code = codes[:n], codes[n:]
+    # the quotes when both have one, else the sentences (as similarity() does)
+    both = (quotes[left] != "") & (quotes[right] != "")
+    a = np.where(both, quote_code[left], sentence_code[left]).astype(np.int64)
+    b = np.where(both, quote_code[right], sentence_code[right]).astype(np.int64)
+    pairs, inverse = np.unique(a * len(texts) + b, return_inverse=True)
+    scores = process.cpdist([texts[i] for i in pairs // len(texts)], [texts[i] for i in pairs % len(texts)],
+                            scorer=fuzz.token_set_ratio, processor=utils.default_process,
+                            dtype=np.float64, workers=-1)
+    return scores[inverse.ravel()]
+
+
+def _stripped(col: pd.Series) -> np.ndarray:
+    """_text() of every value, as an object array."""
+    if pd.api.types.is_string_dtype(col.dtype):  # the usual case: strip in one vectorised call
+        return col.astype("string").fillna("").str.strip().to_numpy(dtype=object)
+    return np.array([_text(v) for v in _plain_list(col)], dtype=object)
 
 
 def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -147,35 +175,39 @@ def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.Data
     grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
     if grouped.empty:
         return grouped.assign(n_reports=pd.Series(dtype="Int64"), outlets=None, article_ids=None, report_keys=None)
-    keys = _report_keys(grouped)
-    order = pd.DataFrame({"d": grouped["date"].astype("string").fillna("").to_numpy(), "k": keys}).sort_values(
-        ["d", "k"], kind="stable").index.tolist()
+    keys = np.array(_report_keys(grouped), dtype=object)
     blank = pd.Series([""] * len(grouped), index=grouped.index)
-    outlets = (grouped["outlet"] if "outlet" in grouped.columns else blank).astype("string").fillna("").tolist()
-    articles = grouped["article_id"].astype("string").fillna("").tolist()
-    ids = grouped["statement_id"].tolist()
-    first: dict[str, int] = {}
-    agg: dict[str, dict] = {}
-    # One pass in date order, plain Python: pandas groupby with list aggregates is far slower here.
-    for i in order:
-        sid = ids[i]
-        entry = agg.get(sid)
-        if entry is None:
-            first[sid] = i
-            entry = agg[sid] = {"n_reports": 0, "outlets": set(), "article_ids": {}, "report_keys": []}
-        entry["n_reports"] += 1
-        if outlets[i]:
-            entry["outlets"].add(outlets[i])
-        if articles[i]:
-            entry["article_ids"][articles[i]] = None
-        entry["report_keys"].append(keys[i])
-    out = grouped.iloc[list(first.values())].reset_index(drop=True)
-    sids = list(first)
-    out["n_reports"] = [agg[s]["n_reports"] for s in sids]
-    out["outlets"] = [sorted(agg[s]["outlets"]) for s in sids]
-    out["article_ids"] = [list(agg[s]["article_ids"]) for s in sids]
-    out["report_keys"] = [agg[s]["report_keys"] for s in sids]
-    return out.sort_values(["date", "statement_id"], kind="stable", ignore_index=True)
+    reports = pd.DataFrame({
+        "sid": grouped["statement_id"].to_numpy(dtype=object),
+        "d": grouped["date"].astype("string").fillna("").to_numpy(dtype=object), "k": keys,
+        "outlet": (grouped["outlet"] if "outlet" in grouped.columns else blank).astype("string").fillna("")
+        .to_numpy(dtype=object),
+        "article": grouped["article_id"].astype("string").fillna("").to_numpy(dtype=object),
+    }).sort_values(["d", "k"], kind="stable")  # date order: the first report's fields stand for the statement
+    code, sids = pd.factorize(reports["sid"])  # statements numbered by first appearance in date order
+    reports = reports.assign(code=code, row=reports.index).sort_values("code", kind="stable")
+    first = reports.drop_duplicates("code")["row"].to_numpy()
+    # the statements in their final order (date, statement_id), found on two columns so that
+    # every other column is taken from `grouped` only once
+    heads = pd.DataFrame({c: grouped[c].iloc[first].reset_index(drop=True) for c in ("date", "statement_id")})
+    final = heads.sort_values(["date", "statement_id"], kind="stable").index.to_numpy()
+    out = grouped.iloc[first[final]].reset_index(drop=True)
+    out["n_reports"] = np.bincount(reports["code"].to_numpy(), minlength=len(sids))[final]
+    outlets = reports[reports["outlet"] != ""].drop_duplicates(["code", "outlet"]).sort_values(["code", "outlet"])
+    articles = reports[reports["article"] != ""].drop_duplicates(["code", "article"])
+    for col, part, values in (("outlets", outlets, "outlet"), ("article_ids", articles, "article"),
+                              ("report_keys", reports, "k")):
+        out[col] = _lists_by_code(part["code"], part[values], len(sids), final)
+    return out
+
+
+def _lists_by_code(code: pd.Series, values: pd.Series, n: int, order: np.ndarray) -> list[list]:
+    """values split into lists by group code (codes 0..n-1, sorted ascending; a missing code gives []),
+    one list per code in `order`."""
+    bounds = np.searchsorted(code.to_numpy(), np.arange(n + 1))
+    flat = values.tolist()
+    # Python ints slice faster than numpy ones
+    return [flat[lo:hi] for lo, hi in zip(bounds[:-1][order].tolist(), bounds[1:][order].tolist(), strict=True)]
 
 
 def with_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
@@ -200,7 +232,8 @@ def count(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> dict[str, in
 def _report_keys(df: pd.DataFrame) -> list[str]:
     """A report's own key: its position_id when the store gave one, else article and offset."""
     if "position_id" in df.columns and df["position_id"].notna().all():
-        return [str(v) for v in df["position_id"]]
+        ids = df["position_id"]
+        return ids.astype("string").tolist() if pd.api.types.is_string_dtype(ids.dtype) else [str(v) for v in ids]
     starts = df["char_start"] if "char_start" in df.columns else pd.Series(range(len(df)), index=df.index)
     return [f"{a}#{s}#{n}" for n, (a, s) in enumerate(zip(df["article_id"], starts, strict=True))]
 
@@ -219,13 +252,6 @@ def _plain_list(col: pd.Series) -> list:
                 for v in col.tolist()]
     mask = col.isna().tolist()
     return [None if m else v for v, m in zip(col.astype(object).tolist(), mask, strict=True)]
-
-
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
 
 
 def _text(value) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.datafiles import Field, load_records
-from core.grouping import assign_statements, date_span, records_of, statements
+from core.grouping import KEY_COLUMNS, _plain_list, assign_statements, date_span, records_of, statements
 from core.schema import STANCES
 
 RULES_FILE = "shift_rules.jsonl"
@@ -124,42 +124,76 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
     if df.empty:
         return _empty_shifts()
     relevant = set().union(*(r.from_ | r.to for r in rules))
+    # only the columns grouping and the shift rows read: filtering and sorting move every column
+    used = (*KEY_COLUMNS, *_CARRIED, "date", "sentence", "quote", "outlet", "article_id", "char_start",
+            "position_id", "statement_id")
+    df = df[[c for c in dict.fromkeys(used) if c in df.columns]]
     rows = df[df["stance"].isin(relevant)]  # before grouping: the other stances never take part
     rows = statements(assign_statements(rows)) if group else rows
-    rows = _sorted(rows.assign(key=_keys(rows)))
-    lines: dict[tuple, list[dict]] = {}
-    for rec, actor, issue in zip(records_of(rows, _CARRIED), rows["actor"].tolist(), rows["issue"].tolist(),
-                                 strict=True):
-        lines.setdefault((actor, issue), []).append(rec)
-    found = []
-    for (actor, issue), line in sorted(lines.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        found += _line_shifts(actor, issue, line, rules)
+    rows = rows.assign(key=_keys(rows))
+    # only the columns used below: sorting moves every column, and the others are dropped anyway
+    needed = ("actor", "issue", *_CARRIED, "article_id", "char_start")
+    rows = _sorted(rows[[c for c in dict.fromkeys(needed) if c in rows.columns]])
+    actors, issues = rows["actor"].tolist(), rows["issue"].tolist()
+    lines: dict[tuple, list[int]] = {}
+    for k, line_key in enumerate(zip(actors, issues, strict=True)):
+        lines.setdefault(line_key, []).append(k)
+    # light records for the rules (stance and sentence); the carried columns are read for the shifts only
+    recs = records_of(rows, ("stance", "sentence", "date"))
+    found: list[tuple] = []
+    for line_key in sorted(lines, key=lambda kv: (str(kv[0]), str(kv[1]))):
+        found += _line_shifts(lines[line_key], recs, rules)
     if not found:
         return _empty_shifts()
-    return pd.DataFrame(found).sort_values(["to_date", "actor", "issue"], kind="stable", ignore_index=True)
+    return _shift_frame(rows, actors, issues, found).sort_values(["to_date", "actor", "issue"], kind="stable",
+                                                                 ignore_index=True)
 
 
-def _line_shifts(actor: str, issue: str, line: list[dict], rules: tuple[ShiftRule, ...]) -> list[dict]:
-    spans = [date_span(p.get("date")) for p in line]
+def _line_shifts(line: list[int], recs: list[dict], rules: tuple[ShiftRule, ...]) -> list[tuple]:
+    """(old row, new row, rule, days) of each shift along one line (row numbers, oldest first)."""
+    spans = [_span(recs[k]["date"]) for k in line]
     by_pair = _rules_by_pair(rules)
     stances_on: dict[tuple, set[str]] = {}
-    for p, span in zip(line, spans, strict=True):
-        stances_on.setdefault(span, set()).add(p["stance"])
+    for k, span in zip(line, spans, strict=True):
+        stances_on.setdefault(span, set()).add(recs[k]["stance"])
+    same_day_of = {span: frozenset(found) for span, found in stances_on.items()}
     out = []
-    for i, new in enumerate(line):
+    for i, k in enumerate(line):
         if spans[i] is None:
             continue
-        same_day = frozenset(stances_on[spans[i]])
-        for old in _previous(line, spans, i):
-            gap = spans[i][0] - date_span(old["date"])[1]
+        new, same_day = recs[k], same_day_of[spans[i]]
+        for j in _previous(spans, i):
+            old = recs[line[j]]
+            gap = spans[i][0] - spans[j][1]
             if gap.days > MAX_GAP_DAYS:
                 continue
-            rule = next((r for r in by_pair.get((old["stance"], new["stance"]), ()) if r.fits(old, new, same_day)),
-                        None)
+            rule = _first_fit(by_pair.get((old["stance"], new["stance"]), ()), old, new, same_day)
             if rule:
-                out.append(_shift_row(actor, issue, rule, old, new, gap))
+                out.append((line[j], k, rule, gap.days))
                 break
     return out
+
+
+def _first_fit(candidates: tuple[ShiftRule, ...], old: dict, new: dict, same_day: frozenset[str]) -> ShiftRule | None:
+    """The first rule (in table order) that fits; a loop, as this runs for every pair of a line."""
+    for rule in candidates:
+        if rule.fits(old, new, same_day):
+            return rule
+    return None
+
+
+def _shift_frame(rows: pd.DataFrame, actors: list, issues: list, found: list[tuple]) -> pd.DataFrame:
+    """The shift rows, column by column (as many per-shift dicts would give, without building them)."""
+    old, new, rules, days = zip(*found, strict=True)
+    keys = rows["key"].tolist()
+    data = {"shift_id": [f"{r.id}:{keys[o]}->{keys[n]}" for r, o, n in zip(rules, old, new, strict=True)],
+            "actor": [actors[n] for n in new], "issue": [issues[n] for n in new],
+            "kind": [r.kind for r in rules], "rule_id": [r.id for r in rules],
+            "explain": [r.explain for r in rules], "days": list(days)}
+    for side, picked in (("from", list(old)), ("to", list(new))):
+        for c in _CARRIED:
+            data[f"{side}_{c}"] = _plain_list(rows[c].iloc[picked]) if c in rows.columns else [None] * len(found)
+    return pd.DataFrame(data)
 
 
 @functools.lru_cache(maxsize=8)
@@ -173,8 +207,8 @@ def _rules_by_pair(rules: tuple[ShiftRule, ...]) -> dict[tuple[str, str], tuple[
     return {k: tuple(v) for k, v in pairs.items()}
 
 
-def _previous(line: list[dict], spans: list, i: int) -> list[dict]:
-    """Positions on the latest date strictly before line[i]'s (the line is date-sorted)."""
+def _previous(spans: list, i: int) -> list[int]:
+    """Indices of the positions on the latest date strictly before line[i]'s (the line is date-sorted)."""
     latest, found = None, []
     for j in range(i - 1, -1, -1):
         if spans[j] is None or not spans[j][1] < spans[i][0]:
@@ -183,16 +217,18 @@ def _previous(line: list[dict], spans: list, i: int) -> list[dict]:
             latest = spans[j][1]
         if spans[j][1] != latest:
             break
-        found.append(line[j])
+        found.append(j)
     return found[::-1]
 
 
-def _shift_row(actor, issue, rule: ShiftRule, old: dict, new: dict, gap) -> dict:
-    row = {"shift_id": f"{rule.id}:{old['key']}->{new['key']}", "actor": actor, "issue": issue,
-           "kind": rule.kind, "rule_id": rule.id, "explain": rule.explain, "days": gap.days}
-    for side, pos in (("from", old), ("to", new)):
-        row.update({f"{side}_{c}": pos.get(c) for c in _CARRIED})
-    return row
+@functools.lru_cache(maxsize=65536)
+def _span_of(text: str):
+    return date_span(text)
+
+
+def _span(value):
+    """date_span, remembered per date string: a line repeats few dates many times."""
+    return _span_of(value) if isinstance(value, str) else date_span(value)
 
 
 def _empty_shifts() -> pd.DataFrame:
@@ -210,6 +246,8 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
 def _keys(df: pd.DataFrame) -> list[str]:
     for col in ("statement_id", "position_id"):
         if col in df.columns and df[col].notna().all():
+            if pd.api.types.is_string_dtype(df[col].dtype):
+                return df[col].astype("string").tolist()
             return [str(v) for v in df[col]]
     return [f"{a}#{s}" for a, s in zip(df["article_id"], df.get("char_start", pd.Series(range(len(df)))), strict=True)]
 

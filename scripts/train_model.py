@@ -35,6 +35,7 @@ from core.targets import target_options  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
+DICT_WEIGHT = 0.25  # set from --dict-weight; 0.25 cross-validated best of 0.1, 0.25, 0.5, 1, 3
 
 
 def load_scorer(shared: Path):
@@ -117,7 +118,7 @@ def fit_vectorizers(labels, texts, locals_, dicts, *, use_local: bool, cls=Label
     for vec in (text_vec, local_vec):
         if vec is not None and hasattr(vec, "stop_words_"):
             vec.stop_words_ = None  # the pruned-terms set is only for inspection and bloats the artifact
-    return cls(tuple(labels), text_vec, local_vec, dict_vec)
+    return cls(tuple(labels), text_vec, local_vec, dict_vec, dict_weight=DICT_WEIGHT)
 
 
 def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float) -> FactoredModel:
@@ -256,6 +257,7 @@ def report(title: str, rep: dict) -> None:
 
 
 def main(argv=None) -> int:
+    global DICT_WEIGHT  # read by fit_vectorizers, which every fit_* helper calls
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "models" / "position_model.joblib"))
@@ -264,7 +266,10 @@ def main(argv=None) -> int:
     ap.add_argument("--one-vs-rest", dest="factored", action="store_false",
                     help="one classifier per stance over all candidates instead of holder x stance")
     ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--dict-weight", type=float, default=0.25,
+                    help="scale of the parse and cue features against the n-grams")
     args = ap.parse_args(argv)
+    DICT_WEIGHT = args.dict_weight
     shared = Path(args.shared)
     if not (shared / "gold" / "dev.jsonl").exists():
         print(f"no gold at {shared}/gold/dev.jsonl: nothing to train on", file=sys.stderr)

@@ -112,3 +112,28 @@ def test_empty_and_no_position_id():
     assert "statement_id" in assign_statements(positions_frame([])).columns
     df = positions_frame([row("x"), row("y")])  # no position_id column: article and offset name a report
     assert count(df) == {"statements": 1, "reports": 2}
+
+
+def _brute_force_ids(df: pd.DataFrame) -> list[str]:
+    """statement_id by the definition: same_statement on every pair, single-link, smallest key."""
+    recs = df.to_dict("records")
+    group = list(range(len(recs)))
+    for i in range(len(recs)):
+        for j in range(i + 1, len(recs)):
+            if group[i] != group[j] and same_statement(recs[i], recs[j]):
+                old = group[j]
+                group = [group[i] if g == old else g for g in group]
+    first = {g: min(r["position_id"] for r, h in zip(recs, group, strict=True) if h == g) for g in set(group)}
+    return [f"s:{first[g]}" for g in group]
+
+
+def test_grouping_matches_the_pairwise_rule_on_mixed_dates_and_quotes():
+    other = "Moscow offered talks on missile deployments in Europe."
+    specs = [("2022-02-14", None, LAVROV), ("2022-02", None, LAVROV), ("2022-02-16", "no endless talks", LAVROV),
+             ("2022-02-17", "no endless talks", other), ("2022", None, other), ("2022-03-01", None, LAVROV),
+             ("2022-02-28", None, LAVROV), ("bad", None, LAVROV), (None, None, LAVROV), ("2022-02-15", None, other),
+             ("2022-02-15", "", "  " + LAVROV + "  "), ("2021-12-31", None, LAVROV)]
+    rows = [row(f"p{i:02d}", date=d, quote=q, sentence=s, target="West" if i % 5 else None)
+            for i, (d, q, s) in enumerate(specs)]
+    df = frame(rows)
+    assert assign_statements(df)["statement_id"].tolist() == _brute_force_ids(df)

@@ -260,3 +260,13 @@ def test_review_state_holds_every_contract_column(store):
         have = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns"
                                            " WHERE table_name = $t", {"t": "review_state"}).fetchall()}
     assert set(POSITION_COLUMNS) <= have, sorted(set(POSITION_COLUMNS) - have)
+
+
+def test_overlay_with_a_limit_and_reviewed_only(store):
+    review.accept(store, pid(store, "demand"), "Ann")
+    review.reject(store, pid(store, "rejection"), "Ann")
+    limited = view(store, limit=2, include_rejected=True)  # the limit caps the machine rows, reviews are added
+    assert list(limited["review_status"]).count("unreviewed") <= 2 and "rejected" in set(limited["review_status"])
+    only = view(store, reviewed_only=True, limit=1, filters=Filters(actor=("Russia",)))
+    assert list(only["review_status"]) == ["accepted"] and only["reviewed_at"].notna().all()
+    assert view(store)["reviewed_at"].isna().sum() == 1  # the unreviewed row has no review time
