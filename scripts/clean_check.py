@@ -11,7 +11,6 @@ Exit status 1 when a gold sentence is touched. Skips with a message when ../shar
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -19,21 +18,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.clean import find_boilerplate, mask_boilerplate  # noqa: E402
+from scripts.shared_data import corpus_by_id, gold_rows  # noqa: E402
 
 
 def load(shared: Path):
-    articles = {}
-    for path in sorted((shared / "corpus").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                articles[rec["id"]] = rec
     gold = defaultdict(set)
-    for line in (shared / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            g = json.loads(line)
-            gold[g["article_id"]].add(g["sentence"])
-    return articles, gold
+    for g in gold_rows(shared):
+        gold[g["article_id"]].add(g["sentence"])
+    return corpus_by_id(shared), gold
 
 
 def touched_sentences(text: str, masked: str, sentences, datelines) -> tuple[list[str], list[str]]:

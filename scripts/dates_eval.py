@@ -17,7 +17,6 @@ Reads ../shared/gold/dev.jsonl and ../shared/corpus/*.jsonl; exits 0 with a mess
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import defaultdict
@@ -26,20 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.dates import ResolvedDate, looks_continuing, resolve_date  # noqa: E402
+from scripts.shared_data import corpus_by_id, gold_rows  # noqa: E402
 
 MODES = ("none", "always", "continue", "continue1")
 
 
 def load(shared: Path):
-    articles = {}
-    for path in sorted((shared / "corpus").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                articles[rec["id"]] = rec
-    gold = [json.loads(line) for line in (shared / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    return articles, gold
+    return corpus_by_id(shared), gold_rows(shared)
 
 
 def sentences_in_order(articles: dict, gold: list[dict]) -> dict[str, list[str]]:

@@ -1,0 +1,17 @@
+"""Reading ../shared for the measuring scripts: the corpus articles by id and the dev gold rows."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def corpus_by_id(shared: Path) -> dict[str, dict]:
+    return {a["id"]: a for path in sorted((shared / "corpus").glob("*.jsonl")) for a in read_jsonl(path)}
+
+
+def gold_rows(shared: Path) -> list[dict]:
+    return read_jsonl(shared / "gold" / "dev.jsonl")
