@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from core import holders as who
+from core.actors import get_registry
 from core.hedging import has_quote_mark
+from core.segment import split_sentences
+from core.speakers import attribute_sentences
 from core.stance import CueHit, find_cues
 
 _MODALS = {"will", "would", "can", "could", "may", "might", "must", "should", "shall"}
@@ -52,9 +54,11 @@ def analyse(doc, *, published=None) -> list[SentenceInfo]:
     """Sentences of the article body with their actor mentions, holders and cue hits."""
     if published:
         doc.user_data["published"] = str(published)[:10]  # the registry dates role descriptions by it
-    sents = who.split_sentences(doc)
-    holders = who.attribute_sentences(doc, sents, published=published)
-    return [SentenceInfo(s, who.find_mentions(s), list(h), find_cues(s.text)) for s, h in zip(sents, holders, strict=False)]
+    sents = split_sentences(doc)
+    holders = attribute_sentences(doc, sents, published=published)
+    registry = get_registry()
+    return [SentenceInfo(s, registry.find_mentions(s), list(h), find_cues(s.text))
+            for s, h in zip(sents, holders, strict=False)]
 
 
 def candidates(infos: list[SentenceInfo]) -> list[Candidate]:

@@ -1,8 +1,8 @@
 """Article text -> position rows.
 
 Steps: mask page boilerplate (core.clean) -> parse once (spaCy, nlp.pipe over
-the corpus) -> body sentences, actor mentions and holders (core.holders, over
-the "who" modules) -> candidates with features (core.features) -> stances by
+the corpus) -> body sentences, actor mentions and holders (core.segment,
+core.actors, core.speakers) -> candidates with features (core.features) -> stances by
 the learned model (core.classifier) -> per position: issues, target, date,
 hedge and quote.
 """
