@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.dates import ResolvedDate, looks_continuing, resolve_date  # noqa: E402
-from scripts.shared_data import corpus_by_id, gold_rows  # noqa: E402
+from scripts.shared_data import corpus_by_id, gold_path, gold_rows  # noqa: E402
 
 MODES = ("none", "always", "continue", "continue1")
 
@@ -96,8 +96,8 @@ def main(argv=None) -> int:
     ap.add_argument("--mode", choices=MODES, action="append", help="only these modes (default: all)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
-    if not (shared / "gold" / "dev.jsonl").exists():
-        print(f"skipped: no gold at {shared / 'gold' / 'dev.jsonl'}")
+    if not gold_path(shared).exists():
+        print(f"skipped: no gold at {gold_path(shared)}")
         return 0
     articles, gold = load(shared)
     ordered = sentences_in_order(articles, gold)

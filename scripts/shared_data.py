@@ -13,5 +13,9 @@ def corpus_by_id(shared: Path) -> dict[str, dict]:
     return {a["id"]: a for path in sorted((shared / "corpus").glob("*.jsonl")) for a in read_jsonl(path)}
 
 
+def gold_path(shared: Path) -> Path:
+    return shared / "gold" / "dev.jsonl"
+
+
 def gold_rows(shared: Path) -> list[dict]:
-    return read_jsonl(shared / "gold" / "dev.jsonl")
+    return read_jsonl(gold_path(shared))

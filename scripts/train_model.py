@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
-import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -32,10 +31,11 @@ from core.nlp import load_nlp  # noqa: E402
 from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
 from core.schema import ISSUES, STANCES  # noqa: E402
 from core.targets import target_options  # noqa: E402
+from scripts.shared_data import read_jsonl  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
-DICT_WEIGHT = 0.25  # set from --dict-weight; 0.25 cross-validated best of 0.1, 0.25, 0.5, 1, 3
+DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
 
 
 def load_scorer(shared: Path):
@@ -43,10 +43,6 @@ def load_scorer(shared: Path):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def parsed_docs(articles: list[dict]) -> list:
@@ -104,7 +100,7 @@ def best_sentence(scorer, gw, words) -> int | None:
 
 
 # ---------------------------------------------------------------- fitting
-def fit_vectorizers(labels, texts, locals_, dicts, *, use_local: bool, cls=LabelModel):
+def fit_vectorizers(labels, texts, locals_, dicts, *, use_local: bool, dict_weight: float, cls=LabelModel):
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -118,13 +114,13 @@ def fit_vectorizers(labels, texts, locals_, dicts, *, use_local: bool, cls=Label
     for vec in (text_vec, local_vec):
         if vec is not None and hasattr(vec, "stop_words_"):
             vec.stop_words_ = None  # the pruned-terms set is only for inspection and bloats the artifact
-    return cls(tuple(labels), text_vec, local_vec, dict_vec, dict_weight=DICT_WEIGHT)
+    return cls(tuple(labels), text_vec, local_vec, dict_vec, dict_weight=dict_weight)
 
 
-def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float) -> FactoredModel:
+def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float, dict_weight: float) -> FactoredModel:
     from sklearn.linear_model import LogisticRegression
 
-    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=True, cls=FactoredModel)
+    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=True, dict_weight=dict_weight, cls=FactoredModel)
     X = model.matrix(texts, locals_, dicts)
     hold = np.array([bool(s) for s in ys], dtype=int)
     model.hold_clf = LogisticRegression(C=C, max_iter=3000, solver="liblinear").fit(X, hold)
@@ -134,20 +130,20 @@ def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float) -> Factor
     return model
 
 
-def fit_softmax_model(labels, texts, locals_, dicts, ys, *, C: float) -> SoftmaxModel:
+def fit_softmax_model(labels, texts, locals_, dicts, ys, *, C: float, dict_weight: float) -> SoftmaxModel:
     from sklearn.linear_model import LogisticRegression
 
-    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=False, cls=SoftmaxModel)
+    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=False, dict_weight=dict_weight, cls=SoftmaxModel)
     X = model.matrix(texts, locals_, dicts)
     rows = [i for i, s in enumerate(ys) for _ in s]
     model.clf = LogisticRegression(C=C, max_iter=3000).fit(X[rows], [label for s in ys for label in sorted(s)])
     return model
 
 
-def fit_label_model(labels, texts, locals_, dicts, ys, *, use_local: bool, C: float) -> LabelModel:
+def fit_label_model(labels, texts, locals_, dicts, ys, *, use_local: bool, C: float, dict_weight: float) -> LabelModel:
     from sklearn.linear_model import LogisticRegression
 
-    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=use_local)
+    model = fit_vectorizers(labels, texts, locals_, dicts, use_local=use_local, dict_weight=dict_weight)
     X = model.matrix(texts, locals_, dicts)
     for label in labels:
         y = np.array([label in s for s in ys], dtype=int)
@@ -160,11 +156,12 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
     cands = [c for d in data for c in d["cands"]]
     ys = [y for d in data for y in d["y"]]
     fit = fit_factored_model if args.factored else partial(fit_label_model, use_local=True)
-    stance = fit(STANCES, [c.text for c in cands], [c.local for c in cands], [c.feats for c in cands], ys, C=args.C)
+    stance = fit(STANCES, [c.text for c in cands], [c.local for c in cands], [c.feats for c in cands], ys, C=args.C,
+                 dict_weight=args.dict_weight)
     items = [it for d in data for it in d["issues"]]
     texts = [t for t, _, _, _ in items]
     issue = fit_softmax_model(ISSUES, texts, texts, [issue_feats(t, s, c) for t, s, _, c in items],
-                              [iss for _, _, iss, _ in items], C=args.C_issue)
+                              [iss for _, _, iss, _ in items], C=args.C_issue, dict_weight=args.dict_weight)
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
     prior = target_prior(data)
@@ -257,7 +254,6 @@ def report(title: str, rep: dict) -> None:
 
 
 def main(argv=None) -> int:
-    global DICT_WEIGHT  # read by fit_vectorizers, which every fit_* helper calls
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "models" / "position_model.joblib"))
@@ -266,10 +262,9 @@ def main(argv=None) -> int:
     ap.add_argument("--one-vs-rest", dest="factored", action="store_false",
                     help="one classifier per stance over all candidates instead of holder x stance")
     ap.add_argument("--no-save", action="store_true")
-    ap.add_argument("--dict-weight", type=float, default=0.25,
+    ap.add_argument("--dict-weight", type=float, default=DICT_WEIGHT,
                     help="scale of the parse and cue features against the n-grams")
     args = ap.parse_args(argv)
-    DICT_WEIGHT = args.dict_weight
     shared = Path(args.shared)
     if not (shared / "gold" / "dev.jsonl").exists():
         print(f"no gold at {shared}/gold/dev.jsonl: nothing to train on", file=sys.stderr)
