@@ -23,6 +23,9 @@ from core.stance import CueHit, find_cues
 _MODALS = {"will", "would", "can", "could", "may", "might", "must", "should", "shall"}
 _NEG = {"not", "n't", "never", "no"}
 _CARRY_SPAN = 2  # how many sentences back a holder may be carried from
+# Verbs that only report: what the actor does with its words is in the clause they introduce.
+_REPORTING = frozenset("""say tell add state note claim announce write declare stress emphasise emphasize explain
+suggest argue remark reply respond comment continue conclude recall believe think""".split())
 
 
 @dataclass
@@ -158,7 +161,8 @@ def _actor_feats(c: Candidate, first_actor: str | None) -> None:
             f[f"holder&cue={h.stance}"] = 1.0
         if "in_quote" in f:
             f[f"inquote&cue={h.stance}"] = 1.0
-    c.local = " ".join(_local_words(verbs)) if verbs else "CARRIED"
+    local = " ".join(_local_words(verbs)) if verbs else "CARRIED"
+    c.local = f"{local} {' '.join(_content_words(c.sentence, verbs))}"
 
 
 def _governing_verb(tok):
@@ -175,6 +179,40 @@ def _local_words(verbs) -> list[str]:
         for t in v.subtree:
             if not t.is_punct and not t.is_space:
                 words.append(t.lemma_.lower())
+            if len(words) > 40:
+                break
+    return words
+
+
+def _content_heads(sent, verbs) -> list:
+    """The heads of what is said: the clause a reporting verb introduces ("said that NATO must…",
+    "'…,' he said"), else the actor's own verb; the sentence root for a holder with no mention."""
+    heads = []
+    for v in verbs[:2] or [sent.root]:
+        if v.lemma_.lower() not in _REPORTING:
+            heads.append(v)
+            continue
+        said = [ch for ch in v.children if ch.dep_ in ("ccomp", "xcomp", "parataxis")]
+        if not said and v.dep_ != "ROOT":
+            said = [v.head]
+        if not said and sent.root is not v:
+            said = [sent.root]
+        heads.extend(said)
+    return heads[:2]
+
+
+def _content_words(sent, verbs) -> list[str]:
+    """Lemmas of the said clause, marked H_ for its head and NOT_ under a negated head, so
+    "will not accept" and "will accept" stay apart."""
+    words = []
+    for h in _content_heads(sent, verbs):
+        words.append("H_" + h.lemma_.lower())
+        negated = any(ch.lower_ in _NEG for ch in h.children)
+        for t in h.subtree:
+            if t.is_punct or t.is_space:
+                continue
+            lemma = t.lemma_.lower()
+            words.append("NOT_" + lemma if negated and t.pos_ in ("VERB", "NOUN", "ADJ") else lemma)
             if len(words) > 40:
                 break
     return words

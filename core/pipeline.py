@@ -8,6 +8,8 @@ hedge and quote.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from core.classifier import load_model, stances_above
@@ -98,7 +100,13 @@ def _target(cand, stance, infos, model):
 
 
 class _Dates:
-    """Resolve each sentence's date once; a sentence whose holder is carried takes the previous date."""
+    """Resolve each sentence's date once.
+
+    A sentence whose holder is carried ("he added", the next sentence of a quote) continues the
+    statement before it and takes that date unless it gives a time of its own. A sentence with
+    no time at all takes the news day: the day the lede's own statement was made ("Lavrov said on
+    Sunday …"), which is what the rest of a news report goes on to quote; else the publication date.
+    """
 
     def __init__(self, infos, published):
         self.infos, self.published, self.cache = infos, published, {}
@@ -106,17 +114,36 @@ class _Dates:
     def of(self, cand):
         i = cand.sent_index
         carried = "mentioned" not in cand.feats and cand.how not in ("mention",)
-        key = (i, carried)
+        if carried and i > 0:
+            return self._dated(i, previous=self._own(i - 1))
+        return self._own(i)
+
+    def _own(self, i):
+        return self._dated(i, previous=None)
+
+    def _dated(self, i, previous):
+        key = (i, previous is not None)
         if key not in self.cache:
-            previous = self._resolved(i - 1) if carried and i > 0 else None
-            self.cache[key] = _resolve(self.infos[i].span.text, self.published, previous)
+            got = _resolve(self.infos[i].span.text, self.published, previous)
+            if i > 0 and getattr(got, "rule", None) == "published":
+                got = self._news_day() or got
+            self.cache[key] = got
         return self.cache[key]
 
-    def _resolved(self, i):
-        key = (i, False)
-        if key not in self.cache:
-            self.cache[key] = _resolve(self.infos[i].span.text, self.published, None)
-        return self.cache[key]
+    def _news_day(self):
+        """The lede's statement date when it is a day shortly before publication, else None."""
+        if "news_day" not in self.cache:
+            self.cache["news_day"] = None
+            if self.infos and self.infos[0].holders:
+                lede = _resolve(self.infos[0].span.text, self.published, None)
+                if getattr(lede, "rule", "published") not in ("published", "previous") and lede.precision == "day":
+                    gap = (dt.date.fromisoformat(self.published[:10]) - dt.date.fromisoformat(lede.value)).days
+                    if 1 <= gap <= _NEWS_DAY_MAX_GAP:
+                        self.cache["news_day"] = lede
+        return self.cache["news_day"]
+
+
+_NEWS_DAY_MAX_GAP = 3  # days: a lede's "on Friday" in Monday's paper still dates the report
 
 
 class _PublishedDate:

@@ -36,6 +36,7 @@ from scripts.shared_data import read_jsonl  # noqa: E402
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
 DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
+ISSUE_DICT_WEIGHT = 0.5  # --issue-dict-weight default: cross-validated best of 0.25, 0.5, 1, 3 (L2)
 
 
 def load_scorer(shared: Path):
@@ -161,7 +162,8 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
     items = [it for d in data for it in d["issues"]]
     texts = [t for t, _, _, _ in items]
     issue = fit_softmax_model(ISSUES, texts, texts, [issue_feats(t, s, c) for t, s, _, c in items],
-                              [iss for _, _, iss, _ in items], C=args.C_issue, dict_weight=args.dict_weight)
+                              [iss for _, _, iss, _ in items], C=args.C_issue,
+                              dict_weight=args.issue_dict_weight)
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
     prior = target_prior(data)
@@ -263,7 +265,9 @@ def main(argv=None) -> int:
                     help="one classifier per stance over all candidates instead of holder x stance")
     ap.add_argument("--no-save", action="store_true")
     ap.add_argument("--dict-weight", type=float, default=DICT_WEIGHT,
-                    help="scale of the parse and cue features against the n-grams")
+                    help="scale of the parse and cue features against the n-grams (stance model)")
+    ap.add_argument("--issue-dict-weight", type=float, default=ISSUE_DICT_WEIGHT,
+                    help="scale of the issue-lexicon and context features against the n-grams (issue model)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "gold" / "dev.jsonl").exists():

@@ -68,3 +68,31 @@ def test_model_loads_from_repo_without_download():
     assert MODEL_PATH.exists(), "models/position_model.joblib is missing: run scripts/train_model.py"
     model = load_model()
     assert model.model_id and set(model.stance.labels) == set(pd.Series(list(model.stance.labels)))
+
+
+def _dates_by_actor(text, published="2022-02-14"):
+    from core import extract_positions
+    rows = extract_positions(text, article_id="d1", published=published)
+    return {r.actor: r.date for r in rows.itertuples()}
+
+
+def test_undated_statement_takes_the_day_the_lede_reports(nlp):
+    dates = _dates_by_actor(
+        "Russian Foreign Minister Sergei Lavrov said on Sunday that Moscow would never accept NATO expansion.\n\n"
+        "Ukrainian Foreign Minister Dmytro Kuleba accused Russia of massing troops near the border.")
+    assert dates.get("Russia") == "2022-02-13"
+    assert dates.get("Ukraine") == "2022-02-13"  # same news day, though its sentence names no time
+
+
+def test_undated_statement_keeps_publication_date_when_the_lede_gives_no_day(nlp):
+    dates = _dates_by_actor(
+        "Russian Foreign Minister Sergei Lavrov said Moscow would never accept NATO expansion.\n\n"
+        "Ukrainian Foreign Minister Dmytro Kuleba accused Russia of massing troops near the border.")
+    assert dates.get("Ukraine") == "2022-02-14"
+
+
+def test_a_lede_about_long_ago_does_not_date_the_report(nlp):
+    dates = _dates_by_actor(
+        "Russian Foreign Minister Sergei Lavrov said in 2014 that Moscow would never accept NATO expansion.\n\n"
+        "Ukrainian Foreign Minister Dmytro Kuleba accused Russia of massing troops near the border.")
+    assert dates.get("Ukraine") == "2022-02-14"
