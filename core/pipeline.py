@@ -22,6 +22,7 @@ from core.stance import explain
 from core.targets import pick_target, rank_target
 
 BATCH_SIZE = 8
+_NEWS_DAY_MAX_GAP = 3  # days: a lede's "on Friday" in Monday's paper still dates the report
 _FALLBACK_MODEL_ID = "cues-only"
 
 
@@ -134,16 +135,12 @@ class _Dates:
         """The lede's statement date when it is a day shortly before publication, else None."""
         if "news_day" not in self.cache:
             self.cache["news_day"] = None
-            if self.infos and self.infos[0].holders:
-                lede = _resolve(self.infos[0].span.text, self.published, None)
-                if getattr(lede, "rule", "published") not in ("published", "previous") and lede.precision == "day":
-                    gap = (dt.date.fromisoformat(self.published[:10]) - dt.date.fromisoformat(lede.value)).days
-                    if 1 <= gap <= _NEWS_DAY_MAX_GAP:
-                        self.cache["news_day"] = lede
+            lede = self._own(0) if self.infos and self.infos[0].holders else None
+            if lede is not None and getattr(lede, "rule", "published") != "published" and lede.precision == "day":
+                gap = (dt.date.fromisoformat(self.published[:10]) - dt.date.fromisoformat(lede.value)).days
+                if 1 <= gap <= _NEWS_DAY_MAX_GAP:
+                    self.cache["news_day"] = lede
         return self.cache["news_day"]
-
-
-_NEWS_DAY_MAX_GAP = 3  # days: a lede's "on Friday" in Monday's paper still dates the report
 
 
 class _PublishedDate:
