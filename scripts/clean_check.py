@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.clean import find_boilerplate, mask_boilerplate  # noqa: E402
-from scripts.shared_data import corpus_by_id, gold_path, gold_rows  # noqa: E402
+from scripts.shared_data import DEFAULT_SHARED, corpus_by_id, gold_rows, no_gold  # noqa: E402
 
 
 def load(shared: Path):
@@ -49,12 +49,11 @@ def touched_sentences(text: str, masked: str, sentences, datelines) -> tuple[lis
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    ap.add_argument("--shared", default=str(DEFAULT_SHARED))
     ap.add_argument("--show", action="store_true", help="print every masked stretch")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
-    if not gold_path(shared).exists():
-        print(f"skipped: no gold at {gold_path(shared)}")
+    if no_gold(shared):
         return 0
     articles, gold = load(shared)
     by_rule, n_chars, n_articles, bad, dateline_only = Counter(), 0, 0, [], []

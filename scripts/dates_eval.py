@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.dates import ResolvedDate, looks_continuing, resolve_date  # noqa: E402
-from scripts.shared_data import corpus_by_id, gold_path, gold_rows  # noqa: E402
+from scripts.shared_data import DEFAULT_SHARED, corpus_by_id, gold_rows, no_gold  # noqa: E402
 
 MODES = ("none", "always", "continue", "continue1")
 
@@ -91,13 +91,12 @@ def report(articles, gold, resolved, mode: str, errors: int) -> float:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    ap.add_argument("--shared", default=str(DEFAULT_SHARED))
     ap.add_argument("--errors", type=int, default=0, help="print up to N wrong sentences per mode")
     ap.add_argument("--mode", choices=MODES, action="append", help="only these modes (default: all)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
-    if not gold_path(shared).exists():
-        print(f"skipped: no gold at {gold_path(shared)}")
+    if no_gold(shared):
         return 0
     articles, gold = load(shared)
     ordered = sentences_in_order(articles, gold)

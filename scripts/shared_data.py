@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the project
+
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -19,3 +21,11 @@ def gold_path(shared: Path) -> Path:
 
 def gold_rows(shared: Path) -> list[dict]:
     return read_jsonl(gold_path(shared))
+
+
+def no_gold(shared: Path) -> bool:
+    """True (and says so) when `shared` holds no dev gold: the measuring scripts then skip."""
+    if gold_path(shared).exists():
+        return False
+    print(f"skipped: no gold at {gold_path(shared)}")
+    return True

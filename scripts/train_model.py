@@ -31,7 +31,7 @@ from core.nlp import load_nlp  # noqa: E402
 from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
 from core.schema import ISSUES, STANCES  # noqa: E402
 from core.targets import target_options  # noqa: E402
-from scripts.shared_data import read_jsonl  # noqa: E402
+from scripts.shared_data import DEFAULT_SHARED, read_jsonl  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
@@ -257,7 +257,7 @@ def report(title: str, rep: dict) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--shared", default=str(DEFAULT_SHARED))
     ap.add_argument("--out", default=str(ROOT / "models" / "position_model.joblib"))
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--C-issue", type=float, default=5.0)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -23,18 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.shared_data import DEFAULT_SHARED, corpus_by_id, gold_path, gold_rows  # noqa: E402
+
 CACHE = Path("/tmp/parley_cache_who")
-
-
-def load_shared(shared: Path):
-    gold = [json.loads(line) for line in (shared / "gold" / "dev.jsonl").read_text().splitlines() if line.strip()]
-    arts = {}
-    for f in sorted((shared / "corpus").glob("*.jsonl")):
-        for line in f.read_text().splitlines():
-            if line.strip():
-                a = json.loads(line)
-                arts[a["id"]] = a
-    return gold, arts
 
 
 def parsed_docs(nlp, articles: list[dict]):
@@ -141,21 +131,21 @@ def report(c, elapsed, n_articles):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--shared", default=str(DEFAULT_SHARED))
     ap.add_argument("--show", type=int, default=0, help="print the first N misses")
     ap.add_argument("--article", help="only this article id")
     ap.add_argument("--min-conf", type=float, default=0.0, help="ignore holders below this confidence")
     ap.add_argument("--drop", default="", help="comma-separated rule ids (Holder.how) to ignore")
     args = ap.parse_args()
     shared = Path(args.shared)
-    if not (shared / "gold" / "dev.jsonl").exists():
-        print(f"no dev gold at {shared}/gold/dev.jsonl; nothing to evaluate", file=sys.stderr)
+    if not gold_path(shared).exists():
+        print(f"no dev gold at {gold_path(shared)}; nothing to evaluate", file=sys.stderr)
         return 0
     sys.path.insert(0, str(shared / "eval"))
     import importlib
 
     sys.modules["eval_score"] = importlib.import_module("score")
-    gold, arts = load_shared(shared)
+    gold, arts = gold_rows(shared), corpus_by_id(shared)
     evaluate(gold, arts, show=args.show, only=args.article, min_conf=args.min_conf,
              drop=tuple(x for x in args.drop.split(",") if x))
     return 0
