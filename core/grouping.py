@@ -16,11 +16,15 @@ in it), so a link or a test can name it.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process, utils
 from scipy import sparse
 from scipy.sparse import csgraph
@@ -166,48 +170,86 @@ def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             (last - epoch).dt.days.to_numpy(dtype=float, na_value=np.nan))
 
 
-def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
+LISTS = ("outlets", "article_ids", "report_keys")
+
+
+def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule(), *, lists: tuple[str, ...] = LISTS) -> pd.DataFrame:
     """One row per statement: the earliest report's fields, plus its reports and outlets.
 
-    Added columns: `statement_id`, `n_reports`, `outlets` (sorted, distinct),
-    `article_ids` and `report_keys` (lists, in date order).
+    Added columns: `statement_id`, `n_reports`, and those of `lists` asked for: `outlets` (sorted,
+    distinct), `article_ids` and `report_keys` (lists, in date order). A Python list per statement is
+    the slow part at 100,000 rows, so callers ask only for the lists they read.
     """
     grouped = df if "statement_id" in df.columns else assign_statements(df, rule)
     if grouped.empty:
-        return grouped.assign(n_reports=pd.Series(dtype="Int64"), outlets=None, article_ids=None, report_keys=None)
+        return grouped.assign(n_reports=pd.Series(dtype="Int64"), **{c: None for c in lists})
     keys = np.array(_report_keys(grouped), dtype=object)
-    blank = pd.Series([""] * len(grouped), index=grouped.index)
-    reports = pd.DataFrame({
-        "sid": grouped["statement_id"].to_numpy(dtype=object),
-        "d": grouped["date"].astype("string").fillna("").to_numpy(dtype=object), "k": keys,
-        "outlet": (grouped["outlet"] if "outlet" in grouped.columns else blank).astype("string").fillna("")
-        .to_numpy(dtype=object),
-        "article": grouped["article_id"].astype("string").fillna("").to_numpy(dtype=object),
-    }).sort_values(["d", "k"], kind="stable")  # date order: the first report's fields stand for the statement
-    code, sids = pd.factorize(reports["sid"])  # statements numbered by first appearance in date order
-    reports = reports.assign(code=code, row=reports.index).sort_values("code", kind="stable")
-    first = reports.drop_duplicates("code")["row"].to_numpy()
-    # the statements in their final order (date, statement_id), found on two columns so that
-    # every other column is taken from `grouped` only once
-    heads = pd.DataFrame({c: grouped[c].iloc[first].reset_index(drop=True) for c in ("date", "statement_id")})
-    final = heads.sort_values(["date", "statement_id"], kind="stable").index.to_numpy()
+    dates = grouped["date"].astype("string").fillna("").to_numpy(dtype=object)
+    by_date = _sort_order(dates, keys)   # date order: the first report's fields stand for the statement
+    code, sids = pd.factorize(grouped["statement_id"].to_numpy(dtype=object)[by_date])
+    by_code = np.argsort(code, kind="stable")
+    rows, code = by_date[by_code], code[by_code]   # reports grouped by statement, each group in date order
+    first = rows[np.r_[True, code[1:] != code[:-1]]]
+    # the statements in their final order (date, statement_id)
+    heads = grouped["date"].astype("string").iloc[first]   # a statement with no date sorts last
+    final = _sort_order(heads.to_numpy(dtype=object, na_value=None), grouped["statement_id"].to_numpy(dtype=object)[first])
     out = grouped.iloc[first[final]].reset_index(drop=True)
-    out["n_reports"] = np.bincount(reports["code"].to_numpy(), minlength=len(sids))[final]
-    outlets = reports[reports["outlet"] != ""].drop_duplicates(["code", "outlet"]).sort_values(["code", "outlet"])
-    articles = reports[reports["article"] != ""].drop_duplicates(["code", "article"])
-    for col, part, values in (("outlets", outlets, "outlet"), ("article_ids", articles, "article"),
-                              ("report_keys", reports, "k")):
-        out[col] = _lists_by_code(part["code"], part[values], len(sids), final)
+    out["n_reports"] = np.bincount(code, minlength=len(sids))[final]
+    if "outlets" in lists:
+        outlet = _column_text(grouped, "outlet")[rows]
+        out["outlets"] = _distinct_lists(code, outlet, len(sids), final, sort=True)
+    if "article_ids" in lists:
+        article = _column_text(grouped, "article_id")[rows]
+        out["article_ids"] = _distinct_lists(code, article, len(sids), final, sort=False)
+    if "report_keys" in lists:
+        out["report_keys"] = _lists_by_code(code, keys[rows], len(sids), final)
     return out
 
 
-def _lists_by_code(code: pd.Series, values: pd.Series, n: int, order: np.ndarray) -> list[list]:
+def _sort_order(first: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """Stable order of rows by two string columns, missing values last (Arrow sorts strings many times
+    faster than pandas)."""
+    table = pa.table({"a": pa.array(first, pa.string()), "b": pa.array(then, pa.string())})
+    return pc.sort_indices(table, sort_keys=[("a", "ascending"), ("b", "ascending")]).to_numpy()  # nulls: at end
+
+
+def _column_text(df: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in df.columns:
+        return np.full(len(df), "", dtype=object)
+    return df[col].astype("string").fillna("").to_numpy(dtype=object)
+
+
+def _distinct_lists(code: np.ndarray, values: np.ndarray, n: int, order: np.ndarray, *, sort: bool) -> list[list]:
+    """Per statement, its distinct non-blank values: sorted, or in the order they first appear."""
+    value_code, uniques = pd.factorize(values, sort=True)
+    pair = code.astype(np.int64) * (len(uniques) + 1) + value_code
+    _, first = np.unique(pair, return_index=True)
+    first = first[values[first] != ""]
+    if not sort:
+        first = np.sort(first)   # rows are grouped by statement, in date order: first appearance order
+    return _lists_by_code(code[first], values[first], n, order)
+
+
+def _lists_by_code(code: np.ndarray, values: np.ndarray, n: int, order: np.ndarray) -> list[list]:
     """values split into lists by group code (codes 0..n-1, sorted ascending; a missing code gives []),
     one list per code in `order`."""
-    bounds = np.searchsorted(code.to_numpy(), np.arange(n + 1))
+    bounds = np.searchsorted(code, np.arange(n + 1))
     flat = values.tolist()
-    # Python ints slice faster than numpy ones
-    return [flat[lo:hi] for lo, hi in zip(bounds[:-1][order].tolist(), bounds[1:][order].tolist(), strict=True)]
+    with gc_paused():  # Python ints slice faster than numpy ones
+        return [flat[lo:hi] for lo, hi in zip(bounds[:-1][order].tolist(), bounds[1:][order].tolist(), strict=True)]
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Build many small lists or dicts without the cycle collector: each of its passes walks every
+    object alive (a 100,000-row frame's strings included), and these containers hold no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def with_statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule()) -> pd.DataFrame:
@@ -242,7 +284,8 @@ def records_of(df: pd.DataFrame, columns) -> list[dict]:
     """Row dicts of the given columns (those present), NA as None; much faster than DataFrame.to_dict."""
     cols = [c for c in dict.fromkeys(columns) if c in df.columns]
     values = [_plain_list(df[c]) for c in cols]
-    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)] if cols else [{}] * len(df)
+    with gc_paused():
+        return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)] if cols else [{}] * len(df)
 
 
 def _plain_list(col: pd.Series) -> list:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.datafiles import Field, load_records
-from core.grouping import KEY_COLUMNS, _plain_list, assign_statements, date_span, records_of, statements
+from core.grouping import KEY_COLUMNS, _plain_list, assign_statements, date_span, gc_paused, records_of, statements
 from core.schema import STANCES
 
 RULES_FILE = "shift_rules.jsonl"
@@ -129,7 +129,7 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
             "position_id", "statement_id")
     df = df[[c for c in dict.fromkeys(used) if c in df.columns]]
     rows = df[df["stance"].isin(relevant)]  # before grouping: the other stances never take part
-    rows = statements(assign_statements(rows)) if group else rows
+    rows = statements(assign_statements(rows), lists=("outlets",)) if group else rows
     rows = rows.assign(key=_keys(rows))
     # only the columns used below: sorting moves every column, and the others are dropped anyway
     needed = ("actor", "issue", *_CARRIED, "article_id", "char_start")
@@ -141,8 +141,9 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
     # light records for the rules (stance and sentence); the carried columns are read for the shifts only
     recs = records_of(rows, ("stance", "sentence", "date"))
     found: list[tuple] = []
-    for line_key in sorted(lines, key=lambda kv: (str(kv[0]), str(kv[1]))):
-        found += _line_shifts(lines[line_key], recs, rules)
+    with gc_paused():
+        for line_key in sorted(lines, key=lambda kv: (str(kv[0]), str(kv[1]))):
+            found += _line_shifts(lines[line_key], recs, rules)
     if not found:
         return _empty_shifts()
     return _shift_frame(rows, actors, issues, found).sort_values(["to_date", "actor", "issue"], kind="stable",
@@ -157,19 +158,25 @@ def _line_shifts(line: list[int], recs: list[dict], rules: tuple[ShiftRule, ...]
     for k, span in zip(line, spans, strict=True):
         stances_on.setdefault(span, set()).add(recs[k]["stance"])
     same_day_of = {span: frozenset(found) for span, found in stances_on.items()}
-    out = []
+    out, previous = [], []
     for i, k in enumerate(line):
         if spans[i] is None:
             continue
+        if i == 0 or spans[i] != spans[i - 1]:
+            # rows with the same span as the row before have the same previous rows (the scan back
+            # only steps over their run), so a day with many positions is scanned once, not per row
+            previous = _previous(spans, i)
+        if not previous:
+            continue
+        gap = (spans[i][0] - spans[previous[0]][1]).days   # the previous rows all end on one day
+        if gap > MAX_GAP_DAYS:
+            continue
         new, same_day = recs[k], same_day_of[spans[i]]
-        for j in _previous(spans, i):
+        for j in previous:
             old = recs[line[j]]
-            gap = spans[i][0] - spans[j][1]
-            if gap.days > MAX_GAP_DAYS:
-                continue
             rule = _first_fit(by_pair.get((old["stance"], new["stance"]), ()), old, new, same_day)
             if rule:
-                out.append((line[j], k, rule, gap.days))
+                out.append((line[j], k, rule, gap))
                 break
     return out
 

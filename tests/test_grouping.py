@@ -94,6 +94,27 @@ def test_three_outlets_one_statement_one_other():
     assert rows.loc["p2", "statement_outlets"] == ["Reuters", "TASS"]
 
 
+def test_statement_lists_in_date_order_blank_outlets_left_out_undated_last():
+    df = frame([
+        row("p1", outlet="TASS", article_id="a-late", date="2022-02-16"),
+        row("p2", outlet="", article_id="a-early", date="2022-02-14"),
+        row("p3", outlet="BBC", article_id="a-late", date="2022-02-15"),
+        row("p4", stance="demand", date=None, sentence="Moscow demanded that NATO halt its expansion."),
+        row("p5", stance="rejection", date="2021-01-01", sentence="Kyiv rejected the plan outright."),
+    ])
+    table = statements(df)
+    assert table["statement_id"].tolist() == ["s:p5", "s:p1", "s:p4"]   # by first report's date, undated last
+    first = table.set_index("statement_id").loc["s:p1"]                   # named by its smallest report key
+    assert first["n_reports"] == 3 and first["date"] == "2022-02-14"      # the earliest report's fields
+    assert first["outlets"] == ["BBC", "TASS"]                            # sorted, the blank one left out
+    assert first["article_ids"] == ["a-early", "a-late"]                  # distinct, in date order
+    assert first["report_keys"] == ["p2", "p3", "p1"]                     # every report, in date order
+
+    only = statements(df, lists=("outlets",))                             # callers ask for what they read
+    assert "outlets" in only.columns and "report_keys" not in only.columns and "article_ids" not in only.columns
+    assert only["outlets"].tolist() == table["outlets"].tolist()
+
+
 def test_single_link_chains_within_the_window_only():
     df = frame([row("p1", date="2022-02-10"), row("p2", date="2022-02-13"), row("p3", date="2022-02-16"),
                 row("p4", date="2022-02-25")])

@@ -188,7 +188,7 @@ def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str
 @st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
 def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tuple[int, int, pd.DataFrame]:
     df = cache._positions(path, qs, only, False)
-    groups = grouping.statements(df)
+    groups = grouping.statements(df, lists=("outlets",) if mode == "statements" else ("outlets", "report_keys"))
     table = statement_table(df, groups, mode)
     return len(groups), len(table), views.most_recent(table, limit)
 
