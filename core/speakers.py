@@ -74,6 +74,14 @@ ambassador official adviser advisor aide chief
 # Institutions that refer back to the party in focus ("the ministry said").
 BODY_REF_NOUNS = frozenset("""ministry government embassy administration office kremlin side statement cabinet
 communique communiqué document declaration readout letter text""".split())
+# Texts that speak for whoever put them out ("a statement issued by the Kremlin said", "the communique adopted
+# by NATO leaders"): the issuer is named in the clause of one of these verbs hung on the noun.
+DOCUMENT_NOUNS = frozenset("""statement communique communiqué document declaration readout letter text resolution
+decree memorandum note""".split())
+ISSUING_VERBS = frozenset("""issue release publish adopt post sign send circulate distribute approve put draft
+make""".split())
+# "This was stated by Kuleba", "That's according to the ministry": the words are the sentence before.
+POINTING_BACK = frozenset({"this", "that"})
 EXCLUDED_PREPS = frozenset("to with against on over about between toward towards at under into than like among".split())
 QUOTE_CHARS = '“”"«»'
 OPENING_MARKS = frozenset(['“', '"', "«", "‘", "``"])
@@ -126,6 +134,8 @@ class _Attributor:
                 self._attributed(n, paras[n], holders)
                 if pending and not open_after:  # '… This work is ongoing," Peskov said.'
                     self._reach_back(out, pending, holders[0])
+                elif n and _points_back(sent) and not any(h.how not in WEAK_RULES for h in out[n - 1]):
+                    self._reach_back(out, [n - 1], holders[0])
                 pending = []
             else:
                 pending = pending + [n] if open_after and len(pending) < 6 else []
@@ -249,9 +259,23 @@ class _Attributor:
             return [Holder(self.last.actor, None, "role-ref", conf * 0.7)] if self._recent(tok) else []
         if tok.lemma_.lower() in ROLE_REF_NOUNS or low in ROLE_REF_NOUNS or self._role_phrase(tok):
             return _listed(self._role_ref(tok, conf))
+        issuers = self._issuers(tok)
+        if issuers:
+            return [Holder(m.actor, m.person, how, conf * 0.9) for m in issuers]
         if tok.lemma_.lower() in BODY_REF_NOUNS and self._recent(tok):
             return [Holder(self.last.actor, None, "role-ref", conf * 0.7)]
         return []
+
+    def _issuers(self, tok) -> list:
+        """The parties named as putting out a document: 'a statement issued by the Kremlin', 'the
+        communique, which was published on the NATO website'."""
+        if tok.lemma_.lower() not in DOCUMENT_NOUNS and tok.lower_ not in DOCUMENT_NOUNS:
+            return []
+        out = []
+        for clause in tok.children:
+            if clause.dep_ in ("acl", "relcl") and clause.lemma_.lower() in ISSUING_VERBS:
+                out += [m for t in clause.subtree if (m := self.by_token.get(t.i)) is not None]
+        return list({m.actor: m for m in out}.values())
 
     def _two_sides(self, i, k=2) -> list[tuple[str, None]]:
         """'Both sides' ('the three sides'): the k parties (states) named most often so far."""
@@ -596,6 +620,13 @@ def _non_actor(tok) -> bool:
             words.add(t.lower_)
             words.update(c.lower_ for c in t.children if c.dep_ in ("amod", "compound") or t.dep_ == "appos")
     return bool(words & NON_ACTOR_WORDS)
+
+
+def _points_back(sent) -> bool:
+    """'This was stated by Kuleba.', "That's according to the communique.": the subject is a bare
+    'this'/'that', so what was stated is the sentence before."""
+    first = sent[0]
+    return first.lower_ in POINTING_BACK and first.dep_ in ("nsubj", "nsubjpass") and not list(first.children)
 
 
 def _excluded_branch(t, head) -> bool:

@@ -152,3 +152,31 @@ def test_parser_slips_and_idioms(nlp, text, actor):
 def test_a_reporting_verb_in_a_relative_clause_attributes(nlp):
     text = "The ministry cited threats by Western officials, which Kremlin spokesman Dmitry Peskov said were unprecedented."
     assert ("Russia", "Dmitry Peskov") in {(a, s) for a, s, _ in holders(nlp, text)[0]}
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("NATO must halt its expansion, according to a statement issued by the Kremlin.", "Russia"),
+    ("A statement released by the Russian Foreign Ministry said the talks had failed.", "Russia"),
+    ("The communique adopted by NATO leaders on Tuesday condemned the annexations.", "NATO"),
+])
+def test_a_document_speaks_for_whoever_issued_it(nlp, text, actor):
+    assert actor in actors(holders(nlp, text)[0])
+
+
+def test_unissued_document_has_no_issuer(nlp):
+    rows = holders(nlp, "A document obtained by Ukraine's intelligence service says the talks had failed.")
+    assert "Ukraine" not in actors(rows[0])   # who obtained it is not who put it out
+
+
+@pytest.mark.parametrize("pointer", [
+    "This was stated by Foreign Minister Dmytro Kuleba.",
+    "That's according to a statement published on the Ukrainian government's website.",
+])
+def test_this_was_stated_by_gives_the_sentence_before_its_holder(nlp, pointer):
+    rows = holders(nlp, f"Sanctions against Moscow must be tightened.\n\n{pointer}")
+    assert "Ukraine" in actors(rows[0]) and "Ukraine" in actors(rows[1])
+
+
+def test_this_as_a_determiner_does_not_point_back(nlp):
+    rows = holders(nlp, "Sanctions against Moscow must be tightened.\n\nThis plan was stated by Kuleba to be final.")
+    assert not actors(rows[0])
