@@ -36,7 +36,7 @@ oppose outline pitch plan plead pledge point post praise predict prefer press pr
 question rail read reaffirm reassure rebuff rebuke recall recognise recognize recommend refer refuse refute
 regard reiterate reject remark repeat reply respond restate retort rule say scold seek set sign signal slam
 stand state stress submit suggest support swear table talk tell thank think threaten tout tweet underline
-underscore urge veto view voice vote vow want warn welcome wish write
+underscore urge veto view voice vote vow want warn welcome wish worry write depict portray
 """.split())
 # Stance predicates with a copula: "Russia is ready to", "Kyiv is open to talks", "NATO is concerned".
 STANCE_ADJECTIVES = frozenset("""
@@ -494,7 +494,7 @@ class _Attributor:
 
 def _verb_kind(tok) -> str | None:
     lemma = tok.lemma_.lower()
-    if tok.pos_ in ("VERB", "AUX") and lemma in SPEECH_VERBS:
+    if tok.pos_ in ("VERB", "AUX") and (lemma in SPEECH_VERBS or _misread_speech_verb(tok)):
         return "speech"
     if tok.pos_ == "ADJ" and lemma in STANCE_ADJECTIVES and tok.dep_ in ("acomp", "ROOT", "ccomp", "conj"):
         return "adj"
@@ -517,6 +517,13 @@ def _verb_kind(tok) -> str | None:
                                           for g in c.children) for c in tok.children):
         return "speech"  # "Russia made public a list of demands"
     return None
+
+
+def _misread_speech_verb(tok) -> bool:
+    """The small model's lemmatiser now and then clips a regular past form ("hoped" -> "hop"):
+    a -d/-ed form whose stem plus 'e' (or the stem) is a speech verb is one."""
+    low = tok.lower_
+    return tok.tag_ in ("VBD", "VBN") and low.endswith("d") and (low[:-1] in SPEECH_VERBS or low[:-2] in SPEECH_VERBS)
 
 
 def _subjects(verb):

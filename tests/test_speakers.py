@@ -180,3 +180,11 @@ def test_this_was_stated_by_gives_the_sentence_before_its_holder(nlp, pointer):
 def test_this_as_a_determiner_does_not_point_back(nlp):
     rows = holders(nlp, "Sanctions against Moscow must be tightened.\n\nThis plan was stated by Kuleba to be final.")
     assert not actors(rows[0])
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("The U.S. and NATO have hoped that Moscow might accept more modest offers.", "NATO"),   # "hoped" lemmatised "hop"
+    ("Western officials worry that the talks are a pretext for an attack.", "West"),
+])
+def test_verbs_of_hoping_and_worrying_attribute(nlp, text, actor):
+    assert actor in actors(holders(nlp, text)[0])
