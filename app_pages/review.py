@@ -11,11 +11,9 @@ QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
 
 st.title("Review")
 filters = sidebar.filters()
-only = reviewing.toggle()
+only = reviewing.is_reviewed_only()
 df = reviewing.positions(filters, reviewed_only=only)
-focus = {**reviewing.view_params(only), **view.current("_position")}
-share.header(filters, df, "review", focus, name="reviewed_positions",
-             extra=["reviewed only"] if only else ())
+share.header(filters, df, "review", view.current("_position"), name="reviewed_positions")
 everything = reviewing.positions(filters, include_rejected=True)  # rejected rows too: they can be reopened
 if share.empty_state(filters, everything):
     st.stop()

@@ -11,14 +11,13 @@ SHOWN = 100  # shift cards drawn; the download holds every shift
 
 st.title("Shifts")
 filters = sidebar.filters()
-only = reviewing.toggle()
+only = reviewing.is_reviewed_only()
 df = reviewing.positions(filters, reviewed_only=only)
 found = reviewing.shift_table(filters, reviewed_only=only)
 kind = view.choose("Kind of shift", list(KINDS), "_kind", None, optional=True)
 shown = found[found["kind"] == kind] if kind else found
-focus = {**reviewing.view_params(only), **view.current("_kind")}
-extra = (["reviewed only"] if only else []) + [f"{count_phrase(len(shown), (kind + ' shift') if kind else 'shift')} found"]
-share.header(filters, df, "shifts", focus, name="positions", extra=extra)
+found_phrase = f"{count_phrase(len(shown), (kind + ' shift') if kind else 'shift')} found"
+share.header(filters, df, "shifts", view.current("_kind"), name="positions", extra=[found_phrase])
 
 with st.expander("How a shift is called", expanded=found.empty, icon=":material/rule:"):
     st.markdown(RULES_EXPLAINED)

@@ -234,6 +234,28 @@ def test_sidebar_links_carry_the_filters():
     assert all(link.proto.query_string == "actor=Russia&stance=demand" for link in links)  # view params stay behind
 
 
+def test_reviewed_only_switch_travels_with_the_filters():
+    at = open_page("app_pages/overview.py", stance="demand", _reviewed="1", _count="reports")
+    links = at.get("page_link")
+    assert links and all(link.proto.query_string == "stance=demand&_reviewed=1" for link in links)
+    assert "reviewed only" in sentence(at)                      # every page says so, not only Review/Shifts
+    assert at.code[0].value.endswith("/?stance=demand&_reviewed=1")   # and its share link keeps it
+
+    at.query_params.clear()  # a page change through Streamlit's navigation empties the URL
+    at.switch_page("app_pages/timeline.py").run()
+    assert at.query_params.get("_reviewed") == "1" and at.toggle(key="rv_reviewed_toggle").value is True
+    assert "reviewed only" in sentence(at)
+
+
+def test_switch_turned_off_stays_off_after_a_page_change():
+    at = open_page("app_pages/overview.py", _reviewed="1")
+    at.toggle(key="rv_reviewed_toggle").set_value(False).run()
+    assert "_reviewed" not in at.query_params
+    at.query_params.clear()
+    at.switch_page("app_pages/timeline.py").run()
+    assert "_reviewed" not in at.query_params and at.toggle(key="rv_reviewed_toggle").value is False
+
+
 def test_share_link_reproduces_the_view():
     at = open_page("app_pages/positions.py", stance="demand", actor=["Russia", "NATO"])
     assert at.code[0].value.endswith("/positions?actor=Russia&actor=NATO&stance=demand")

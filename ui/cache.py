@@ -15,6 +15,7 @@ import streamlit as st
 from core.filters import Filters, from_query, query_string
 from core.store import Store, open_store, resolve_db_path
 
+REVIEWED_PARAM = "_reviewed"  # ?_reviewed=1: only positions a reviewer accepted, edited or added (every page)
 QUERY_TTL = 600       # seconds; another process (the CLI) may write meanwhile
 QUERY_ENTRIES = 16    # distinct filter sets kept per function (a full 100,000-row result pickles to ~70 MB)
 
@@ -59,8 +60,13 @@ def positions(filters: Filters, *, reviewed_only: bool | None = None, include_re
     `reviewed_only` defaults to the URL's `?_reviewed=1`; `include_rejected` keeps rejected rows (Review page).
     """
     if reviewed_only is None:
-        reviewed_only = st.query_params.get("_reviewed") == "1"
+        reviewed_only = is_reviewed_only()
     return _positions(db_key(), query_string(filters), reviewed_only, include_rejected)
+
+
+def is_reviewed_only() -> bool:
+    """True when the URL asks for reviewed positions only (`?_reviewed=1`)."""
+    return st.query_params.get(REVIEWED_PARAM) == "1"
 
 
 @st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)

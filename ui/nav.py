@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.filters import from_query, to_query
+from ui.cache import REVIEWED_PARAM, is_reviewed_only
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,10 +45,16 @@ def st_pages(specs: list[PageSpec]) -> list[st.Page]:
             for p in specs]
 
 
+def reviewed_params() -> dict[str, str]:
+    return {REVIEWED_PARAM: "1"} if is_reviewed_only() else {}
+
+
 def sidebar_links(pages: list[st.Page]) -> None:
     """Page links that keep the filters of this view (Streamlit's own menu would drop them)."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    carried = to_query(from_query(params))
+    # the "reviewed positions only" switch narrows every page's rows, so it travels with the filters;
+    # the other page controls (`_count`, `_actor`…) belong to their page and stay behind
+    carried = {**to_query(from_query(params)), **reviewed_params()}
     with st.sidebar:
         for page in pages:
             st.page_link(page, query_params=carried or None)

@@ -6,7 +6,6 @@ import html
 
 import pandas as pd
 import streamlit as st
-from streamlit.errors import StreamlitDuplicateElementKey
 
 from core import grouping, review, shifts, views
 from core.accuracy import Accuracy, load_accuracy
@@ -14,10 +13,11 @@ from core.colors import stance_color
 from core.filters import Filters, count_phrase, query_string
 from core.store import StoreError
 from ui import cache
+from ui.cache import REVIEWED_PARAM
 from ui.share import md
 
 REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
-REVIEWED_PARAM = "_reviewed"   # ?_reviewed=1: only positions a reviewer accepted, edited or added
+LAST_REVIEWED = "parley_last_reviewed"   # the switch as the last run saw it, carried across a page change
 COUNT_PARAM = "_count"         # ?_count=reports: count every report, not each statement once
 
 
@@ -40,25 +40,27 @@ def reviewer() -> str | None:
     return None
 
 
-def is_reviewed_only() -> bool:
-    """True when the URL asks for reviewed positions only (`?_reviewed=1`)."""
-    return st.query_params.get(REVIEWED_PARAM) == "1"
+is_reviewed_only = cache.is_reviewed_only
+
+
+def carry_switch() -> None:
+    """A URL emptied by a page change: put back `?_reviewed=1` when the session last had it on."""
+    if st.session_state.get(LAST_REVIEWED):
+        st.query_params[REVIEWED_PARAM] = "1"
 
 
 def toggle() -> bool:
     """The "reviewed positions only" switch in the sidebar, bound to `?_reviewed=1` both ways.
 
-    The Review and Shifts pages call it; ui.sidebar.filters() may call it too, to give every
-    page the switch: the second call in a run finds it drawn and only reads the URL.
+    ui.sidebar.filters() draws it once per run on every page; pages read is_reviewed_only().
     """
     wanted = is_reviewed_only()
-    if st.session_state.get("rv_reviewed_toggle") != wanted:
-        st.session_state["rv_reviewed_toggle"] = wanted
-    try:
-        st.sidebar.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
-                          help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
-    except StreamlitDuplicateElementKey:
-        pass  # already drawn in this run (by the shared sidebar)
+    st.session_state[LAST_REVIEWED] = wanted
+    # always, as for the filters: each page draws its own switch under this key, and one new to
+    # this page would otherwise start off whatever the URL says
+    st.session_state["rv_reviewed_toggle"] = wanted
+    st.sidebar.toggle("Reviewed positions only", key="rv_reviewed_toggle", on_change=_toggle_to_url,
+                      help="Only positions a reviewer accepted, edited or added; rejected ones are never shown.")
     return wanted
 
 
@@ -97,10 +99,6 @@ def shifts_section(filters: Filters, *, actor: str | None = None, issue: str | N
     shift_cards(found, limit)
 
 
-def view_params(only: bool) -> dict[str, str]:
-    return {REVIEWED_PARAM: "1"} if only else {}
-
-
 def positions(filters: Filters, *, reviewed_only: bool = False, include_rejected: bool = False) -> pd.DataFrame:
     """Filtered positions with reviews applied (review_status, reviewer, reviewed_at)."""
     return cache.positions(filters, reviewed_only=reviewed_only, include_rejected=include_rejected)
@@ -137,8 +135,7 @@ def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.Dat
 def count_mode() -> str:
     """`statements` (the default) or `reports`, from `?_count=reports`, with a switch to change it."""
     wanted = "reports" if st.query_params.get(COUNT_PARAM) == "reports" else "statements"
-    if st.session_state.get("rv_count_mode") != wanted:
-        st.session_state["rv_count_mode"] = wanted
+    st.session_state["rv_count_mode"] = wanted  # always: the URL decides, whatever an earlier page left here
     st.segmented_control("Count", ["statements", "reports"], key="rv_count_mode", on_change=_count_to_url,
                          help="A statement carried by several outlets counts once, or once per report.")
     return wanted
@@ -211,6 +208,7 @@ def _count_to_url() -> None:
 
 
 def _toggle_to_url() -> None:
+    st.session_state[LAST_REVIEWED] = bool(st.session_state.get("rv_reviewed_toggle"))
     if st.session_state.get("rv_reviewed_toggle"):
         st.query_params[REVIEWED_PARAM] = "1"
     else:

@@ -90,7 +90,13 @@ def share(filters: Filters, path: str, view: Mapping | None = None) -> None:
 
 def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None = None, name: str = "positions",
            extra=()) -> None:
-    """Sentence, downloads and share link: the strip at the top of every view."""
+    """Sentence, downloads and share link: the strip at the top of every view.
+
+    The "reviewed positions only" switch narrows the rows of every page, so every sentence says so
+    and every link keeps it."""
+    if cache.is_reviewed_only():
+        extra = ["reviewed only", *extra]
+        view = {**(view or {}), cache.REVIEWED_PARAM: "1"}
     sentence(filters, df, extra)
     downloads(df, name)
     share(filters, path, view)

@@ -36,9 +36,14 @@ def view_params() -> dict[str, list[str]]:
 
 
 def carry_filters() -> None:
-    """After a page change the URL holds no filters: put back the ones the session last used."""
+    """After a page change the URL holds no filters: put back the ones the session last used
+    (and the "reviewed positions only" switch, which narrows every page the same way)."""
+    from ui import reviewing
+
     last: Filters | None = st.session_state.get(LAST)
     params = url_params()
+    if not params:
+        reviewing.carry_switch()
     if last is not None and not last.is_empty() and not any(k in params for k in ALL_PARAMS):
         write_url(last)
 
