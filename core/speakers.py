@@ -633,7 +633,11 @@ def _points_back(sent) -> bool:
     """'This was stated by Kuleba.', "That's according to the communique.": the subject is a bare
     'this'/'that', so what was stated is the sentence before."""
     first = sent[0]
-    return first.lower_ in POINTING_BACK and first.dep_ in ("nsubj", "nsubjpass") and not list(first.children)
+    if first.lower_ not in POINTING_BACK or first.dep_ not in ("nsubj", "nsubjpass") or list(first.children):
+        return False
+    head = first.head   # only the attribution itself: not '"That is a red line," Peskov said.'
+    return head.lower_ == "according" or (
+        head.lemma_.lower() in SPEECH_VERBS and any(c.dep_ == "agent" for c in head.children))
 
 
 def _excluded_branch(t, head) -> bool:

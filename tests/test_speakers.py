@@ -177,6 +177,11 @@ def test_this_was_stated_by_gives_the_sentence_before_its_holder(nlp, pointer):
     assert "Ukraine" in actors(rows[0]) and "Ukraine" in actors(rows[1])
 
 
+def test_that_with_a_verb_of_its_own_does_not_point_back(nlp):
+    rows = holders(nlp, "Allied troops will be sent to Estonia next month.\n\nThat is a red line for Moscow, Peskov said.")
+    assert "Russia" not in actors(rows[0]) and "Russia" in actors(rows[1])
+
+
 def test_this_as_a_determiner_does_not_point_back(nlp):
     rows = holders(nlp, "Sanctions against Moscow must be tightened.\n\nThis plan was stated by Kuleba to be final.")
     assert not actors(rows[0])
