@@ -274,7 +274,9 @@ class _Attributor:
         out = []
         for clause in tok.children:
             if clause.dep_ in ("acl", "relcl") and clause.lemma_.lower() in ISSUING_VERBS:
-                out += [m for t in clause.subtree if (m := self.by_token.get(t.i)) is not None]
+                for part in clause.children:   # who put it out, or where: not whom it was sent to
+                    if part.dep_ in ("agent", "nsubj") or (part.dep_ == "prep" and part.lower_ in ("on", "from")):
+                        out += [m for t in part.subtree if (m := self.by_token.get(t.i)) is not None]
         return list({m.actor: m for m in out}.values())
 
     def _two_sides(self, i, k=2) -> list[tuple[str, None]]:

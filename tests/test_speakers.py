@@ -163,6 +163,11 @@ def test_a_document_speaks_for_whoever_issued_it(nlp, text, actor):
     assert actor in actors(holders(nlp, text)[0])
 
 
+def test_whom_a_document_was_sent_to_is_not_its_issuer(nlp):
+    row = holders(nlp, "A letter sent to NATO last week demanded written answers.")[0]
+    assert "NATO" not in actors(row)
+
+
 def test_unissued_document_has_no_issuer(nlp):
     rows = holders(nlp, "A document obtained by Ukraine's intelligence service says the talks had failed.")
     assert "Ukraine" not in actors(rows[0])   # who obtained it is not who put it out
