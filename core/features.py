@@ -161,8 +161,10 @@ def _actor_feats(c: Candidate, first_actor: str | None) -> None:
             f[f"holder&cue={h.stance}"] = 1.0
         if "in_quote" in f:
             f[f"inquote&cue={h.stance}"] = 1.0
-    local = " ".join(_local_words(verbs)) if verbs else "CARRIED"
-    c.local = f"{local} {' '.join(_content_words(c.sentence, verbs))}"
+    # the words around the actor's own verb, then those of what it says (the said clause)
+    local = " ".join(_clause_words(verbs, "V_", negation=False)) if verbs else "CARRIED"
+    said = _clause_words(_content_heads(c.sentence, verbs), "H_", negation=True)
+    c.local = f"{local} {' '.join(said)}"
 
 
 def _governing_verb(tok):
@@ -170,18 +172,6 @@ def _governing_verb(tok):
     while tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT" and seen < 8:
         tok, seen = tok.head, seen + 1
     return tok
-
-
-def _local_words(verbs) -> list[str]:
-    words = []
-    for v in verbs[:2]:
-        words.append("V_" + v.lemma_.lower())
-        for t in v.subtree:
-            if not t.is_punct and not t.is_space:
-                words.append(t.lemma_.lower())
-            if len(words) > 40:
-                break
-    return words
 
 
 def _content_heads(sent, verbs) -> list:
@@ -201,13 +191,14 @@ def _content_heads(sent, verbs) -> list:
     return heads[:2]
 
 
-def _content_words(sent, verbs) -> list[str]:
-    """Lemmas of the said clause, marked H_ for its head and NOT_ under a negated head, so
+def _clause_words(heads, mark: str, *, negation: bool) -> list[str]:
+    """Lemmas under each of (at most two) heads, about 40 words in all, each head marked `mark`
+    first; with `negation`, the content words under a negated head are marked NOT_, so
     "will not accept" and "will accept" stay apart."""
     words = []
-    for h in _content_heads(sent, verbs):
-        words.append("H_" + h.lemma_.lower())
-        negated = any(ch.lower_ in _NEG for ch in h.children)
+    for h in heads[:2]:
+        words.append(mark + h.lemma_.lower())
+        negated = negation and any(ch.lower_ in _NEG for ch in h.children)
         for t in h.subtree:
             if t.is_punct or t.is_space:
                 continue
