@@ -184,15 +184,16 @@ def statements(df: pd.DataFrame, rule: GroupingRule = GroupingRule(), *, lists: 
     if grouped.empty:
         return grouped.assign(n_reports=pd.Series(dtype="Int64"), **{c: None for c in lists})
     keys = np.array(_report_keys(grouped), dtype=object)
-    dates = grouped["date"].astype("string").fillna("").to_numpy(dtype=object)
-    by_date = _sort_order(dates, keys)   # date order: the first report's fields stand for the statement
-    code, sids = pd.factorize(grouped["statement_id"].to_numpy(dtype=object)[by_date])
+    dates = grouped["date"].astype("string")
+    sid = grouped["statement_id"].to_numpy(dtype=object)
+    # date order: the first report's fields stand for the statement
+    by_date = _sort_order(dates.fillna("").to_numpy(dtype=object), keys)
+    code, sids = pd.factorize(sid[by_date])
     by_code = np.argsort(code, kind="stable")
     rows, code = by_date[by_code], code[by_code]   # reports grouped by statement, each group in date order
     first = rows[np.r_[True, code[1:] != code[:-1]]]
-    # the statements in their final order (date, statement_id)
-    heads = grouped["date"].astype("string").iloc[first]   # a statement with no date sorts last
-    final = _sort_order(heads.to_numpy(dtype=object, na_value=None), grouped["statement_id"].to_numpy(dtype=object)[first])
+    # the statements in their final order (date, statement_id); one with no date sorts last
+    final = _sort_order(dates.iloc[first].to_numpy(dtype=object, na_value=None), sid[first])
     out = grouped.iloc[first[final]].reset_index(drop=True)
     out["n_reports"] = np.bincount(code, minlength=len(sids))[final]
     if "outlets" in lists:

@@ -69,6 +69,11 @@ def is_reviewed_only() -> bool:
     return st.query_params.get(REVIEWED_PARAM) == "1"
 
 
+def reviewed_params() -> dict[str, str]:
+    """`{"_reviewed": "1"}` while the switch is on: what a link must carry to keep it."""
+    return {REVIEWED_PARAM: "1"} if is_reviewed_only() else {}
+
+
 @st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)
 def _facets(path: str) -> dict[str, list[str]]:
     return _store(path).facets()

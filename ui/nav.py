@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.filters import from_query, to_query
-from ui.cache import REVIEWED_PARAM, is_reviewed_only
+from ui.cache import reviewed_params
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,10 +43,6 @@ def available() -> list[PageSpec]:
 def st_pages(specs: list[PageSpec]) -> list[st.Page]:
     return [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path or None, default=not p.path)
             for p in specs]
-
-
-def reviewed_params() -> dict[str, str]:
-    return {REVIEWED_PARAM: "1"} if is_reviewed_only() else {}
 
 
 def sidebar_links(pages: list[st.Page]) -> None:

@@ -96,7 +96,7 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
     and every link keeps it."""
     if cache.is_reviewed_only():
         extra = ["reviewed only", *extra]
-        view = {**(view or {}), cache.REVIEWED_PARAM: "1"}
+        view = {**(view or {}), **cache.reviewed_params()}
     sentence(filters, df, extra)
     downloads(df, name)
     share(filters, path, view)
