@@ -11,6 +11,7 @@ scores an accusation for Russia and not for NATO.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -40,8 +41,8 @@ class Candidate:
     mentions: list = field(default_factory=list)
     hits: list[CueHit] = field(default_factory=list)
 
-    @property
-    def text(self) -> str:
+    @functools.cached_property
+    def text(self) -> str:  # a Span builds its text anew on each call; the model and the rows ask often
         return self.sentence.text
 
 

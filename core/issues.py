@@ -9,6 +9,7 @@ import functools
 import re
 
 from core.datafiles import Field, load_records
+from core.patterns import PatternSet
 from core.schema import ISSUES
 from core.stance import _regex
 
@@ -29,12 +30,17 @@ def issue_hits(text: str, path: str = ISSUES_FILE) -> dict[str, list[str]]:
 
 @functools.lru_cache(maxsize=4096)  # each sentence is asked about for its context and for each position
 def _hits(text: str, path: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    low = text.lower()
+    lexicon = load_lexicon(path)
     out: dict[str, list[str]] = {}
-    for rule_id, issue, rx in load_lexicon(path):
-        if rx.search(low):
-            out.setdefault(issue, []).append(rule_id)
+    for i, _ in _lexicon_set(path).search(text.lower()):
+        rule_id, issue, _ = lexicon[i]
+        out.setdefault(issue, []).append(rule_id)
     return tuple((issue, tuple(ids)) for issue, ids in out.items())
+
+
+@functools.lru_cache(maxsize=4)
+def _lexicon_set(path: str) -> PatternSet:
+    return PatternSet([rx for _, _, rx in load_lexicon(path)])
 
 
 def lexicon_issues(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from core.issues import issue_context, lexicon_issues
 from core.nlp import load_nlp
 from core.schema import articles_frame, positions_frame
 from core.stance import explain
-from core.targets import pick_target, rank_target
+from core.targets import pick_target, rank_targets
 
 BATCH_SIZE = 8
 _NEWS_DAY_MAX_GAP = 3  # days: a lede's "on Friday" in Monday's paper still dates the report
@@ -78,10 +78,10 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
     issues = (model.issues_for([(c.text, s, context[c.sent_index]) for c, s, _ in chosen]) if model
               else [[(i, 0.3) for i in lexicon_issues(c.text)] for c, _, _ in chosen])
     dates = _Dates(infos, published)
+    targets = _targets(chosen, infos, model)
     rows = []
-    for (c, stance, p), iss in zip(chosen, issues, strict=False):
+    for (c, stance, p), iss, target in zip(chosen, issues, targets, strict=False):
         start, end = _trimmed(c.sentence, original)
-        target = _target(c, stance, infos, model)
         date = dates.of(c)
         hedged, _ = is_hedged(c.text)
         rule_id, cue = explain(stance, c.hits, model_id)
@@ -94,10 +94,10 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
     return rows
 
 
-def _target(cand, stance, infos, model):
+def _targets(chosen, infos, model) -> list[str | None]:
     if model is not None and model.target_ranker is not None:
-        return rank_target(cand, infos, model.target_prior, stance, model.target_ranker)
-    return pick_target(cand, infos, model.target_prior if model else None)[0]
+        return rank_targets([(c, s) for c, s, _ in chosen], infos, model.target_prior, model.target_ranker)
+    return [pick_target(c, infos, model.target_prior if model else None)[0] for c, _, _ in chosen]
 
 
 class _Dates:

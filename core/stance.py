@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from core.datafiles import DataFileError, Field, load_records
+from core.patterns import PatternSet
 from core.schema import STANCES
 
 CUES_FILE = "stance_cues.jsonl"
@@ -46,13 +47,17 @@ def load_cues(path: str = CUES_FILE) -> tuple[tuple[str, str, re.Pattern], ...]:
 
 def find_cues(text: str, path: str = CUES_FILE) -> list[CueHit]:
     """Every cue that fires in `text` (case-insensitive), in order of position."""
-    low = text.lower()
+    cues = load_cues(path)
     hits = []
-    for rule_id, stance, rx in load_cues(path):
-        m = rx.search(low)
-        if m:
-            hits.append(CueHit(rule_id, stance, text[m.start():m.end()], m.start()))
+    for i, m in _cue_set(path).search(text.lower()):
+        rule_id, stance, _ = cues[i]
+        hits.append(CueHit(rule_id, stance, text[m.start():m.end()], m.start()))
     return sorted(hits, key=lambda h: h.start)
+
+
+@functools.lru_cache(maxsize=4)
+def _cue_set(path: str) -> PatternSet:
+    return PatternSet([rx for _, _, rx in load_cues(path)])
 
 
 def explain(stance: str, hits: list[CueHit], model_id: str) -> tuple[str, str]:

@@ -69,11 +69,19 @@ def target_options(cand, infos, prior: dict | None, stance: str) -> list[tuple[s
     return out
 
 
-def rank_target(cand, infos, prior, stance: str, ranker) -> str | None:
-    options = target_options(cand, infos, prior, stance)
+def rank_targets(chosen: list[tuple[object, str]], infos, prior, ranker) -> list[str | None]:
+    """The best-scored option for each (candidate, stance), scored in one batch for the article
+    (a call per position spent more time in scikit-learn's input checks than in scoring)."""
+    if not chosen:
+        return []
+    per = [target_options(cand, infos, prior, stance) for cand, stance in chosen]
     vec, clf = ranker
-    scores = clf.predict_proba(vec.transform([f for _, f in options]))[:, 1]
-    return options[int(scores.argmax())][0]
+    scores = clf.predict_proba(vec.transform([f for options in per for _, f in options]))[:, 1]
+    out, at = [], 0
+    for options in per:
+        out.append(options[int(scores[at:at + len(options)].argmax())][0])
+        at += len(options)
+    return out
 
 
 def _head_lemma(sent, mention) -> str:
