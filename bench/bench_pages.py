@@ -9,8 +9,9 @@ What is measured, and what is synthetic (the output says so too):
    SYNTHETIC copies, labelled `bench: synthetic copy` in articles.source, with new article and
    position ids and dates shifted by up to ±2 years. --db reuses a database built before.
 2. Pages. Each page script runs under Streamlit's AppTest (the script run on the server, without
-   the browser's drawing): the first run with empty caches ("cold") and then --runs runs with warm
-   caches, as a user reloading or sharing a link hits them; medians in milliseconds.
+   the browser's drawing): runs with empty caches ("cold", median of --runs/2) and then --runs runs with warm
+   caches, as a user reloading or sharing a link hits them; medians in milliseconds. The component
+   scan a server does once at start-up is done once for all pages, not inside each cold run.
 3. Filter change. On the Positions and Overview pages, the Stance filter is set to a new value
    through its sidebar widget, each value not seen before (so the query misses the cache),
    median over the nine stances.
@@ -93,8 +94,30 @@ def grow(store, target: int) -> None:
         conn.execute("CHECKPOINT")
 
 
+_COMPONENTS = []  # one component registry for every AppTest, as one server process has
+
+
 def page_app(page: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "app_pages" / f"{page}.py"), default_timeout=120)
+    """The page under AppTest. A new AppTest scans every installed package for Streamlit components
+    on its first run (~0.4 s here); a server does that once at start-up, not per page view, so the
+    scan is done once and shared, and a cold run times the page, not the test harness."""
+    at = AppTest.from_file(str(ROOT / "app_pages" / f"{page}.py"), default_timeout=120)
+    if not _COMPONENTS:
+        from streamlit.components.v2.component_manager import BidiComponentManager
+
+        manager = BidiComponentManager()
+        manager.discover_and_register_components(start_file_watching=False)
+        _COMPONENTS.append(manager)
+    at._bidi_component_manager = _COMPONENTS[0]
+    return at
+
+
+def _clear_caches() -> None:
+    """Every query result, cache_data or resource, as after an ingest: the next run is cold."""
+    from ui import cache
+
+    st.cache_data.clear()
+    cache.clear()
 
 
 def timed_run(at: AppTest) -> float:
@@ -107,15 +130,18 @@ def timed_run(at: AppTest) -> float:
 
 
 def bench_page(page: str, runs: int) -> dict:
-    st.cache_data.clear()
-    cold = timed_run(page_app(page))
+    colds = []
+    for _ in range(max(1, runs // 2)):  # a single cold run swings by a fifth with the machine's load
+        _clear_caches()
+        colds.append(timed_run(page_app(page)))
+    cold = statistics.median(colds)
     at = page_app(page)
     warm = [timed_run(at) for _ in range(runs)]
     return {"cold_ms": cold, "warm_ms": statistics.median(warm)}
 
 
 def bench_filter_change(page: str) -> float:
-    st.cache_data.clear()
+    _clear_caches()
     at = page_app(page)
     timed_run(at)
     times = []
@@ -144,7 +170,7 @@ def main() -> None:
     print(f"{'page':<11}{'cold ms':>9}{'warm ms':>9}   target < {PAGE_TARGET_MS} ms")
     for page in PAGES:
         r = bench_page(page, args.runs)
-        flag = "ok" if r["warm_ms"] < PAGE_TARGET_MS else "SLOW"
+        flag = "ok" if max(r["cold_ms"], r["warm_ms"]) < PAGE_TARGET_MS else "SLOW"  # a first view counts too
         print(f"{page:<11}{r['cold_ms']:>9.0f}{r['warm_ms']:>9.0f}   {flag}")
     print(f"\nfilter change (stance, new value each time: cache miss)   target < {CHANGE_TARGET_MS} ms")
     for page in ("positions", "overview"):

@@ -26,16 +26,23 @@ def by_date(df: pd.DataFrame, *, newest_first: bool = True) -> pd.DataFrame:
     gives article, then place in the article). Rows without a date go last."""
     if df.empty:
         return df.reset_index(drop=True)
+    return df.iloc[_date_order(df, newest_first)].reset_index(drop=True)
+
+
+def _date_order(df: pd.DataFrame, newest_first: bool) -> np.ndarray:
     # Integer ranks of the date strings (ISO strings sort in time order; -1 for a missing date):
     # an argsort of integers is many times faster than sorting 100,000 strings on three keys.
     codes, _ = pd.factorize(df["date"], sort=True)
     key = np.where(codes < 0, np.iinfo(np.int64).max, -codes if newest_first else codes)
-    return df.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
+    return np.argsort(key, kind="stable")
 
 
 def most_recent(df: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The n newest rows, newest first."""
-    return by_date(df).head(n)
+    """The n newest rows, newest first (only those n are taken out of the frame: at 100,000 rows,
+    moving every row of every column cost more than the sort)."""
+    if df.empty:
+        return df.reset_index(drop=True)
+    return df.iloc[_date_order(df, True)[:n]].reset_index(drop=True)
 
 
 def glance(df: pd.DataFrame) -> dict:

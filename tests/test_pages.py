@@ -365,3 +365,18 @@ def test_no_pages_folder_beside_the_app():
     # after a restart (/timeline) lost the page menu, the wide layout and the sample load.
     assert not (ROOT / "pages").exists()
     assert all((ROOT / f).is_file() for f in PAGES)
+
+
+def test_a_page_changing_its_rows_leaves_the_cached_rows_alone():
+    # The query result is kept once for every page and session: what one page does to its frame must not
+    # reach the next reader.
+    from core.filters import Filters
+    from ui import cache
+
+    first = cache.positions(Filters(), reviewed_only=False)
+    n, stances = len(first), first["stance"].tolist()
+    first["stance"] = "edited"
+    first.drop(index=first.index[:2], inplace=True)
+    again = cache.positions(Filters(), reviewed_only=False)
+    assert len(again) == n == data.N_POSITIONS
+    assert again["stance"].tolist() == stances

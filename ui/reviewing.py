@@ -114,6 +114,10 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
     return _shifts(cache.db_key(), query_string(filters), reviewed_only, actor, issue)
 
 
+TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id")
+GROUPING_COLUMNS = ("position_id", "char_start", "quote", "statement_id")
+
+
 def statement_rows(filters: Filters, mode: str, limit: int, *,
                    reviewed_only: bool = False) -> tuple[int, int, pd.DataFrame]:
     """For a positions table: (statements among the filtered positions, rows the table would hold in
@@ -174,7 +178,7 @@ def run(action, *args, **kwargs) -> bool:
 
 @st.cache_data(max_entries=32, ttl=cache.QUERY_TTL, show_spinner=False)
 def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:
-    df = cache._positions(path, qs, only, False)
+    df = cache._positions(path, qs, only, False).copy(deep=False)  # the cached frame itself stays untouched
     if actor:
         df = df[df["actor"] == actor]
     if issue:
@@ -185,6 +189,8 @@ def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str
 @st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
 def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tuple[int, int, pd.DataFrame]:
     df = cache._positions(path, qs, only, False)
+    # only what grouping and the table read: grouping moves whole rows, and 100,000 rows of every column cost
+    df = df[[c for c in (*TABLE_COLUMNS, *GROUPING_COLUMNS) if c in df.columns]]
     groups = grouping.statements(df, lists=("outlets",) if mode == "statements" else ("outlets", "report_keys"))
     table = statement_table(df, groups, mode)
     return len(groups), len(table), views.most_recent(table, limit)
