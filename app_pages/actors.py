@@ -20,7 +20,7 @@ share.header(filters, shown, "actors", focus, name="actor_positions",
 
 
 def profile(container, name: str) -> None:
-    p = views.actor_profile(df, name)
+    p = views.actor_profile(shown, name)  # shown holds the chosen actors only: a far smaller frame to cut
     c = container
     c.subheader(name)
     c.caption(f"{len(p['rows']):,} positions, {p['rows']['article_id'].nunique():,} articles.")
