@@ -135,11 +135,14 @@ def _similarities(df: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.n
     if not len(left):
         return np.zeros(0)
     n = len(df)
-    quotes = _stripped(df["quote"]) if "quote" in df.columns else np.full(n, "", dtype=object)
-    codes, texts = pd.factorize(np.concatenate([quotes, _stripped(df["sentence"])]))
+    quotes = _stripped(df["quote"]) if "quote" in df.columns else pa.array([""] * n, pa.string())
+    # one code per distinct text, in Arrow: only the distinct texts become Python strings
+    encoded = pc.dictionary_encode(pa.concat_arrays([quotes, _stripped(df["sentence"])]))
+    codes, texts = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
     quote_code, sentence_code = codes[:n], codes[n:]
+    has_quote = pc.not_equal(quotes, "").to_numpy(zero_copy_only=False)
     # the quotes when both have one, else the sentences (as similarity() does)
-    both = (quotes[left] != "") & (quotes[right] != "")
+    both = has_quote[left] & has_quote[right]
     a = np.where(both, quote_code[left], sentence_code[left]).astype(np.int64)
     b = np.where(both, quote_code[right], sentence_code[right]).astype(np.int64)
     pairs, inverse = np.unique(a * len(texts) + b, return_inverse=True)
@@ -149,11 +152,11 @@ def _similarities(df: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.n
     return scores[inverse.ravel()]
 
 
-def _stripped(col: pd.Series) -> np.ndarray:
-    """_text() of every value, as an object array."""
+def _stripped(col: pd.Series) -> pa.Array:
+    """_text() of every value, as an Arrow string array."""
     if pd.api.types.is_string_dtype(col.dtype):  # the usual case: strip in one vectorised call
-        return col.astype("string").fillna("").str.strip().to_numpy(dtype=object)
-    return np.array([_text(v) for v in _plain_list(col)], dtype=object)
+        return pa.array(col.astype("string").fillna("").str.strip(), pa.string())
+    return pa.array([_text(v) for v in _plain_list(col)], pa.string())
 
 
 def _day_numbers(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
