@@ -3,6 +3,7 @@ positions are reviewed, grouped and followed over time."""
 import streamlit as st
 
 from core import EXTRACTOR_VERSION
+from core.accuracy import confidence_table
 from core.colors import stance_color
 from ui import reviewing
 
@@ -49,6 +50,20 @@ else:
         "f1": st.column_config.NumberColumn(format="%.2f"),
         "f1_unseen": st.column_config.NumberColumn(format="%.2f"),
     })
+    by_confidence = confidence_table(acc)
+    if not by_confidence.empty:
+        st.subheader("Trading recall for precision")
+        st.markdown(
+            "Every position carries the extractor's own **confidence**. The sidebar's *Minimum confidence* "
+            "(`?conf=0.5` in a link) keeps only those scored at least that sure of; reviewed positions always "
+            "show. On articles the model never saw, this is what each cut keeps: **precision**, the share of "
+            "kept positions an annotator gave too; **recall**, the share of the annotators' positions kept."
+        )
+        st.dataframe(by_confidence, hide_index=True, column_config={
+            "min_confidence": st.column_config.NumberColumn("minimum confidence", format="%.1f"),
+            "precision": st.column_config.NumberColumn(format="%.2f"),
+            "recall": st.column_config.NumberColumn(format="%.2f"),
+        })
     version = acc.extractor_version or "not recorded in the report"
     when = f", scored {acc.when}" if acc.when else ""
     st.caption(f"Extractor now running: {EXTRACTOR_VERSION}; version scored: {version}{when}.")

@@ -106,6 +106,25 @@ def _cross_validated(data) -> dict:
     return cv if isinstance(cv, dict) else {}
 
 
+def confidence_table(acc: Accuracy) -> pd.DataFrame:
+    """Per minimum confidence, the positions kept and how often they were right, on articles the model
+    never saw (cross-validated by article; empty when the report does not hold it)."""
+    rows = acc.unseen.get("by_confidence") or []
+    cols = ["min_confidence", "precision", "recall"]
+    return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows if isinstance(r, dict)], columns=cols)
+
+
+def confidence_help(acc: Accuracy) -> str:
+    """One sentence for the minimum-confidence control: what each cut buys, in the report's own figures."""
+    table = confidence_table(acc)
+    if table.empty:
+        return "Only positions the extractor scored at least this sure of (0 to 1). Reviewed positions always show."
+    cuts = "; ".join(f"at least {r.min_confidence:g}: {r.precision:.0%} right, {r.recall:.0%} of all found"
+                     for r in table.itertuples(index=False))
+    return ("Only positions the extractor scored at least this sure of. On articles it never saw, "
+            f"positions scored {cuts}. Reviewed positions always show.")
+
+
 def unavailable(message: str) -> Accuracy:
     return Accuracy(False, message, pd.DataFrame(columns=COLUMNS))
 

@@ -15,7 +15,8 @@ from core.schema import ISSUES, STANCES
 LIST_PARAMS = ("actor", "target", "stance", "issue", "outlet", "speaker")
 DATE_PARAMS = ("from", "to")
 TEXT_PARAMS = ("q",)
-ALL_PARAMS = LIST_PARAMS + DATE_PARAMS + TEXT_PARAMS
+CONFIDENCE_PARAM = "conf"  # ?conf=0.5: only positions the extractor scored at least this sure of
+ALL_PARAMS = LIST_PARAMS + DATE_PARAMS + TEXT_PARAMS + (CONFIDENCE_PARAM,)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    min_confidence: float | None = None  # a reviewed position passes whatever its score: a person confirmed it
     notices: tuple[str, ...] = field(default=(), compare=False)  # what parsing ignored, and why
 
     def is_empty(self) -> bool:
@@ -66,7 +68,21 @@ def from_query(params: Mapping[str, Iterable[str] | str]) -> Filters:
         values["date_to"] = None
     q = _as_list(params.get("q"))
     values["q"] = q[-1].strip() if q else ""
+    raw = _as_list(params.get(CONFIDENCE_PARAM))
+    if raw:
+        values["min_confidence"] = parse_confidence(raw[-1])
+        if values["min_confidence"] is None:
+            notices.append(f"Ignored {CONFIDENCE_PARAM}={raw[-1]!r}: a confidence is a number from 0 to 1.")
     return Filters(**values, notices=tuple(notices))
+
+
+def parse_confidence(value: str) -> float | None:
+    """A number from 0 to 1, rounded to two decimals (what a link can say); None otherwise."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return round(number, 2) if 0 <= number <= 1 else None
 
 
 def check_known(filters: Filters, known: Mapping[str, Iterable[str]]) -> Filters:
@@ -102,6 +118,8 @@ def to_query(filters: Filters) -> dict[str, list[str]]:
         out["to"] = [filters.date_to.isoformat()]
     if filters.q:
         out["q"] = [filters.q]
+    if filters.min_confidence is not None:
+        out[CONFIDENCE_PARAM] = [f"{filters.min_confidence:g}"]
     return out
 
 
@@ -147,6 +165,8 @@ def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[s
         parts.append(f"from {filters.date_from.isoformat()}")
     if filters.date_to:
         parts.append(f"to {filters.date_to.isoformat()}")
+    if filters.min_confidence is not None:
+        parts.append(f"confidence at least {filters.min_confidence:g}")
     parts += list(extra)
     head = f"Showing {count_phrase(n, noun)}"
     return f"{head}: {', '.join(parts)}." if parts else f"{head}."

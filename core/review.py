@@ -168,7 +168,7 @@ def _merged_rows(conn, machine_sql: str, params_all: dict, filters: Filters | No
     Doing it in DuckDB avoids filtering, concatenating and re-sorting 100k rows in pandas; `_src`
     puts a machine row before a reviewed one on a tie, as the stable sort of the two parts did.
     """
-    where, where_params = where_clause(filters)
+    where, where_params = where_clause(filters, reviewed=True)
     reviewed_sql = (f"SELECT {SELECT_LIST}, p.status AS review_status, p.reviewer, 1 AS _src"
                     f" FROM review_state p JOIN articles a USING (article_id) {where}")
     parts, params = [reviewed_sql], where_params  # DuckDB refuses parameters a statement does not use
@@ -261,7 +261,7 @@ def status_counts(df: pd.DataFrame) -> dict[str, int]:
 
 def _reviewed_rows(conn, filters: Filters | None, article_id: str | None) -> pd.DataFrame:
     # review_state has the positions columns, so the store's WHERE (aliases p and a) applies unchanged.
-    where, params = where_clause(filters)
+    where, params = where_clause(filters, reviewed=True)
     if article_id is not None:
         where = (where + " AND " if where else "WHERE ") + "p.article_id = $review_article"
         params = {**params, "review_article": article_id}

@@ -300,8 +300,11 @@ def quoted(columns) -> str:
     return ", ".join(f'"{c}"' for c in columns)
 
 
-def where_clause(filters: Filters | None) -> tuple[str, dict]:
-    """WHERE for positions p JOIN articles a, with named parameters; ('', {}) for no filters."""
+def where_clause(filters: Filters | None, *, reviewed: bool = False) -> tuple[str, dict]:
+    """WHERE for positions p JOIN articles a, with named parameters; ('', {}) for no filters.
+
+    `reviewed`: for review_state rows, which a person confirmed, so the extractor's confidence
+    does not filter them."""
     if filters is None:
         return "", {}
     parts: list[str] = []
@@ -315,6 +318,9 @@ def where_clause(filters: Filters | None) -> tuple[str, dict]:
         params.update(zip(keys, values, strict=True))
         parts.append(f'{alias}."{name}" IN ({", ".join("$" + k for k in keys)})')
     parts += _date_conditions(filters, params)
+    if filters.min_confidence is not None and not reviewed:
+        params["min_confidence"] = filters.min_confidence
+        parts.append('p."confidence" >= $min_confidence')
     if filters.q.strip():
         parts.append(_text_condition(filters.q.strip(), params))
     return ("WHERE " + " AND ".join(parts), params) if parts else ("", {})

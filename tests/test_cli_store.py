@@ -84,6 +84,20 @@ def test_export_rejects_bad_dates_and_formats(tmp_path, corpus, capsys):
     assert code == 2 and "YYYY-MM-DD" in err
     code, _, err = run(capsys, "export", "--db", db, "-o", str(tmp_path / "o.xlsx"))
     assert code == 1 and "unknown output format" in err
+    code, _, err = run(capsys, "export", "--db", db, "-o", str(tmp_path / "o.jsonl"), "--min-confidence", "high")
+    assert code == 2 and "a confidence is a number from 0 to 1" in err
+
+
+def test_export_with_a_minimum_confidence(tmp_path, corpus, capsys):
+    db = str(tmp_path / "c.duckdb")
+    run(capsys, "ingest", "--db", db, str(corpus))
+    everything, sure = tmp_path / "all.jsonl", tmp_path / "sure.jsonl"
+    assert run(capsys, "export", "--db", db, "-o", str(everything))[0] == 0
+    scores = pd.read_json(everything, lines=True)["confidence"]
+    cut = float(scores.median())
+    assert run(capsys, "export", "--db", db, "-o", str(sure), "--min-confidence", str(cut))[0] == 0
+    kept = pd.read_json(sure, lines=True)["confidence"]
+    assert len(kept) == int((scores >= round(cut, 2)).sum()) and (kept >= round(cut, 2)).all()
 
 
 def test_reextract(tmp_path, corpus, capsys, monkeypatch):

@@ -23,6 +23,8 @@ D = dt.date
     ({"from": ["2021-12-01"]}, Filters(date_from=D(2021, 12, 1))),
     ({"to": ["2022-02-24"]}, Filters(date_to=D(2022, 2, 24))),
     ({"q": ["red line"]}, Filters(q="red line")),
+    ({"conf": ["0.5"]}, Filters(min_confidence=0.5)),
+    ({"conf": ["0"]}, Filters(min_confidence=0.0)),
     ({"actor": ["Russia"], "target": ["NATO", "United States"], "stance": ["demand"], "issue": ["sanctions"],
       "outlet": ["AP"], "speaker": ["Antony Blinken"], "from": ["2021-12-01"], "to": ["2022-03-01"], "q": "gas"},
      Filters(actor=("Russia",), target=("NATO", "United States"), stance=("demand",), issue=("sanctions",),
@@ -37,7 +39,7 @@ def test_every_parameter_round_trips(params, expected):
 
 def test_all_parameters_are_covered_by_the_round_trip():
     full = Filters(actor=("A",), target=("B",), stance=("demand",), issue=("energy",), outlet=("O",),
-                   speaker=("S",), date_from=D(2022, 1, 1), date_to=D(2022, 2, 1), q="x")
+                   speaker=("S",), date_from=D(2022, 1, 1), date_to=D(2022, 2, 1), q="x", min_confidence=0.4)
     assert set(to_query(full)) == set(ALL_PARAMS)
     assert from_query(to_query(full)) == full
 
@@ -58,6 +60,9 @@ def test_repeated_and_blank_values(params, expected):
     ({"stance": ["demands"]}, "stance", "stance='demands'"),
     ({"issue": ["nato"]}, "issue", "issue='nato'"),
     ({"from": ["2022-03-01"], "to": ["2022-01-01"]}, "date_to", "before from"),
+    ({"conf": ["high"]}, "min_confidence", "conf='high'"),
+    ({"conf": ["1.5"]}, "min_confidence", "from 0 to 1"),
+    ({"conf": ["-0.1"]}, "min_confidence", "from 0 to 1"),
 ])
 def test_bad_values_are_ignored_with_a_notice(params, field, needle):
     parsed = from_query(params)
@@ -91,6 +96,7 @@ def test_known_values_pass_untouched():
      'Showing 3 positions: actor is Russia or NATO, text contains "red line", to 2022-02-24.'),
     (Filters(target=("NATO",), issue=("energy",), speaker=("S",), outlet=("AP",)), 2,
      "Showing 2 positions: target is NATO, issue is energy, speaker is S, outlet is AP."),
+    (Filters(stance=("demand",), min_confidence=0.5), 7, "Showing 7 positions: stance is demand, confidence at least 0.5."),
 ])
 def test_describe(filters, n, sentence):
     assert describe(filters, n) == sentence
@@ -109,3 +115,8 @@ def test_query_string_keeps_view_parameters_and_drops_empty_ones():
     qs = query_string(Filters(actor=("Russia", "NATO")), {"_actor": "Russia", "_compare": None})
     assert qs == "?actor=Russia&actor=NATO&_actor=Russia"
     assert query_string(Filters()) == ""
+
+
+def test_confidence_is_kept_to_two_decimals_in_a_link():
+    assert from_query({"conf": ["0.456"]}).min_confidence == 0.46
+    assert query_string(Filters(min_confidence=0.5)) == "?conf=0.5"

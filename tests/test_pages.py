@@ -380,3 +380,15 @@ def test_a_page_changing_its_rows_leaves_the_cached_rows_alone():
     again = cache.positions(Filters(), reviewed_only=False)
     assert len(again) == data.N_POSITIONS
     assert again["stance"].tolist() == stances and again["actor"].tolist() == actors
+
+
+def test_minimum_confidence_follows_the_link_and_the_widget():
+    # every fixture position is scored 0.9: a cut at 0.9 keeps them all, one above it none
+    at = open_page("app_pages/positions.py", conf="0.9")
+    assert count(at) == data.N_POSITIONS and "confidence at least 0.9" in sentence(at)
+    assert at.number_input(key="flt_conf").value == 0.9
+    at.number_input(key="flt_conf").set_value(0.95).run()
+    assert at.query_params["conf"] == "0.95"
+    assert count(at) == 0
+    at = open_page("app_pages/positions.py", conf="lots")
+    assert count(at) == data.N_POSITIONS and "conf" not in at.query_params

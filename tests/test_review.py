@@ -270,3 +270,12 @@ def test_overlay_with_a_limit_and_reviewed_only(store):
     only = view(store, reviewed_only=True, limit=1, filters=Filters(actor=("Russia",)))
     assert list(only["review_status"]) == ["accepted"] and only["reviewed_at"].notna().all()
     assert view(store)["reviewed_at"].isna().sum() == 1  # the unreviewed row has no review time
+
+
+def test_minimum_confidence_hides_unsure_machine_rows_but_not_reviewed_ones(store):
+    sure = Filters(min_confidence=0.5)
+    assert list(view(store, filters=sure)["stance"]) == ["demand"]                 # 0.9 kept; 0.4 and 0.2 hidden
+    review.accept(store, pid(store, "rejection"), "Ann")                           # a person confirmed the 0.2 row
+    assert sorted(view(store, filters=sure)["stance"]) == ["demand", "rejection"]
+    assert list(view(store, filters=sure, reviewed_only=True)["stance"]) == ["rejection"]
+    assert store.count_positions(sure) == 1

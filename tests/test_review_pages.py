@@ -178,6 +178,23 @@ def test_about_page_leads_with_the_figures_for_unseen_articles(db, tmp_path, mon
     assert [m.value for m in at.metric][:3] == ["0.41", "0.27", "0.95"]
     assert at.dataframe[0].value.set_index("stance").loc["demand", "f1_unseen"] == 0.47
     assert any("held-in" in i.value for i in at.info)
+    assert len(at.dataframe) == 1  # this report holds no confidence cuts: no table for them
+
+
+def test_about_page_and_sidebar_say_what_a_minimum_confidence_buys(db, tmp_path, monkeypatch):
+    cuts = [{"min_confidence": 0.3, "positions": 80, "precision": 0.61, "recall": 0.3},
+            {"min_confidence": 0.5, "positions": 20, "precision": 0.8, "recall": 0.1}]
+    report = {"articles": 3, "L1": {"f1": 0.8}, "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
+              "model": {"cv": {"L1_f1": 0.41, "by_confidence": cuts}}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
+    at = open_page("app_pages/about.py")
+    table = at.dataframe[1].value.set_index("min_confidence")
+    assert (table.loc[0.5, "precision"], table.loc[0.5, "recall"]) == (0.8, 0.1)
+    at = open_page("app_pages/positions.py")
+    assert "at least 0.5: 80% right, 10% of all found" in at.number_input(key="flt_conf").help
 
 
 def test_review_link_opens_the_chosen_position(db):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from core.filters import ALL_PARAMS, LIST_PARAMS, Filters, check_known, from_query, to_query
+from core.filters import ALL_PARAMS, CONFIDENCE_PARAM, LIST_PARAMS, Filters, check_known, from_query, to_query
 from core.schema import ISSUES, STANCES
 from core.views import known_values
 from ui import cache
@@ -79,7 +79,8 @@ def _set_widgets(f: Filters) -> None:
     Always, not only when it differs: each page draws its own widget under the same key, and
     a widget new to this page would otherwise start empty.
     """
-    wanted = {**{n: list(getattr(f, n)) for n in LIST_PARAMS}, "from": f.date_from, "to": f.date_to, "q": f.q}
+    wanted = {**{n: list(getattr(f, n)) for n in LIST_PARAMS}, "from": f.date_from, "to": f.date_to, "q": f.q,
+              CONFIDENCE_PARAM: f.min_confidence}
     for name, value in wanted.items():
         st.session_state[KEY + name] = value
 
@@ -98,15 +99,25 @@ def _draw(options: Mapping[str, list[str]]) -> None:
                         format="YYYY-MM-DD", on_change=_widgets_to_url)
         right.date_input("To", key=KEY + "to", value=None, min_value=DATE_MIN, max_value=DATE_MAX,
                          format="YYYY-MM-DD", on_change=_widgets_to_url)
+        st.number_input("Minimum confidence", key=KEY + CONFIDENCE_PARAM, value=None, min_value=0.0, max_value=1.0,
+                        step=0.05, format="%.2f", placeholder="any", on_change=_widgets_to_url,
+                        help=_confidence_help())
         if any(st.session_state.get(KEY + n) for n in ALL_PARAMS):
             st.button("Clear filters", on_click=_clear, use_container_width=True)
+
+
+def _confidence_help() -> str:
+    from core.accuracy import confidence_help
+    from ui import reviewing
+
+    return confidence_help(reviewing.accuracy())
 
 
 def _widget_filters() -> Filters:
     state = st.session_state
     return Filters(**{n: tuple(state.get(KEY + n) or ()) for n in LIST_PARAMS},
                    date_from=state.get(KEY + "from"), date_to=state.get(KEY + "to"),
-                   q=(state.get(KEY + "q") or "").strip())
+                   q=(state.get(KEY + "q") or "").strip(), min_confidence=state.get(KEY + CONFIDENCE_PARAM))
 
 
 def _widgets_to_url() -> None:

@@ -3,6 +3,7 @@
     python -m core ingest [--db PATH] [--published D] [--sample] INPUT...
     python -m core reextract [--db PATH] [--all]
     python -m core export [--db PATH] -o OUT.{csv,jsonl,parquet} [--actor X ...] [--from D] [--to D] [--q TEXT]
+                          [--min-confidence C]
     python -m core stats [--db PATH]
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from core.cli import add_db_option, cannot_write, fail
-from core.filters import LIST_PARAMS, from_query, parse_date
+from core.filters import CONFIDENCE_PARAM, LIST_PARAMS, from_query, parse_date
 from core.store import StoreError
 
 
@@ -54,6 +55,8 @@ def _export_parser(subparsers) -> None:
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="keep positions dated on or after")
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="keep positions dated on or before")
     p.add_argument("--q", default="", metavar="TEXT", help="text in the sentence, quote, speaker or title")
+    p.add_argument("--min-confidence", metavar="0-1",
+                   help="keep positions the extractor scored at least this sure of (reviewed ones always)")
     p.set_defaults(func=run_export)
 
 
@@ -119,7 +122,8 @@ def run_export(args) -> int:
     from core.export import export_positions
 
     params = {name: getattr(args, name) for name in LIST_PARAMS}
-    params.update({"from": args.date_from or [], "to": args.date_to or [], "q": args.q})
+    params.update({"from": args.date_from or [], "to": args.date_to or [], "q": args.q,
+                   CONFIDENCE_PARAM: args.min_confidence or []})
     filters = from_query(params)
     if filters.notices:
         for notice in filters.notices:
