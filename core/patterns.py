@@ -33,8 +33,9 @@ class PatternSet:
 
 def _alternation(patterns: list[re.Pattern]) -> re.Pattern | None:
     """One pattern matching wherever any of `patterns` does; None when they cannot be joined
-    (flags or back-references that would change meaning), so each is searched alone."""
-    if any(p.flags & ~re.UNICODE or re.search(r"\\\d|\(\?P=", p.pattern) for p in patterns):
+    (flags, back-references or conditionals on a group, whose numbers the join would shift), so each
+    is searched alone."""
+    if any(p.flags & ~re.UNICODE or re.search(r"\\\d|\(\?P=|\(\?\(", p.pattern) for p in patterns):
         return None
     try:
         return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))

@@ -29,3 +29,11 @@ def test_patterns_beyond_one_group_and_back_references_still_fire():
 
 def test_no_pattern_matching_gives_nothing():
     assert list(PatternSet([re.compile(r"\bwarn\b")]).search("nothing here")) == []
+
+
+def test_a_conditional_on_a_group_number_still_fires():
+    filler = [re.compile(rf"\bnever{i}(s)?\b") for i in range(3)]
+    patterns = [*filler, re.compile(r"\b(no)? ?(?(1)deal|treaty)\b")]
+    for text in ("they said no deal", "a treaty was signed"):
+        found = [(i, m.span()) for i, m in PatternSet(patterns).search(text)]
+        assert found == _one_by_one(patterns, text) and [i for i, _ in found] == [3]
