@@ -18,11 +18,14 @@ if not share.empty_state(filters, df):
         st.caption(f"The table lists the {len(shown):,} most recent of {count_phrase(n_rows, noun)}; "
                    f"the downloads hold all {count_phrase(len(df))}.")
     st.dataframe(
-        table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "carried by", "article"]
-              + (["reports"] if mode == "statements" else [])],
+        table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "carried by", "article",
+               "confidence"] + (["reports"] if mode == "statements" else [])],
         hide_index=True, width="stretch", height=640,
         column_config={
             "article": st.column_config.LinkColumn("article", display_text="open", help="The article, highlighted"),
             "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+            "confidence": st.column_config.NumberColumn(
+                "confidence", format="%.2f",
+                help="The extractor's own score (of the earliest report); the sidebar's Minimum confidence filters by it"),
         },
     )

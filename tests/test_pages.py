@@ -148,6 +148,7 @@ def test_positions_table_is_sorted_newest_first_and_links_to_articles():
     assert len(table) == 4 == count(at)
     assert table["date"].tolist() == sorted(table["date"].tolist(), reverse=True)
     assert all(link.startswith("/articles?actor=Russia&stance=demand&_article=") for link in table["article"])
+    assert table["confidence"].tolist() == [0.9] * 4  # the extractor's score, beside the evidence
 
 
 def test_article_text_is_escaped_and_highlighted():

@@ -114,7 +114,8 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
     return _shifts(cache.db_key(), query_string(filters), reviewed_only, actor, issue)
 
 
-TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id")
+TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id",
+                 "confidence")
 GROUPING_COLUMNS = ("position_id", "char_start", "quote", "statement_id")
 
 
