@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.shared_data import DEFAULT_SHARED, corpus_by_id, gold_path, gold_rows  # noqa: E402
+from scripts.shared_data import DEFAULT_SHARED, corpus_by_id, gold_rows, no_gold  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache_who")
 
@@ -138,8 +138,7 @@ def main() -> int:
     ap.add_argument("--drop", default="", help="comma-separated rule ids (Holder.how) to ignore")
     args = ap.parse_args()
     shared = Path(args.shared)
-    if not gold_path(shared).exists():
-        print(f"no dev gold at {gold_path(shared)}; nothing to evaluate", file=sys.stderr)
+    if no_gold(shared):
         return 0
     sys.path.insert(0, str(shared / "eval"))
     import importlib
