@@ -27,4 +27,4 @@ if not share.empty_state(filters, df):
             to = f" → {r.target}" if isinstance(r.target, str) else ""
             link = f"/articles{query_string(filters, {'_article': r.article_id})}"
             col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {r.issue}  \n{share.md(r.sentence)} "
-                         f"[{share.md(r.outlet or 'article')}]({link})")
+                         f"[{share.md(share.or_default(r.outlet, 'article'))}]({link})")

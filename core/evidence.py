@@ -52,3 +52,20 @@ def _add(out: list, text: str, start: int, end: int) -> None:
     if stripped:
         lead = len(piece) - len(piece.lstrip())
         out.append((start + lead, start + lead + len(stripped), stripped))
+
+
+HEADING_CHARS = 90  # a heading made from the first line stops at a word near this length
+
+
+def article_heading(title, text, article_id: str) -> str:
+    """What names an article: its title, else its first line of text (shortened), else its id.
+    An id reads as a code to a person; the first words say what the article is."""
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    first = next((line.strip() for line in str(text or "").splitlines() if line.strip()), "")
+    if not first:
+        return article_id
+    if len(first) <= HEADING_CHARS:
+        return first
+    cut = first.rfind(" ", 0, HEADING_CHARS)
+    return first[: cut if cut > HEADING_CHARS // 2 else HEADING_CHARS].rstrip(" ,;:") + "…"

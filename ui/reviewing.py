@@ -14,7 +14,7 @@ from core.filters import Filters, count_phrase, query_string
 from core.store import StoreError
 from ui import cache
 from ui.cache import REVIEWED_PARAM
-from ui.share import md
+from ui.share import md, or_default
 
 REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
 LAST_REVIEWED = "parley_last_reviewed"   # the switch as the last run saw it, carried across a page change
@@ -80,7 +80,7 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
                 where = ", ".join(outlets) if isinstance(outlets, list) and outlets else s.get(f"{side}_outlet")
                 stance = str(s[f"{side}_stance"])
                 col.markdown(f'**{title}** · <span style="color:{stance_color(stance)}">■</span> {html.escape(stance)}'
-                             f" · {html.escape(str(s[f'{side}_date']))} · {html.escape(str(where or 'unknown outlet'))}",
+                             f" · {html.escape(str(s[f'{side}_date']))} · {html.escape(or_default(where, 'unknown outlet'))}",
                              unsafe_allow_html=True)
                 col.markdown(f"> {md(s[f'{side}_sentence'])}")
     if len(shifts) > limit:

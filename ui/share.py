@@ -105,6 +105,22 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
 
 
+def missing(value) -> bool:
+    """None, pandas' NA/NaT, NaN or blank: a column value a page must not test with `or`
+    (`pd.NA or x` raises "boolean value of NA is ambiguous")."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array cell is a value, not a missing one
+        return False
+
+
+def or_default(value, default: str) -> str:
+    """The value as text, or `default` when it is missing (see `missing`)."""
+    return default if missing(value) else str(value)
+
+
 def md(text) -> str:
     """Untrusted text made literal for st.markdown (no emphasis, links, colours or icons)."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _MD_SPECIAL.sub(r"\\\1", or_default(text, ""))
