@@ -43,7 +43,12 @@ from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, coerce
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "parley.duckdb"
 ENV_VAR = "PARLEY_DB"
+READ_ONLY_ENV = "PARLEY_READ_ONLY"  # set (1/true/yes) to open the database read-only (a dashboard on a copy)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds to keep retrying a locked file before giving up
+# Never fetch or load extensions: a non-DuckDB file (SQLite, Parquet) makes DuckDB try to download a
+# reader for it, which must not happen on a machine without network, nor silently on one with it.
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 # Columns a positions query returns: the contract's, then provenance, then the article's.
 POSITION_EXTRA_COLUMNS = ("position_id", "extractor_version")
@@ -56,6 +61,11 @@ ARTICLE_LIST_COLUMNS = ("article_id", "title", "outlet", "url", "published", "so
 
 # The other process's lock, or (inside one process) a connection open with the other read_only setting.
 _BUSY_MARKERS = ("could not set lock", "conflicting lock", "different configuration")
+# A truncated or corrupt file: what DuckDB says, at open or at the first read of a damaged block.
+_DAMAGE_MARKERS = ("could not read enough bytes", "not a valid duckdb database", "corrupt", "checksum",
+                   "invalid block", "serialization error")
+RESTORE_HINT = ("restore it from a backup into a new file (`python -m core restore BACKUP --db NEW_PATH`, "
+                "see README 'Backup') and use that, or move the file away to start an empty database")
 
 
 _SESSIONS = threading.local()  # path -> (connection, writable) while a session() is open in this thread
@@ -67,6 +77,10 @@ class StoreError(RuntimeError):
 
 class StoreBusy(StoreError):
     """Another process held the database for longer than the busy timeout."""
+
+
+class StoreDamaged(StoreError):
+    """The file is truncated or corrupt (or not a Parley database); the message says what to do."""
 
 
 def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
@@ -98,19 +112,22 @@ class Store:
     def connect(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A short-lived connection; closed (and the file lock released) on exit.
 
-        Inside `session()` the session's connection is reused instead.
+        Inside `session()` the session's connection is reused instead. A damaged file raises
+        StoreDamaged (a message naming the file and what to do), wherever DuckDB notices it.
         """
         if write and self.read_only:
             raise StoreError(f"{self.path} was opened read-only; open it with read_only=False to write")
         active = getattr(_SESSIONS, "open", {}).get(self.path)
         if active is not None and (active[1] or not write):
-            yield active[0]
+            with damage_named(self.path):
+                yield active[0]
             return
         conn = connect_with_retry(self.path, read_only=not write and self.read_only, timeout=self.busy_timeout)
-        try:
-            yield conn
-        finally:
-            conn.close()
+        with damage_named(self.path):
+            try:
+                yield conn
+            finally:
+                conn.close()
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Store]:
@@ -135,7 +152,10 @@ class Store:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # a damaged file or a dead transaction: the first error is the one to report
                 raise
             conn.execute("COMMIT")
 
@@ -152,11 +172,12 @@ class Store:
             raise StoreError(f"cannot create the folder {self.path.parent}: {err.strerror or err};"
                              " choose another --db path") from err
         conn = connect_with_retry(self.path, read_only=False, timeout=self.busy_timeout)
-        try:
-            applied = migrations.migrate(conn)
-            check_contract(conn)
-        finally:
-            conn.close()
+        with damage_named(self.path):
+            try:
+                applied = migrations.migrate(conn)
+                check_contract(conn)
+            finally:
+                conn.close()
         return applied
 
     # -- reads -------------------------------------------------------------
@@ -249,14 +270,18 @@ class Store:
 # -- connection helper ------------------------------------------------------
 
 def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, retried with jittered backoff while the file is locked elsewhere."""
+    """duckdb.connect (extensions never fetched nor loaded), retried with jittered backoff while the
+    file is locked elsewhere; a file that is not a DuckDB database, or a damaged one, raises StoreDamaged."""
+    check_is_duckdb(path)
     deadline = time.monotonic() + timeout
     delay = 0.01
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as err:
-            if not is_busy_error(err):
+            return duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
+        except duckdb.Error as err:
+            if is_damage_error(err):
+                raise StoreDamaged(damaged_message(path, err)) from err
+            if not isinstance(err, duckdb.IOException | duckdb.ConnectionException) or not is_busy_error(err):
                 raise StoreError(f"cannot open the database {path}: {err}; choose another --db PATH"
                                  f" (or ${ENV_VAR})") from err
             if time.monotonic() + delay > deadline:
@@ -265,6 +290,78 @@ def connect_with_retry(path: Path, *, read_only: bool, timeout: float) -> duckdb
                     f"(waited {timeout:.0f} s)") from err
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.1)  # short: the holder usually lets go within one article
+
+
+def check_is_duckdb(path: Path) -> None:
+    """Refuse, before DuckDB sees it, a file that is not a DuckDB database (SQLite, CSV, an empty file):
+    DuckDB would otherwise try to read it with an extension, or call it merely 'not valid'."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        return  # created on first use
+    except OSError as err:
+        raise StoreError(f"cannot read the database {path}: {err.strerror or err}; check its permissions") from err
+    if head[8:12] == DUCKDB_MAGIC:
+        return
+    if not head:
+        raise StoreDamaged(f"{path} is an empty file, not a Parley database: if it was one, it was truncated; "
+                           + RESTORE_HINT)
+    kind = "it is a SQLite database, " if head.startswith(b"SQLite format 3") else ""
+    raise StoreDamaged(f"{path} is not a Parley database ({kind}not a valid DuckDB database file); "
+                       f"choose another --db PATH (or ${ENV_VAR})")
+
+
+def is_damage_error(err: Exception) -> bool:
+    if isinstance(err, duckdb.ConstraintException | duckdb.ConversionException):
+        return False  # their messages quote stored values, which may hold any word
+    text = str(err).lower()
+    return any(marker in text for marker in _DAMAGE_MARKERS)
+
+
+def damaged_message(path: Path, err: Exception) -> str:
+    detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return f"the database file {path} is damaged (truncated or corrupt: {detail}); {RESTORE_HINT}"
+
+
+@contextmanager
+def damage_named(path: Path) -> Iterator[None]:
+    """Turn DuckDB's error for a damaged file, raised by any read or write, into StoreDamaged."""
+    try:
+        yield
+    except duckdb.Error as err:
+        if is_damage_error(err):
+            raise StoreDamaged(damaged_message(path, err)) from err
+        raise
+
+
+def read_only_reason(path: str | os.PathLike) -> str | None:
+    """Why the database must be opened read-only (a sentence for the user), or None when it can be written.
+
+    PARLEY_READ_ONLY=1, or a file (or folder: DuckDB writes a .wal beside the file) this process cannot write."""
+    if os.environ.get(READ_ONLY_ENV, "").strip().lower() not in ("", "0", "false", "no"):
+        return f"the database is opened read-only (${READ_ONLY_ENV} is set)"
+    path = Path(path)
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the database file {path} is read-only"
+    if path.exists() and not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} is read-only (DuckDB writes a .wal file beside the database)"
+    return None
+
+
+def db_version(path: str | os.PathLike) -> tuple:
+    """A cheap fingerprint that changes with every committed write, by any process: the identity, size and
+    modification time of the file and of its write-ahead log (DuckDB appends each commit to the .wal and
+    folds it into the file at a checkpoint). Readers key their caches on it instead of a time to live."""
+    out = []
+    for name in (str(path), f"{path}.wal"):
+        try:
+            st = os.stat(name)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def fetch_one(conn, sql: str, params: dict | None = None) -> tuple | None:
