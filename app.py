@@ -14,7 +14,7 @@ pages = nav.st_pages(nav.available())
 current = st.navigation(pages, position="hidden")
 
 try:
-    if cache.is_empty():
+    if cache.is_empty() and not cache.read_only():
         # A fresh clone must start showing something: extract the sample article once.
         with st.spinner("First run: extracting positions from the bundled sample article…"):
             cache.load_sample()

@@ -13,6 +13,7 @@ st.title("Ingest articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
 share.sentence(filters, df)
+share.unavailable_when_read_only("Adding articles")
 
 
 def run(label: str, work, hide: str = "") -> None:

@@ -14,6 +14,7 @@ filters = sidebar.filters()
 only = reviewing.is_reviewed_only()
 df = reviewing.positions(filters, reviewed_only=only)
 share.header(filters, df, "review", view.current("_position"), name="reviewed_positions")
+share.unavailable_when_read_only("Reviewing")
 everything = reviewing.positions(filters, include_rejected=True)  # rejected rows too: they can be reopened
 if share.empty_state(filters, everything):
     st.stop()

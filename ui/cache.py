@@ -2,36 +2,65 @@
 
 The store handle and the spaCy model are resources (one per process); query
 results are bounded `st.cache_data` entries keyed by the database path and the
-filters' query string (the URL is the key), cleared after every ingest.
+filters' query string (the URL is the key). They hold no time to live: every
+read first compares the database's version (core.store.db_version: the file's and
+its .wal's size and time, changed by every commit of any process, a command-line
+ingest included) with the one the cached results were read at, and forgets them
+all when it moved. An ingest or review in this process clears them too.
 """
 from __future__ import annotations
 
 import os
+import threading
 from urllib.parse import parse_qs
 
 import pandas as pd
 import streamlit as st
 
 from core.filters import Filters, from_query, query_string
-from core.store import Store, open_store, resolve_db_path
+from core.store import Store, db_version, open_store, read_only_reason, resolve_db_path
 
 REVIEWED_PARAM = "_reviewed"  # ?_reviewed=1: only positions a reviewer accepted, edited or added (every page)
-QUERY_TTL = 600       # seconds; another process (the CLI) may write meanwhile
 QUERY_ENTRIES = 16    # distinct filter sets kept per function (a full 100,000-row result holds ~70 MB)
+
+_SEEN: dict[str, tuple] = {}  # database path -> the version the cached results were read at
+_SEEN_LOCK = threading.Lock()  # sessions run in threads
 
 
 def db_key() -> str:
-    """The database this session reads: $PARLEY_DB or the default (part of every cache key)."""
-    return str(resolve_db_path(os.environ.get("PARLEY_DB")))
+    """The database this session reads: $PARLEY_DB or the default (part of every cache key).
+
+    Called before every cached read, so it is where a write by any process is noticed."""
+    path = str(resolve_db_path(os.environ.get("PARLEY_DB")))
+    _forget_if_changed(path)
+    return path
+
+
+def _forget_if_changed(path: str) -> None:
+    version = db_version(path)
+    with _SEEN_LOCK:
+        changed = _SEEN.get(path, version) != version
+        _SEEN[path] = version
+    if changed:
+        clear()
+
+
+def read_only() -> str | None:
+    """Why this dashboard cannot write (PARLEY_READ_ONLY, a read-only file), or None."""
+    return read_only_reason(db_key())
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> Store:
-    return open_store(path)
+def _store(path: str, read_only: bool = False) -> Store:
+    return open_store(path, read_only=read_only)
+
+
+def _open(path: str) -> Store:
+    return _store(path, read_only_reason(path) is not None)
 
 
 def store() -> Store:
-    return _store(db_key())
+    return _open(db_key())
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -49,12 +78,13 @@ def _filters(qs: str) -> Filters:
 # A resource, not cache_data: cache_data pickles the frame on the way in and unpickles a copy on every
 # read (~0.15 s and ~0.04 s at 100,000 rows). Readers get a shallow copy (`positions`), which under
 # pandas' copy-on-write cannot change the cached frame.
-@st.cache_resource(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
+@st.cache_resource(max_entries=QUERY_ENTRIES, show_spinner=False)
 def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected: bool = False) -> pd.DataFrame:
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
     from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
-    return query_positions(_store(path), _filters(qs), reviewed_only=reviewed_only, include_rejected=include_rejected)
+    return query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
+                           include_rejected=include_rejected)
 
 
 def positions(filters: Filters, *, reviewed_only: bool | None = None, include_rejected: bool = False) -> pd.DataFrame:
@@ -77,37 +107,37 @@ def reviewed_params() -> dict[str, str]:
     return {REVIEWED_PARAM: "1"} if is_reviewed_only() else {}
 
 
-@st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def _facets(path: str) -> dict[str, list[str]]:
-    return _store(path).facets()
+    return _open(path).facets()
 
 
 def facets() -> dict[str, list[str]]:
     return _facets(db_key())
 
 
-@st.cache_data(max_entries=8, ttl=QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False)
 def _counts(path: str) -> dict:
-    return _store(path).counts()
+    return _open(path).counts()
 
 
 def counts() -> dict:
     return _counts(db_key())
 
 
-@st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=QUERY_ENTRIES, show_spinner=False)
 def _articles(path: str, qs: str) -> pd.DataFrame:
-    return _store(path).articles(_filters(qs))
+    return _open(path).articles(_filters(qs))
 
 
 def articles(filters: Filters) -> pd.DataFrame:
     return _articles(db_key(), query_string(filters))
 
 
-@st.cache_data(max_entries=QUERY_ENTRIES, ttl=QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=QUERY_ENTRIES, show_spinner=False)
 def _article(path: str, article_id: str) -> tuple[dict | None, pd.DataFrame]:
     from core.review import positions_for_article
-    st_ = _store(path)
+    st_ = _open(path)
     return st_.article(article_id), positions_for_article(st_, article_id)
 
 

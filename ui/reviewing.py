@@ -177,7 +177,7 @@ def run(action, *args, **kwargs) -> bool:
     return True
 
 
-@st.cache_data(max_entries=32, ttl=cache.QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:
     df = cache._positions(path, qs, only, False).copy(deep=False)  # the cached frame itself stays untouched
     if actor:
@@ -187,7 +187,7 @@ def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str
     return shifts.detect_shifts(df)
 
 
-@st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tuple[int, int, pd.DataFrame]:
     df = cache._positions(path, qs, only, False)
     # only what grouping and the table read: grouping moves whole rows, and 100,000 rows of every column cost
@@ -197,12 +197,12 @@ def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tu
     return len(groups), len(table), views.most_recent(table, limit)
 
 
-@st.cache_data(max_entries=4, ttl=cache.QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=4, show_spinner=False)
 def _audit(path: str) -> pd.DataFrame:
     return review.audit_trail(cache.store())
 
 
-@st.cache_data(max_entries=1, ttl=cache.QUERY_TTL, show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)
 def _accuracy() -> Accuracy:
     return load_accuracy()
 

@@ -32,6 +32,11 @@ def sentence(filters: Filters, df: pd.DataFrame, extra=()) -> None:
 def empty_state(filters: Filters, df: pd.DataFrame) -> bool:
     """Say plainly why there is nothing to show; True when the page should stop drawing."""
     if cache.is_empty():
+        locked = cache.read_only()
+        if locked:  # nothing can be added here: say why rather than offer a button that fails
+            st.info(f"The database holds no articles, and {locked}: articles cannot be added from this "
+                    "dashboard.", icon=":material/inbox:")
+            return True
         st.info("The database holds no articles yet. Load the bundled sample article, or add articles "
                 "on the Ingest page.", icon=":material/inbox:")
         if st.button("Load the sample article", type="primary"):
@@ -44,6 +49,14 @@ def empty_state(filters: Filters, df: pd.DataFrame) -> bool:
         st.info(msg + " Remove a filter in the sidebar to see more.", icon=":material/filter_alt_off:")
         return True
     return False
+
+
+def unavailable_when_read_only(what: str) -> None:
+    """Stop a page that writes (Ingest, Review) with the reason, when the database is read-only."""
+    locked = cache.read_only()
+    if locked:
+        st.info(f"{what} is unavailable: {locked}. Every other page reads it as usual.", icon=":material/lock:")
+        st.stop()
 
 
 def export_frame(df: pd.DataFrame) -> pd.DataFrame:

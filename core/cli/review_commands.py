@@ -30,7 +30,7 @@ def run_audit(args) -> int:
     from core.store import open_store
 
     try:
-        n = export_audit(open_store(args.db), args.output)
+        n = export_audit(open_store(args.db, read_only=True), args.output)
     except (StoreError, ReviewError) as err:
         return fail(err)
     except OSError as err:
@@ -49,7 +49,7 @@ def run_shifts(args) -> int:
     if not args.output.lower().endswith(".csv"):
         return fail("write shifts as .csv", 2)
     try:
-        rows = query_positions(open_store(args.db), Filters(actor=tuple(args.actor), issue=tuple(args.issue)),
+        rows = query_positions(open_store(args.db, read_only=True), Filters(actor=tuple(args.actor), issue=tuple(args.issue)),
                                reviewed_only=args.reviewed_only)
     except StoreError as err:
         return fail(err)

@@ -60,9 +60,11 @@ def _export_parser(subparsers) -> None:
     p.set_defaults(func=run_export)
 
 
-def _open(args):
+def _open(args, *, read_only: bool = False):
+    """The store; reading commands open it read-only, so they work on a read-only file and beside
+    another reader (a read-write open would wait for, and block, everyone else)."""
     from core.store import open_store
-    return open_store(args.db)
+    return open_store(args.db, read_only=read_only)
 
 
 def _progress(args, label: str):
@@ -130,7 +132,7 @@ def run_export(args) -> int:
             print(f"error: {notice}", file=sys.stderr)
         return 2
     try:
-        store = _open(args)
+        store = _open(args, read_only=True)
         n = export_positions(store, filters, args.output)
         unknown = [] if n else _unknown_values(store, params)
     except (StoreError, ValueError) as err:
@@ -154,7 +156,7 @@ def run_stats(args) -> int:
     from core.stats import stats_lines
 
     try:
-        lines = stats_lines(_open(args))
+        lines = stats_lines(_open(args, read_only=True))
     except StoreError as err:
         return fail(err)
     print("\n".join(lines))
