@@ -249,30 +249,25 @@ def _remaining(deadline: float, url: str) -> float:
 # -- article -----------------------------------------------------------------------
 
 def page_to_article(page: Page, *, requested_url: str, published: str | None = None) -> dict:
-    """Article dict (core.schema.ARTICLE_COLUMNS) from a fetched page, via trafilatura."""
-    import json
+    """Article dict (core.schema.ARTICLE_COLUMNS) from a fetched page, read as an .html file is
+    (core.readers.html_article) and let in by the same gate (core.readers.gate)."""
+    from core.readers import gate, html_article
 
-    import trafilatura
-
-    from core.language import is_english
-
-    raw = trafilatura.extract(page.body, url=page.url, output_format="json", with_metadata=True,
-                              include_comments=False, include_tables=False)
-    meta = json.loads(raw) if raw else {}
+    meta = html_article(page.body, url=page.url) or {}
     text = (meta.get("text") or "").strip()
     if not text:
         raise FetchError(f"{requested_url}: no article text found on the page")
-    if not is_english(text):
-        raise FetchError(f"{requested_url}: the article is not in English; Parley reads English articles only")
-    date = (meta.get("date") or "")[:10] or published
+    refused = gate(text)  # the same limits as every other way in (length, English)
+    if refused:
+        raise FetchError(f"{requested_url}: {refused}")
+    date = (meta.get("published") or "")[:10] or published
     if not date:
         raise FetchError(f"{requested_url}: the page gives no publication date; pass --published YYYY-MM-DD")
     host = urlsplit(page.url).hostname or ""
     return {
         "article_id": f"url-{hashlib.sha1(requested_url.encode('utf-8')).hexdigest()[:12]}",
         "title": meta.get("title") or None,
-        # trafilatura's JSON names the site name "source-hostname" (falls back to the host itself)
-        "outlet": meta.get("sitename") or meta.get("source-hostname") or host.removeprefix("www.") or None,
+        "outlet": meta.get("outlet") or host.removeprefix("www.") or None,
         "url": requested_url,
         "published": date,
         "text": text,

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 import pandas as pd
 
-from core.readers import read_inputs, text_hash, valid_date
+from core.readers import gate, read_inputs, text_hash, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
 from core.store import Store, StoreBusy, fetch_one, insert_article, replace_positions
 
@@ -292,6 +292,9 @@ def prepare(store: Store, raw: dict, *, source: str = "", extract: Extract,
     art, missing = clean_article(raw)
     if art is None:
         return "failed", Outcome(source, _blank_to_none(raw.get("article_id")), missing)
+    refused = gate(art["text"])  # the readers apply it too; pasted text and library callers meet it here
+    if refused:
+        return "failed", Outcome(source, art["article_id"], refused)
     digest = text_hash(art["text"])
     if known is not None:  # checked before extracting, so duplicates are never extracted
         why = (f"same URL as stored article {known[art['url']]}" if art["url"] in known

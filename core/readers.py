@@ -225,17 +225,30 @@ def _parse_md(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int |
 
 
 def _parse_html(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
+    article = html_article(text)
+    if article is None:
+        raise _Skip("no article text found in the HTML page")
+    yield None, article
+
+
+def html_article(page: str | bytes, url: str | None = None) -> dict | None:
+    """text, title, published, url and outlet of a web page, or None when it holds no article text.
+
+    The one reading of HTML, for .html files and fetched URLs alike (core.fetch), so that the same page
+    given both ways is the same text and is stored once. The headline is metadata, not body: trafilatura
+    starts the text with the <h1> when it repeats the title, and that line is dropped."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    doc = trafilatura.bare_extraction(text, with_metadata=True)
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
+                                      include_tables=False)
     if doc is None:
-        raise _Skip("no article text found in the HTML page")
+        return None
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    body, title = data.get("text") or "", data.get("title")
+    body, title = (data.get("text") or "").strip(), data.get("title")
     if title and body.split("\n", 1)[0].strip() == title.strip():
-        body = body.split("\n", 1)[1] if "\n" in body else ""  # the headline is metadata, not body
-    yield None, {"text": body, "title": title, "published": data.get("date"), "url": data.get("url"),
-                 "outlet": data.get("sitename") or data.get("hostname")}
+        body = body.split("\n", 1)[1].strip() if "\n" in body else ""
+    return {"text": body, "title": title, "published": data.get("date"), "url": data.get("url"),
+            "outlet": data.get("sitename") or data.get("hostname")}
 
 
 _PARSERS = {".jsonl": _parse_jsonl, ".json": _parse_json, ".csv": _parse_csv, ".txt": _parse_txt,
@@ -279,22 +292,35 @@ def _to_article(record: dict, path: Path, line: int | None, fallback: str | None
         result.problems.append(Problem(str(path), line, reason))
 
     text = _clean_str(record.get("text"))
-    if not text:
-        return skip("no article text ('text' is missing or empty); skipped")
-    if len(text) > MAX_ARTICLE_CHARS:
-        return skip(f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit "
-                    "(core.readers.MAX_ARTICLE_CHARS); split it")
+    refused = gate(text)
+    if refused:
+        return skip(refused)
     published = valid_date(record.get("published")) or fallback
     if published is None:
         given = _clean_str(record.get("published"))
         why = f"publication date {given!r} is not a date" if given else "no publication date"
         return skip(f"{why}; pass --published YYYY-MM-DD")
-    if not is_english(text):
-        return skip(f"text is not English (it looks like {guess_language(text).name}); Parley reads English articles only")
     article_id = _clean_str(record.get("id")) or _clean_str(record.get("article_id")) or make_article_id(path, text)
     return {"article_id": article_id, "title": _clean_str(record.get("title")),
             "outlet": _clean_str(record.get("outlet")), "url": _clean_str(record.get("url")),
             "published": published, "text": text, "source": f"{path}:{line}" if line else str(path)}
+
+
+def gate(text: str | None) -> str | None:
+    """The one check every article text passes on its way in -- files, folders, uploads, URLs, pasted text and
+    library callers of core.ingest: why it is kept out (a sentence naming the limit), or None to let it in.
+
+    Empty text, text over MAX_ARTICLE_CHARS, and text that is not English. Add any new limit here, so
+    that no way in can skip it."""
+    text = _clean_str(text)
+    if not text:
+        return "no article text ('text' is missing or empty); skipped"
+    if len(text) > MAX_ARTICLE_CHARS:
+        return (f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit "
+                "(core.readers.MAX_ARTICLE_CHARS); split it")
+    if not is_english(text):
+        return f"text is not English (it looks like {guess_language(text).name}); Parley reads English articles only"
+    return None
 
 
 def make_article_id(path: Path, text: str) -> str:

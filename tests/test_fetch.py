@@ -290,3 +290,27 @@ def test_https_is_pinned_and_verified_against_the_name(tls_server, monkeypatch):
     assert page.body.decode() == f"news.example:{port}"   # SNI and Host carry the name, the socket the vetted IP
     with pytest.raises(F.FetchError, match="could not fetch"):  # the certificate must match the URL's name
         F.fetch(f"https://other.example:{port}/host", allow=allow_loopback, ssl_context=client_ctx)
+
+
+def test_the_same_page_by_url_and_by_file_is_one_article(tmp_path):
+    """The headline is taken out of the body both ways, so the texts match and the second copy is a duplicate."""
+    from core.ingest import ingest_paths
+    from core.readers import read_inputs
+    from core.store import open_store
+    from tests._store_helpers import stub_extract
+
+    path = tmp_path / "story.html"
+    path.write_text(ARTICLE_HTML, encoding="utf-8")
+    (by_file,) = read_inputs([path]).articles
+    page = F.Page("https://news.example/story", 200, "text/html", ARTICLE_HTML.encode())
+    by_url = F.page_to_article(page, requested_url=page.url)
+    assert by_url["text"] == by_file["text"] and by_url["text"].startswith("Moscow demanded")
+    assert by_url["title"] == by_file["title"] == "Moscow sets terms"
+
+    def fetch(url, published=None):
+        return F.page_to_article(F.Page(url, 200, "text/html", ARTICLE_HTML.encode()), requested_url=url,
+                                 published=published)
+    store = open_store(tmp_path / "s.duckdb")
+    assert ingest_paths(store, [path], extract=stub_extract).counts()["new"] == 1
+    again = ingest_paths(store, [page.url], extract=stub_extract, fetch=fetch)
+    assert again.counts() == {"new": 0, "duplicate": 1, "failed": 0}, again.details()
