@@ -79,7 +79,7 @@ with urls.form("urls"):
         given = [u.strip() for u in lines.splitlines() if u.strip()]
         bad = [u for u in given if not u.startswith(("http://", "https://"))]
         if bad:
-            st.error(f"Not a web address (http:// or https://): {', '.join(bad[:3])}")
+            st.error(share.md_line(f"Not a web address (http:// or https://): {', '.join(bad[:3])}"))
         elif given:
             run("URLs", lambda p: ingest_paths(cache.store(), given, progress=p,
                                                published=when_u.isoformat() if when_u else None))

@@ -23,7 +23,7 @@ def moves(container, rows, heading: str) -> None:
         container.caption(f"the latest {MOVES_SHOWN} of {len(rows):,}, in time order")
     for r in rows.tail(MOVES_SHOWN).itertuples(index=False):
         to = f" → {r.target}" if isinstance(r.target, str) else ""
-        container.markdown(f"`{r.date}` *{r.stance}{to}* — {share.md(r.sentence)}")
+        container.markdown(f"`{r.date}` *{share.md(r.stance)}{share.md(to)}* — {share.md(r.sentence)}")
 
 
 if not share.empty_state(filters, df):

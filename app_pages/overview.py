@@ -26,5 +26,6 @@ if not share.empty_state(filters, df):
         for r in rows.itertuples(index=False):
             to = f" → {r.target}" if isinstance(r.target, str) else ""
             link = f"/articles{query_string(filters, {'_article': r.article_id})}"
-            col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {r.issue}  \n{share.md(r.sentence)} "
+            col.markdown(f"**{share.md(r.date)} · {share.md(r.actor)}{share.md(to)}** · {share.md(r.issue)}  \n"
+                         f"{share.md(r.sentence)} "
                          f"[{share.md(share.or_default(r.outlet, 'article'))}]({link})")

@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = json.loads((ROOT / "data" / "sample.jsonl").read_text(encoding="utf-8").splitlines()[0])
 SAMPLE_ID = SAMPLE["id"]
 
+TITLE_PAYLOAD = "Talks resume [Read the statement](https://phish.example) **loud** :red[red]"
+OUTLET_PAYLOAD = "Wire [Subscribe](https://phish.example) **now** :red[alert]"
+MARKUP = ("[Read the statement](", "[Subscribe](", "**loud**", "**now**", ":red[")  # never unescaped in Markdown
+
 ARTICLES = [
     {**SAMPLE, "article_id": SAMPLE_ID},
     {"article_id": "hw-guarantees", "title": "Guarantees row", "outlet": "Test Wire", "published": "2022-01-10",
@@ -29,7 +33,8 @@ ARTICLES = [
      "text": "Russia said it was ready to continue talks with the West. Ukraine might give up its ambition of "
              "joining NATO, its ambassador suggested. Russia accused NATO of stoking tensions. The European "
              "Union pledged support for Ukraine."},
-    {"article_id": "hw-script", "title": "<script>alert('title')</script> Forces", "outlet": "Test Wire",
+    # Untrusted text in every field a page draws: HTML, and Markdown that would make a live link or format.
+    {"article_id": "hw-script", "title": f"<script>alert('title')</script> Forces. {TITLE_PAYLOAD}", "outlet": OUTLET_PAYLOAD,
      "published": "2021-12-05", "url": None,
      "text": "<script>alert('x')</script> Russia insisted that NATO roll back its forces. "
              "Ukraine rejected Russia's demands."},

@@ -157,6 +157,31 @@ def test_article_text_is_escaped_and_highlighted():
     assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert html.count('<mark class="parley-pos"') == 1
     assert count(at) == 1
+    assert_no_live_markup(at)
+
+
+MARKDOWN_ELEMENTS = ("markdown", "caption", "title", "header", "subheader", "warning", "info", "error", "success")
+
+
+def assert_no_live_markup(at: AppTest) -> None:
+    """A title or outlet (or a link's value) holding Markdown is drawn as its characters: no live link,
+    no bold, no colour in any element Streamlit renders as Markdown."""
+    for kind in MARKDOWN_ELEMENTS:
+        for element in at.get(kind):
+            value = getattr(element, "value", "") or ""
+            assert not [m for m in data.MARKUP if m in value], (kind, value)
+
+
+@pytest.mark.parametrize("page, params", [
+    ("app_pages/overview.py", {}),
+    ("app_pages/articles.py", {"_article": "hw-script"}),
+    ("app_pages/positions.py", {"outlet": data.OUTLET_PAYLOAD}),
+    ("app_pages/timeline.py", {"actor": "[Read the statement](https://phish.example) **loud** :red[red]"}),
+    ("app_pages/articles.py", {"_article": "[Subscribe](https://phish.example) **now**"}),
+])
+def test_markdown_in_titles_outlets_and_links_stays_text(page, params):
+    at = open_page(page, **params)
+    assert_no_live_markup(at)
 
 
 def test_article_highlights_follow_the_filters():

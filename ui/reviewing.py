@@ -2,8 +2,6 @@
 switch bound to the URL (`?_reviewed=1`), and the cached reads with reviews applied."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -79,8 +77,9 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
                 outlets = s.get(f"{side}_outlets")
                 where = ", ".join(outlets) if isinstance(outlets, list) and outlets else s.get(f"{side}_outlet")
                 stance = str(s[f"{side}_stance"])
-                col.markdown(f'**{title}** · <span style="color:{stance_color(stance)}">■</span> {html.escape(stance)}'
-                             f" · {html.escape(str(s[f'{side}_date']))} · {html.escape(or_default(where, 'unknown outlet'))}",
+                # md, not html.escape: this is Markdown (with HTML allowed), and an outlet may hold a [link](…)
+                col.markdown(f'**{title}** · <span style="color:{stance_color(stance)}">■</span> {md(stance)}'
+                             f" · {md(s[f'{side}_date'])} · {md(or_default(where, 'unknown outlet'))}",
                              unsafe_allow_html=True)
                 col.markdown(f"> {md(s[f'{side}_sentence'])}")
     if len(shifts) > limit:

@@ -18,14 +18,17 @@ TABLE_ROWS = 1000  # rows a browser table lists: it stays quick; the downloads h
 
 
 def notices(filters: Filters) -> None:
-    for notice in filters.notices:
-        st.warning(notice, icon=":material/link_off:")
+    for notice in filters.notices:  # they quote the link's values and the data's: neither is markup
+        st.warning(md_line(notice), icon=":material/link_off:")
 
 
 def sentence(filters: Filters, df: pd.DataFrame, extra=()) -> None:
     """`Showing 42 positions: stance is demand, actor is Russia.` — the first line of every view."""
     notices(filters)
-    st.markdown(f'<p class="parley-showing">{html.escape(describe(filters, len(df), extra=extra), quote=False)}</p>',
+    # One line: a blank line (from a title) would end the HTML block and let the rest be read as Markdown;
+    # and what makes links, emphasis and colours ([ ] * ` ~ $) as entities, should it be read so anyway.
+    text = " ".join(describe(filters, len(df), extra=extra).split())
+    st.markdown(f'<p class="parley-showing">{html.escape(text, quote=False).translate(_MD_ENTITIES)}</p>',
                 unsafe_allow_html=True)
 
 
@@ -115,7 +118,11 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
     share(filters, path, view)
 
 
+_MD_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]*`~$\\"})
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
+# Inside one line only these make markup (links, emphasis, colours, icons, HTML, autolinks): a message that
+# quotes untrusted values keeps its other punctuation (YYYY-MM-DD) unescaped.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()<>|~$:!.])")
 
 
 def missing(value) -> bool:
@@ -137,3 +144,8 @@ def or_default(value, default: str) -> str:
 def md(text) -> str:
     """Untrusted text made literal for st.markdown (no emphasis, links, colours or icons)."""
     return _MD_SPECIAL.sub(r"\\\1", or_default(text, ""))
+
+
+def md_line(text) -> str:
+    """A message quoting untrusted values, made literal on one line for st.warning/st.error and the like."""
+    return _MD_INLINE.sub(r"\\\1", " ".join(or_default(text, "").split()))

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from ui.share import md_line
+
 NONE_LABEL = "—"
 
 
@@ -23,8 +25,8 @@ def choose(label: str, options: Sequence[str], param: str, default: str | None,
     raw = st.query_params.get(param)
     value = raw if raw in options else default
     if raw and raw not in options:
-        st.warning(f"No {label.lower()} named {raw!r} in the positions shown; showing "
-                   f"{default if default else 'none'} instead.", icon=":material/link_off:")
+        st.warning(md_line(f"No {label.lower()} named {raw!r} in the positions shown; showing "
+                           f"{default if default else 'none'} instead."), icon=":material/link_off:")
     key = "view" + param
     st.session_state[key] = value  # always: a widget new to this page would otherwise start empty
     (container or st).selectbox(label, choices, key=key, on_change=_to_url, args=(param, key), placeholder=NONE_LABEL,
