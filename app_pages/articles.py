@@ -17,7 +17,7 @@ wanted = st.query_params.get("_article")
 # A shared link may name an article the filters leave out: still show it, its highlights filtered.
 if wanted and wanted not in ids and cache.article(wanted)[0] is not None:
     ids, titles = [wanted, *ids], {wanted: share.or_default(cache.article(wanted)[0]["title"], wanted), **titles}
-labels = {a: f"{titles.get(a) or a} ({a})" for a in ids}
+labels = {a: f"{share.or_default(titles.get(a), a)} ({a})" for a in ids}
 article_id = view.choose("Article", ids, "_article", ids[0] if ids else None, labels=labels)
 meta, _ = cache.article(article_id) if article_id else (None, None)
 rows = df[df["article_id"] == article_id] if article_id else df.iloc[0:0]

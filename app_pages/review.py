@@ -51,7 +51,7 @@ with add_tab:
         st.info("No article under these filters: remove a filter to add a position.")
     elif name:
         titles = df.drop_duplicates("article_id").set_index("article_id")["title"]
-        article_id = st.selectbox("Article", ids, format_func=lambda a: f"{titles.get(a) or a}", key="rv_add_article")
+        article_id = st.selectbox("Article", ids, format_func=lambda a: share.or_default(titles.get(a), a), key="rv_add_article")
         forms.add_form(article_id, name, actors)
 
 with audit_tab:

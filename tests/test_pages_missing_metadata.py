@@ -59,3 +59,15 @@ def test_article_page_names_an_untitled_article_by_its_first_words():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Russia said it was ready" in at.subheader[0].value
+
+
+def test_review_page_offers_untitled_articles_to_a_named_reviewer():
+    """The 'Add a missed position' picker names each article by its title: an untitled one by its id."""
+    at = AppTest.from_file(str(data.ROOT / "app.py"), default_timeout=60)
+    at.session_state["parley_reviewer"] = "tester"
+    at.run()
+    at.switch_page("app_pages/review.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.selectbox(key="rv_add_article")
+    assert picker.value in {a["article_id"] for a in BARE}
