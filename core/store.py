@@ -64,8 +64,8 @@ _BUSY_MARKERS = ("could not set lock", "conflicting lock", "different configurat
 # A truncated or corrupt file: what DuckDB says, at open or at the first read of a damaged block.
 _DAMAGE_MARKERS = ("could not read enough bytes", "not a valid duckdb database", "corrupt", "checksum",
                    "invalid block", "serialization error")
-RESTORE_HINT = ("restore it from a backup into a new file (`python -m core restore BACKUP --db NEW_PATH`, "
-                "see README 'Backup') and use that, or move the file away to start an empty database")
+RESTORE_HINT = ("restore it from a backup into a new file (`python -m core restore BACKUP_FOLDER --db NEW_PATH`, "
+                "README: 'The command line') and use that, or move the file away to start an empty database")
 
 
 _SESSIONS = threading.local()  # path -> (connection, writable) while a session() is open in this thread
