@@ -31,7 +31,9 @@ def run(label: str, work, hide: str = "") -> None:
 
 def show(summary, hide: str) -> None:
     c = summary.counts()
-    (st.success if c["new"] else st.warning)(f"Ingest finished: {summary}.")
+    (st.success if c["new"] and not summary.error else st.warning)(f"Ingest finished: {summary}.")
+    if summary.error:
+        st.error(share.md_line(summary.error), icon=":material/hard_drive:")
     a, b, f = st.columns(3)
     a.metric("Added", c["new"])
     b.metric("Duplicates", c["duplicate"])

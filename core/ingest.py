@@ -24,7 +24,16 @@ import pandas as pd
 
 from core.readers import gate, read_inputs, text_hash, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
-from core.store import Store, StoreBusy, fetch_one, insert_article, replace_positions
+from core.store import (
+    Store,
+    StoreBusy,
+    StoreFull,
+    disk_message,
+    fetch_one,
+    insert_article,
+    is_disk_error,
+    replace_positions,
+)
 
 Progress = Callable[[int, int], None]
 Extract = Callable[..., pd.DataFrame]  # extract(text, *, article_id, published, title) -> positions
@@ -47,6 +56,7 @@ class IngestSummary:
     duplicate: list[Outcome] = field(default_factory=list)
     failed: list[Outcome] = field(default_factory=list)
     notes: list[Outcome] = field(default_factory=list)  # kept, but worth saying (e.g. "read as cp1252")
+    error: str = ""  # why the run stopped early or its writes may not be on disk (a full disk); "" when fine
 
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "duplicate": len(self.duplicate), "failed": len(self.failed)}
@@ -65,6 +75,7 @@ class IngestSummary:
         self.duplicate += other.duplicate
         self.failed += other.failed
         self.notes += other.notes
+        self.error = self.error or other.error
 
 
 # -- normalising --------------------------------------------------------------
@@ -219,9 +230,20 @@ def _ingest_items(store: Store, items: list[tuple[dict | str, str]], *, progress
                 _flush(store, pending, summary, known)
             if progress:
                 progress(start, len(items))
-    except StoreBusy as err:  # waited long enough: say what was not stored, do not hang on
+    except (StoreBusy, StoreFull) as err:  # waited long enough, or no room: say what was not stored, stop
         _give_up(summary, [(p.art, p.source) for p in pending] + items[start:], str(err))
+        summary.error = str(err) if isinstance(err, StoreFull) else ""
+    if summary.new and not summary.error:
+        _checkpoint(store, summary)
     return summary
+
+
+def _checkpoint(store: Store, summary: IngestSummary) -> None:
+    """Make sure what was written reached the file: a checkpoint that fails on close is silent."""
+    try:
+        store.checkpoint()
+    except (StoreBusy, StoreFull) as err:  # busy: another writer's close will checkpoint; full: say so
+        summary.error = str(err) if isinstance(err, StoreFull) else ""
 
 
 def _flush(store: Store, pending: list[Pending], summary: IngestSummary, known: dict[str, str]) -> None:
@@ -328,6 +350,8 @@ def _write(store: Store, p: Pending) -> tuple[str, Outcome]:
             insert_article(conn, art, text_hash=p.digest, source=source or None, extractor_version=EXTRACTOR_VERSION)
             n = replace_positions(conn, art["article_id"], p.positions, extractor_version=EXTRACTOR_VERSION)
     except duckdb.Error as err:
+        if is_disk_error(err):  # every later article would fail the same way: stop and say why
+            raise StoreFull(disk_message(store.path, err)) from err
         return "failed", Outcome(source, art["article_id"], f"not stored: {err}")
     return "new", Outcome(source, art["article_id"], f"{n} positions")
 

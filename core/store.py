@@ -64,6 +64,7 @@ _BUSY_MARKERS = ("could not set lock", "conflicting lock", "different configurat
 # A truncated or corrupt file: what DuckDB says, at open or at the first read of a damaged block.
 _DAMAGE_MARKERS = ("could not read enough bytes", "not a valid duckdb database", "corrupt", "checksum",
                    "invalid block", "serialization error")
+_DISK_MARKERS = ("no space left", "file too large", "disk quota", "could not write", "could not truncate")
 RESTORE_HINT = ("restore it from a backup into a new file (`python -m core restore BACKUP_FOLDER --db NEW_PATH`, "
                 "README: 'The command line') and use that, or move the file away to start an empty database")
 
@@ -77,6 +78,10 @@ class StoreError(RuntimeError):
 
 class StoreBusy(StoreError):
     """Another process held the database for longer than the busy timeout."""
+
+
+class StoreFull(StoreError):
+    """The disk refused a write (full, over a quota or a file size limit)."""
 
 
 class StoreDamaged(StoreError):
@@ -158,6 +163,18 @@ class Store:
                     pass  # a damaged file or a dead transaction: the first error is the one to report
                 raise
             conn.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file now; StoreFull when the disk refuses. DuckDB also does
+        this when the last connection closes, but says nothing when it fails there (a full disk went
+        unnoticed), so a writer calls this once at its end."""
+        with self.connect(write=True) as conn:
+            try:
+                conn.execute("CHECKPOINT")
+            except duckdb.Error as err:
+                if is_disk_error(err):
+                    raise StoreFull(disk_message(self.path, err)) from err
+                raise
 
     def migrate(self) -> list[int]:
         """Create the file (and its folder) if needed and apply pending migrations."""
@@ -317,6 +334,18 @@ def is_damage_error(err: Exception) -> bool:
         return False  # their messages quote stored values, which may hold any word
     text = str(err).lower()
     return any(marker in text for marker in _DAMAGE_MARKERS)
+
+
+def is_disk_error(err: Exception) -> bool:
+    text = str(err).lower()
+    return isinstance(err, duckdb.Error) and any(marker in text for marker in _DISK_MARKERS)
+
+
+def disk_message(path: Path, err: Exception) -> str:
+    detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return (f"the disk refused to write the database {path} ({detail}): free some space (or raise the quota) "
+            f"and run the same command again; what was stored is kept (committed to {path.name}.wal beside it) "
+            "and will not be stored twice")
 
 
 def damaged_message(path: Path, err: Exception) -> str:

@@ -110,3 +110,12 @@ def test_dashboard_says_the_database_is_damaged(good_db, tmp_path, dashboard_db)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("is damaged" in e.value and "restore" in e.value for e in at.error)
+
+
+def test_stats_into_a_pipe_closed_early_prints_no_traceback(good_db):
+    """`python -m core stats | head -1`: the reader leaving is not an error."""
+    proc = subprocess.Popen([sys.executable, "-m", "core", "stats", "--db", str(good_db)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in err, err

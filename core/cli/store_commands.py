@@ -104,6 +104,8 @@ def run_ingest(args) -> int:
     for line in summary.details():
         print(line, file=sys.stderr)
     print(f"{summary} -> {store.path}", file=sys.stderr)
+    if summary.error:
+        return fail(summary.error)
     return 0 if summary.new or summary.duplicate or not summary.failed else 1
 
 
