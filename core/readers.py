@@ -74,10 +74,12 @@ def _expand(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            found = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
             if not found:
                 result.problems.append(Problem(str(path), None, "folder holds no readable files "
                                                f"({', '.join(SUPPORTED_SUFFIXES)})"))
+            _note_unsupported(path, [p for p in files if p.suffix.lower() not in SUPPORTED_SUFFIXES], result)
             yield from found
         elif not path.exists():
             looks_like_host = (path.suffix.lower() not in SUPPORTED_SUFFIXES
@@ -89,6 +91,19 @@ def _expand(paths: Iterable[str | Path], result: ReadResult) -> Iterator[Path]:
                                            f"give {', '.join(SUPPORTED_SUFFIXES)} files"))
         else:
             yield path
+
+
+def _note_unsupported(folder: Path, skipped: list[Path], result: ReadResult) -> None:
+    """One note per folder naming the files it holds that no reader takes (.png, .pdf, no extension)."""
+    if not skipped:
+        return
+    by_type: dict[str, list[str]] = {}
+    for p in skipped:
+        by_type.setdefault(p.suffix.lower() or "(no extension)", []).append(str(p.relative_to(folder)))
+    kinds = "; ".join(f"{kind} x{len(names)}: {', '.join(names[:3])}{', ...' if len(names) > 3 else ''}"
+                      for kind, names in sorted(by_type.items()))
+    result.notes.append(Problem(str(folder), None, f"skipped {len(skipped)} file{'s' if len(skipped) > 1 else ''} "
+                                f"of types Parley does not read ({kinds}); give {', '.join(SUPPORTED_SUFFIXES)}"))
 
 
 def _read_file(path: Path, result: ReadResult) -> Iterator[tuple[int | None, dict]]:
@@ -131,6 +146,9 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise _Skip("starts with a UTF-16 byte-order mark but is not valid UTF-16; re-save it as UTF-8") from None
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return utf16
     if b"\x00" in data[:65536]:
         raise _Skip("binary file (contains NUL bytes), not text; give .jsonl, .csv, .txt, .md or .html files")
     for encoding in ENCODINGS:
@@ -142,6 +160,25 @@ def decode(data: bytes) -> tuple[str, str]:
             raise _Skip("binary file (mostly control characters), not text; give .jsonl, .csv, .txt, .md or .html files")
         return text, encoding
     raise _Skip("cannot decode the text; save it as UTF-8")  # unreachable: latin-1 decodes any bytes
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for UTF-16 written without a byte-order mark (some Windows tools), else None.
+
+    Text in Latin script saved as UTF-16 has a NUL in every other byte -- the high byte of each
+    character, odd bytes for little-endian, even for big-endian -- which real binary data rarely keeps up."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    for encoding, zeros, others in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        if zeros.count(0) > 0.6 * half and others.count(0) < 0.05 * half:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return (text, encoding) if not _looks_binary(text) else None
+    return None
 
 
 def _looks_binary(text: str) -> bool:

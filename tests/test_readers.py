@@ -133,6 +133,20 @@ def test_folder_without_readable_files(tmp_path):
     assert not res.articles and "folder holds no readable files" in res.problems[0].reason
 
 
+def test_folder_names_the_files_it_skips(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")
+    (tmp_path / "sub" / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "README").write_text("notes", encoding="utf-8")
+    res = read_inputs([tmp_path], published="2022-02-14")
+    assert len(res.articles) == 1 and res.problems == []
+    (note,) = res.notes
+    assert note.source == str(tmp_path) and note.reason.startswith("skipped 3 files of types Parley does not read")
+    assert "(no extension) x1: README" in note.reason and ".pdf x1: sub/report.pdf" in note.reason
+    assert ".png x1: photo.png" in note.reason
+
+
 def test_missing_empty_binary_unsupported(tmp_path):
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     (tmp_path / "blob.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
@@ -151,6 +165,8 @@ def test_missing_empty_binary_unsupported(tmp_path):
     ("latin-1", "Moscow said the café talks would go on. " + EN, "cp1252"),
     ("utf-8-sig", "Moscow said the café talks would go on. " + EN, None),
     ("utf-16", "Moscow said the café talks would go on. " + EN, "utf-16"),
+    ("utf-16-le", "Moscow said the café talks would go on. " + EN, "utf-16-le"),  # no byte-order mark
+    ("utf-16-be", "Moscow said the café talks would go on. " + EN, "utf-16-be"),
 ])
 def test_encodings(tmp_path, encoding, data, used):
     path = tmp_path / "a.txt"
