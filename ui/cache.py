@@ -2,11 +2,12 @@
 
 The store handle and the spaCy model are resources (one per process); query
 results are bounded `st.cache_data` entries keyed by the database path and the
-filters' query string (the URL is the key). They hold no time to live: every
-read first compares the database's version (core.store.db_version: the file's and
-its .wal's size and time, changed by every commit of any process, a command-line
-ingest included) with the one the cached results were read at, and forgets them
-all when it moved. An ingest or review in this process clears them too.
+filters' query string (the URL is the key) and the database's version
+(core.store.db_version: the file's and its .wal's size and time, changed by every
+commit of any process, a command-line ingest included), instead of a time to live:
+a read after a write misses the cache and sees the new rows, and a result computed
+while a write landed is never served for the newer version. Entries of an older
+version are dropped when a read first sees the new one (they only cost memory).
 """
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ def db_key() -> str:
     path = str(resolve_db_path(os.environ.get("PARLEY_DB")))
     _forget_if_changed(path)
     return path
+
+
+def version(path: str) -> str:
+    """The database's version, as the last argument of every cached read (see the module docstring)."""
+    return repr(db_version(path))
 
 
 def _forget_if_changed(path: str) -> None:
@@ -79,7 +85,8 @@ def _filters(qs: str) -> Filters:
 # read (~0.15 s and ~0.04 s at 100,000 rows). Readers get a shallow copy (`positions`), which under
 # pandas' copy-on-write cannot change the cached frame.
 @st.cache_resource(max_entries=QUERY_ENTRIES, show_spinner=False)
-def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected: bool = False) -> pd.DataFrame:
+def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected: bool = False,
+               version: str = "") -> pd.DataFrame:
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
     from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
@@ -94,7 +101,8 @@ def positions(filters: Filters, *, reviewed_only: bool | None = None, include_re
     """
     if reviewed_only is None:
         reviewed_only = is_reviewed_only()
-    return _positions(db_key(), query_string(filters), reviewed_only, include_rejected).copy(deep=False)
+    path = db_key()
+    return _positions(path, query_string(filters), reviewed_only, include_rejected, version(path)).copy(deep=False)
 
 
 def is_reviewed_only() -> bool:
@@ -108,34 +116,37 @@ def reviewed_params() -> dict[str, str]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _facets(path: str) -> dict[str, list[str]]:
+def _facets(path: str, version: str = "") -> dict[str, list[str]]:
     return _open(path).facets()
 
 
 def facets() -> dict[str, list[str]]:
-    return _facets(db_key())
+    path = db_key()
+    return _facets(path, version(path))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _counts(path: str) -> dict:
+def _counts(path: str, version: str = "") -> dict:
     return _open(path).counts()
 
 
 def counts() -> dict:
-    return _counts(db_key())
+    path = db_key()
+    return _counts(path, version(path))
 
 
 @st.cache_data(max_entries=QUERY_ENTRIES, show_spinner=False)
-def _articles(path: str, qs: str) -> pd.DataFrame:
+def _articles(path: str, qs: str, version: str = "") -> pd.DataFrame:
     return _open(path).articles(_filters(qs))
 
 
 def articles(filters: Filters) -> pd.DataFrame:
-    return _articles(db_key(), query_string(filters))
+    path = db_key()
+    return _articles(path, query_string(filters), version(path))
 
 
 @st.cache_data(max_entries=QUERY_ENTRIES, show_spinner=False)
-def _article(path: str, article_id: str) -> tuple[dict | None, pd.DataFrame]:
+def _article(path: str, article_id: str, version: str = "") -> tuple[dict | None, pd.DataFrame]:
     from core.review import positions_for_article
     st_ = _open(path)
     return st_.article(article_id), positions_for_article(st_, article_id)
@@ -143,7 +154,8 @@ def _article(path: str, article_id: str) -> tuple[dict | None, pd.DataFrame]:
 
 def article(article_id: str) -> tuple[dict | None, pd.DataFrame]:
     """One article's row (or None) and its positions in text order."""
-    return _article(db_key(), article_id)
+    path = db_key()
+    return _article(path, article_id, version(path))
 
 
 def is_empty() -> bool:

@@ -110,7 +110,8 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
     Shifts are found per actor-and-issue line, so detecting them on one actor's (issue's) rows gives
     exactly that actor's (issue's) shifts, at a fraction of the cost of detecting every line.
     """
-    return _shifts(cache.db_key(), query_string(filters), reviewed_only, actor, issue)
+    path = cache.db_key()
+    return _shifts(path, query_string(filters), reviewed_only, actor, issue, cache.version(path))
 
 
 TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id",
@@ -123,7 +124,8 @@ def statement_rows(filters: Filters, mode: str, limit: int, *,
     """For a positions table: (statements among the filtered positions, rows the table would hold in
     this `mode`, its `limit` most recent rows). Cached as they are shown: the full grouping, with a
     Python list per statement, costs more to unpickle than to draw."""
-    return _statement_rows(cache.db_key(), query_string(filters), reviewed_only, mode, limit)
+    path = cache.db_key()
+    return _statement_rows(path, query_string(filters), reviewed_only, mode, limit, cache.version(path))
 
 
 def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.DataFrame:
@@ -146,7 +148,8 @@ def count_mode() -> str:
 
 
 def audit() -> pd.DataFrame:
-    return _audit(cache.db_key())
+    path = cache.db_key()
+    return _audit(path, cache.version(path))
 
 
 def accuracy() -> Accuracy:
@@ -177,8 +180,9 @@ def run(action, *args, **kwargs) -> bool:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:
-    df = cache._positions(path, qs, only, False).copy(deep=False)  # the cached frame itself stays untouched
+def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None,
+            version: str = "") -> pd.DataFrame:
+    df = cache._positions(path, qs, only, False, version).copy(deep=False)  # the cached frame itself stays untouched
     if actor:
         df = df[df["actor"] == actor]
     if issue:
@@ -187,8 +191,9 @@ def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tuple[int, int, pd.DataFrame]:
-    df = cache._positions(path, qs, only, False)
+def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int,
+                    version: str = "") -> tuple[int, int, pd.DataFrame]:
+    df = cache._positions(path, qs, only, False, version)
     # only what grouping and the table read: grouping moves whole rows, and 100,000 rows of every column cost
     df = df[[c for c in (*TABLE_COLUMNS, *GROUPING_COLUMNS) if c in df.columns]]
     groups = grouping.statements(df, lists=("outlets",) if mode == "statements" else ("outlets", "report_keys"))
@@ -197,7 +202,7 @@ def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int) -> tu
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _audit(path: str) -> pd.DataFrame:
+def _audit(path: str, version: str = "") -> pd.DataFrame:
     return review.audit_trail(cache.store())
 
 
