@@ -37,6 +37,7 @@ def stats(path, capsys) -> list[str]:
     return [line for line in capsys.readouterr().out.splitlines() if not line.startswith("database")]
 
 
+@pytest.mark.subprocess
 def test_round_trip_gives_back_every_table_and_the_same_stats(db, tmp_path, capsys):
     folder, restored = tmp_path / "backups" / "b1", tmp_path / "restored.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdout=subprocess.PIPE, text=True)

@@ -40,6 +40,7 @@ def reader(db):
         proc.wait()
 
 
+@pytest.mark.subprocess
 def test_stats_and_export_read_beside_another_reader(db, reader, tmp_path, capsys):
     assert main(["stats", "--db", str(db)]) == 0
     assert f"positions  {data.N_POSITIONS}" in capsys.readouterr().out
