@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.cli import main
+from core.store import open_store
 from tests import dashboard_data as data
 
 ROOT = data.ROOT
@@ -94,3 +95,15 @@ def test_writing_pages_say_why_they_are_unavailable(read_only_dashboard, page, w
 def test_reading_pages_work_read_only(read_only_dashboard):
     at = _page("app_pages/positions.py")
     assert any(f"Showing {data.N_POSITIONS} positions" in m.value for m in at.markdown)
+
+
+def test_an_empty_read_only_database_is_not_filled_with_the_sample(tmp_path, monkeypatch):
+    empty = tmp_path / "empty.duckdb"
+    open_store(empty)
+    monkeypatch.setenv("PARLEY_DB", str(empty))
+    monkeypatch.setenv("PARLEY_READ_ONLY", "1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = _page("app_pages/overview.py")
+    assert any("cannot be added from this dashboard" in i.value for i in at.info)
+    assert not at.button and open_store(empty, read_only=True).is_empty()
