@@ -22,7 +22,7 @@ share.header(filters, shown, "actors", focus, name="actor_positions",
 def profile(container, name: str) -> None:
     p = views.actor_profile(shown, name)  # shown holds the chosen actors only: a far smaller frame to cut
     c = container
-    c.subheader(name)
+    c.subheader(share.md(name))
     c.caption(f"{len(p['rows']):,} positions, {p['rows']['article_id'].nunique():,} articles.")
     c.plotly_chart(charts.stance_bar(p["stances"], f"What {name} does with its words"), width="stretch",
                    key=f"stances_{name}")
@@ -41,7 +41,7 @@ def profile(container, name: str) -> None:
         c.caption("nothing among these positions")
     for r in given.itertuples(index=False):
         to = f" → {r.target}" if isinstance(r.target, str) else ""
-        c.markdown(f"`{r.date}` *{r.stance}{share.md(to)}* — {share.md(r.sentence)}")
+        c.markdown(f"`{r.date}` *{share.md(r.stance)}{share.md(to)}* — {share.md(r.sentence)}")
 
 
 if not share.empty_state(filters, df) and actor:

@@ -41,7 +41,7 @@ def focus_range(when: pd.Series, weights: pd.Series | None = None) -> list[pd.Ti
 
 def _figure(title: str, **layout) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(title=title, **{**_LAYOUT, **layout})
+    fig.update_layout(title=_html_safe(title), **{**_LAYOUT, **layout})  # titles name actors and issues from the data
     return fig
 
 

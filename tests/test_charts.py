@@ -186,3 +186,9 @@ def test_network_spreads_the_busiest_actors_around_the_circle():
     busiest = [where[n] for n in ("Hub", "A00", "A01", "A02")]
     assert len(set(where.values())) == 21
     assert min(math.dist(p, q) for i, p in enumerate(busiest) for q in busiest[i + 1:]) > 0.5
+
+
+def test_a_chart_title_from_the_data_is_text():
+    """Plotly draws a subset of HTML (links included) in titles; an actor named with a tag stays text."""
+    fig = charts.stance_bar(pd.DataFrame({"stance": ["demand"], "count": [1]}), 'What <a href="https://phish.example">x</a> does')
+    assert "<a " not in fig.layout.title.text and "&lt;a href" in fig.layout.title.text
