@@ -16,6 +16,7 @@ from ui.share import md, or_default
 
 REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
 LAST_REVIEWED = "parley_last_reviewed"   # the switch as the last run saw it, carried across a page change
+ACCURACY_TTL = 600            # seconds: a retrained model's figures show within ten minutes, as before
 COUNT_PARAM = "_count"         # ?_count=reports: count every report, not each statement once
 
 
@@ -206,7 +207,8 @@ def _audit(path: str, version: str = "") -> pd.DataFrame:
     return review.audit_trail(cache.store())
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+# Not from the database, so not keyed on its version: the model's report changes when it is retrained.
+@st.cache_data(max_entries=1, ttl=ACCURACY_TTL, show_spinner=False)
 def _accuracy() -> Accuracy:
     return load_accuracy()
 
