@@ -22,6 +22,9 @@ from core.filters import Filters, from_query, query_string
 from core.store import Store, db_version, open_store, read_only_reason, resolve_db_path
 
 REVIEWED_PARAM = "_reviewed"  # ?_reviewed=1: only positions a reviewer accepted, edited or added (every page)
+# Kept for code written against it (another branch may add a cache with ttl=QUERY_TTL); these caches
+# follow the database version instead, and a new read of the database should too.
+QUERY_TTL = 600
 QUERY_ENTRIES = 16    # distinct filter sets kept per function (a full 100,000-row result holds ~70 MB)
 
 _SEEN: dict[str, tuple] = {}  # database path -> the version the cached results were read at
@@ -43,10 +46,10 @@ def version(path: str) -> str:
 
 
 def _forget_if_changed(path: str) -> None:
-    version = db_version(path)
+    now = db_version(path)
     with _SEEN_LOCK:
-        changed = _SEEN.get(path, version) != version
-        _SEEN[path] = version
+        changed = _SEEN.get(path, now) != now
+        _SEEN[path] = now
     if changed:
         clear()
 
