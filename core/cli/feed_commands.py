@@ -11,6 +11,7 @@ import re
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 
 from core.cli import add_db_option, fail
 from core.store import StoreError
@@ -95,9 +96,9 @@ def _follow_once(args, opts) -> int:
     from core.follow import follow_once
     from core.store import open_store
 
-    _stop_on_signals(opts.stop)
     try:
-        summary = follow_once(open_store(args.db), opts)
+        with stop_on_signals(opts.stop):
+            summary = follow_once(open_store(args.db), opts)
     except StoreError as err:
         return fail(err)
     _report(summary, args.notify)
@@ -108,25 +109,32 @@ def _follow_every(args, opts, interval: float) -> int:
     from core.follow import follow_every
     from core.store import open_store
 
-    _stop_on_signals(opts.stop)
-    print(f"following every {interval:g} s; stop with Ctrl-C or SIGTERM", file=sys.stderr)
-    follow_every(lambda: open_store(args.db), interval, opts, lambda s: _report(s, args.notify))
+    print(f"following every {interval:g} s; stop with Ctrl-C or SIGTERM", file=sys.stderr, flush=True)
+    with stop_on_signals(opts.stop):
+        follow_every(lambda: open_store(args.db), interval, opts, lambda s: _report(s, args.notify))
     print("stopped", file=sys.stderr)
     return 0
 
 
-def _stop_on_signals(stop: threading.Event) -> None:
-    """SIGTERM and Ctrl-C set `stop`: the run ends between articles, with its summary and bookkeeping."""
+@contextmanager
+def stop_on_signals(stop: threading.Event):
+    """SIGTERM and Ctrl-C set `stop` while the block runs: the run ends between articles, with its
+    summary and bookkeeping. The previous handlers come back afterwards (an in-process caller keeps its own)."""
     if threading.current_thread() is not threading.main_thread():
-        return  # signals can only be handled on the main thread (an in-process test caller)
+        yield  # signals can only be handled on the main thread
+        return
 
     def handler(signum, frame):
         if stop.is_set():  # a second Ctrl-C: the user does not want to wait
             raise KeyboardInterrupt
         print("stopping after the current article…", file=sys.stderr)
         stop.set()
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _report(summary, notify: str | None) -> None:
