@@ -38,7 +38,7 @@ from core import feeds as F
 from core.fetch import TIMEOUT, USER_AGENT, FetchError
 from core.ingest import Pending, find_duplicate, free_article_id, normalise_url, prepare
 from core.sources import FEED_TYPES, Item, NotAFeed, Parsed, newest_first, parse_source
-from core.store import Store, fetch_one, insert_article, replace_positions
+from core.store import Store, insert_article, replace_positions
 
 MAX_ITEMS_PER_FEED = 100
 MAX_INDEX_SITEMAPS = 3      # a sitemap index: its newest child sitemaps are read
@@ -297,15 +297,37 @@ def _read_index(index: Parsed, polite: Polite) -> Parsed:
 
 # -- items ------------------------------------------------------------------------
 
+@dataclass
+class _Result:
+    outcome: str                 # stored, duplicate, skipped, failed
+    why: str
+    article_id: str | None = None
+    positions: int = 0
+    recorded: bool = False       # already written to feed_items (with the article, in its transaction)
+
+
+@dataclass
+class _Items:
+    """One feed's items being taken: what they need, so the functions below stay short."""
+    store: Store
+    feed_url: str
+    polite: Polite
+    opts: FollowOptions
+    report: FeedReport
+    clock: Callable
+    stored: dict = field(default_factory=dict)   # normalised URL -> stored article id, one query per feed
+
+
 def _take_items(store: Store, feed_url: str, items: list[Item], polite: Polite, opts: FollowOptions,
                 report: FeedReport, clock: Callable) -> None:
     known = F.known_items(store, feed_url)
+    urls = [normalise_url(i.url) for i in items]
+    run = _Items(store, feed_url, polite, opts, report, clock, stored_urls(store, [u for u in urls if u]))
     seen: set[str] = set()
     report.items_listed = len(items)
-    for item in items:
+    for item, url in zip(items, urls, strict=True):
         if opts.stop.is_set():
             break
-        url = normalise_url(item.url)
         if url is None:
             report.skipped.append((item.title or "(untitled item)", "the item has no link"))
         elif url in seen:
@@ -313,45 +335,52 @@ def _take_items(store: Store, feed_url: str, items: list[Item], polite: Polite, 
         elif url in known and not (known[url][0] == "failed" and known[url][1] < F.ITEM_RETRIES):
             report.already += 1
         else:
-            _take_item(store, feed_url, item, url, polite, opts, report, clock)
+            _take_item(run, item, url)
         seen.add(url)
 
 
-def _take_item(store, feed_url, item: Item, url: str, polite: Polite, opts, report: FeedReport, clock) -> None:
-    outcome, why, article_id, positions = _fetch_and_store(store, feed_url, item, url, polite, opts, clock)
-    bucket = {"stored": report.added, "duplicate": report.duplicates, "skipped": report.skipped,
-              "failed": report.failed}[outcome]
-    bucket.append((item.url, f"[{article_id}]: {why}" if outcome == "stored" else why))  # as the feed wrote it
-    report.positions += positions
-    if outcome != "stored":  # a stored one was recorded with its article, in its transaction
-        with store.transaction() as conn:
-            F.record_item(conn, feed_url, url, outcome, why, article_id, clock())
-
-
-def _fetch_and_store(store, feed_url, item: Item, url: str, polite: Polite, opts, clock):
-    """(outcome, reason, article_id, positions) for one new item."""
+def stored_urls(store: Store, urls: list[str]) -> dict[str, str]:
+    """{url: article_id} of the stored articles among `urls` (one connection for a whole feed)."""
+    if not urls:
+        return {}
     with store.connect() as conn:
-        row = fetch_one(conn, "SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": url})
-    if row:
-        return "duplicate", f"same URL as stored article {row[0]}", row[0], 0
-    if not polite.allowed(item.url):  # a rule, not a failure: the site said no
-        return "skipped", polite.refusal(item.url).split(": ", 1)[-1], None, 0
+        rows = conn.execute("SELECT url, min(article_id) FROM articles WHERE list_contains($urls, url) GROUP BY url",
+                            {"urls": urls}).fetchall()
+    return dict(rows)
+
+
+def _take_item(run: _Items, item: Item, url: str) -> None:
+    r = _fetch_and_store(run, item, url)
+    report = run.report
+    bucket = {"stored": report.added, "duplicate": report.duplicates, "skipped": report.skipped,
+              "failed": report.failed}[r.outcome]
+    bucket.append((item.url, f"[{r.article_id}]: {r.why}" if r.outcome == "stored" else r.why))  # as the feed wrote it
+    report.positions += r.positions
+    if not r.recorded:
+        with run.store.transaction() as conn:
+            F.record_item(conn, run.feed_url, url, r.outcome, r.why, r.article_id, run.clock())
+
+
+def _fetch_and_store(run: _Items, item: Item, url: str) -> _Result:
+    """What became of one item this feed has not decided before."""
+    if url in run.stored:
+        return _Result("duplicate", f"same URL as stored article {run.stored[url]}", run.stored[url])
+    if not run.polite.allowed(item.url):  # a rule, not a failure: the site said no
+        return _Result("skipped", run.polite.refusal(item.url).split(": ", 1)[-1])
     try:
-        page = polite.get(item.url)
+        page = run.polite.get(item.url)
     except FetchError as err:
-        return "failed", str(err), None, 0
+        return _Result("failed", str(err))
     start = time.monotonic()
     try:
-        ready = _extract(store, page, item, opts)
+        ready = _extract(run.store, page, item, run.opts)
     finally:
-        polite.timings["extract"] += time.monotonic() - start
-    if not isinstance(ready, Pending):
-        return (*ready, None, 0)
-    return _write(store, feed_url, ready, clock)
+        run.polite.timings["extract"] += time.monotonic() - start
+    return ready if isinstance(ready, _Result) else _write(run, url, ready)
 
 
-def _extract(store, page, item: Item, opts):
-    """A Pending article with positions of a registry actor, or (outcome, reason)."""
+def _extract(store, page, item: Item, opts) -> Pending | _Result:
+    """A Pending article with positions of a registry actor, or why not."""
     from core.fetch import page_to_article
 
     # a page and an item that both give no date: the news is from the day it was listed
@@ -359,33 +388,35 @@ def _extract(store, page, item: Item, opts):
     try:
         art = page_to_article(page, requested_url=item.url, published=published)
     except FetchError as err:  # no text, not English, no date
-        return "skipped", str(err).split(": ", 1)[-1]
-    ready = prepare(store, art, source=item.url, extract=opts.extract or _default_extract())
+        return _Result("skipped", str(err).split(": ", 1)[-1])
+    # known={}: the URL was checked above and the text is checked again inside the write's transaction,
+    # so prepare need not open a connection of its own
+    ready = prepare(store, art, source=item.url, extract=opts.extract or _default_extract(), known={})
     if not isinstance(ready, Pending):
         kind, outcome = ready
-        return kind, outcome.reason
+        return _Result(kind, outcome.reason)
     if not ready.positions["actor"].isin(registry_actors()).any():
-        return "skipped", "no position of an actor in the registry"
+        return _Result("skipped", "no position of an actor in the registry")
     return ready
 
 
-def _write(store: Store, feed_url: str, p: Pending, clock) -> tuple[str, str, str | None, int]:
+def _write(run: _Items, url: str, p: Pending) -> _Result:
     """The article, its positions and its feed link in one transaction (duplicates re-checked inside)."""
     from core import EXTRACTOR_VERSION
 
-    url = p.art["url"]
     try:
-        with store.transaction() as conn:
+        with run.store.transaction() as conn:
             why = find_duplicate(conn, p.art, p.digest)
             if why:
-                return "duplicate", why, None, 0
+                F.record_item(conn, run.feed_url, url, "duplicate", why, None, run.clock())
+                return _Result("duplicate", why, recorded=True)
             art = {**p.art, "article_id": free_article_id(conn, p.art["article_id"], p.digest)}
             insert_article(conn, art, text_hash=p.digest, source=p.source, extractor_version=EXTRACTOR_VERSION)
             n = replace_positions(conn, art["article_id"], p.positions, extractor_version=EXTRACTOR_VERSION)
-            F.record_item(conn, feed_url, url, "stored", f"{n} positions", art["article_id"], clock())
+            F.record_item(conn, run.feed_url, url, "stored", f"{n} positions", art["article_id"], run.clock())
     except duckdb.Error as err:
-        return "failed", f"not stored: {err}", None, 0
-    return "stored", f"{n} positions", art["article_id"], n
+        return _Result("failed", f"not stored: {err}")
+    return _Result("stored", f"{n} positions", art["article_id"], n, recorded=True)
 
 
 def registry_actors() -> set[str]:
