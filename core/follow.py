@@ -45,6 +45,8 @@ MAX_INDEX_SITEMAPS = 3      # a sitemap index: its newest child sitemaps are rea
 DEFAULT_DELAY = 2.0         # seconds between two requests to one host
 MAX_CRAWL_DELAY = 30.0
 ROBOTS_MAX_BYTES = 512 * 1024   # RFC 9309 asks crawlers to read at least 500 KiB
+NO_LINK = "the item has no link"
+TWICE = "listed twice in the feed"
 
 
 @dataclass
@@ -95,7 +97,7 @@ class RunSummary:
     waiting: list[str] = field(default_factory=list)     # feeds still backing off, with until when
     changes: object = None                                # core.changes.Changes
     interrupted: bool = False
-    seconds: dict = field(default_factory=lambda: {"fetch": 0.0, "extract": 0.0, "total": 0.0})
+    seconds: dict = field(default_factory=lambda: {"fetch": 0.0, "extract": 0.0, "store": 0.0, "total": 0.0})
 
     def counts(self) -> dict:
         fs = self.feeds
@@ -257,13 +259,26 @@ def follow_feed(store: Store, feed: dict, polite: Polite, opts: FollowOptions,
     report.title = parsed.title or report.title
     report.notes += _feed_notes(feed, page, parsed, digest, opts.max_items)
     _take_items(store, feed["url"], parsed.items[:opts.max_items], polite, opts, report, clock)
-    if report.failed:
-        report.notes.append(f"{len(report.failed)} items could not be fetched or stored, e.g. {report.failed[0][1]}")
+    report.notes += _item_notes(report)
     return report, F.FeedUpdate(
         ok=True, error="; ".join(report.notes) or None, kind=parsed.kind, title=parsed.title,
         etag=page.headers.get("etag"), last_modified=page.headers.get("last-modified"), body_hash=digest,
         items_seen=report.items_listed, added=len(report.added), duplicates=len(report.duplicates),
         refused=len(report.skipped) + len(report.failed))
+
+
+def _item_notes(report: FeedReport) -> list[str]:
+    """What was wrong with the feed's items, for its last_error (the summary names each item)."""
+    notes = []
+    no_link = sum(why == NO_LINK for _, why in report.skipped)
+    twice = sum(why == TWICE for _, why in report.duplicates)
+    if no_link:
+        notes.append(f"{no_link} items without a link")
+    if twice:
+        notes.append(f"{twice} items listed twice")
+    if report.failed:
+        notes.append(f"{len(report.failed)} items could not be fetched or stored, e.g. {report.failed[0][1]}")
+    return notes
 
 
 def _conditional(feed: dict) -> dict:
@@ -287,12 +302,19 @@ def _feed_notes(feed: dict, page, parsed: Parsed, digest: str, cap: int) -> list
 
 
 def _read_index(index: Parsed, polite: Polite) -> Parsed:
-    """A sitemap index: the items of its newest child sitemaps, fetched through the same guard."""
+    """A sitemap index: the items of its newest child sitemaps, fetched through the same guard.
+    A child that fails is named in the problem; the others are still read."""
     items: list[Item] = []
+    problems = [index.problem] if index.problem else []
     for child in [i for i in index.items if i.url][:MAX_INDEX_SITEMAPS]:
-        page = polite.get(child.url, accept_types=FEED_TYPES)
-        items += parse_source(page.body, page.url, page.content_type).items
-    return Parsed("sitemapindex", index.title, newest_first(items), index.problem)
+        try:
+            page = polite.get(child.url, accept_types=FEED_TYPES)
+            items += parse_source(page.body, page.url, page.content_type).items
+        except (FetchError, NotAFeed) as err:
+            problems.append(f"child sitemap {child.url}: {err}")
+    if not items and problems:
+        raise NotAFeed("; ".join(problems))
+    return Parsed("sitemapindex", index.title, newest_first(items), "; ".join(problems))
 
 
 # -- items ------------------------------------------------------------------------
@@ -329,9 +351,9 @@ def _take_items(store: Store, feed_url: str, items: list[Item], polite: Polite, 
         if opts.stop.is_set():
             break
         if url is None:
-            report.skipped.append((item.title or "(untitled item)", "the item has no link"))
+            report.skipped.append((item.title or "(untitled item)", NO_LINK))
         elif url in seen:
-            report.duplicates.append((item.url, "listed twice in the feed"))
+            report.duplicates.append((item.url, TWICE))
         elif url in known and not (known[url][0] == "failed" and known[url][1] < F.ITEM_RETRIES):
             report.already += 1
         else:
@@ -376,7 +398,13 @@ def _fetch_and_store(run: _Items, item: Item, url: str) -> _Result:
         ready = _extract(run.store, page, item, run.opts)
     finally:
         run.polite.timings["extract"] += time.monotonic() - start
-    return ready if isinstance(ready, _Result) else _write(run, url, ready)
+    if isinstance(ready, _Result):
+        return ready
+    start = time.monotonic()
+    try:
+        return _write(run, url, ready)
+    finally:
+        run.polite.timings["store"] += time.monotonic() - start
 
 
 def _extract(store, page, item: Item, opts) -> Pending | _Result:

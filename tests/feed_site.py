@@ -187,6 +187,11 @@ ROUTES = {
     "/news-sitemap.xml": lambda h: h.feed(news_sitemap([
         (_u(h, "/a/1.html"), "Moscow sets terms", "2026-12-01"),
         (_u(h, "/a/4.html"), "Moscow offers talks", "2026-12-04T10:00:00+00:00")]), "application/xml"),
+    "/sitemap-index.xml": lambda h: h.feed(
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{_u(h, '/news-sitemap.xml')}</loc><lastmod>2026-12-05</lastmod></sitemap>"
+        f"<sitemap><loc>{_u(h, '/gone-sitemap.xml')}</loc><lastmod>2026-12-04</lastmod></sitemap>"
+        "</sitemapindex>", "application/xml"),
     "/empty-feed.xml": lambda h: h.feed(rss("Quiet", [])),
     "/a/empty.html": lambda h: h._send(200, b"<html><head><title>x</title></head><body></body></html>"),
     "/broken.xml": lambda h: h.feed("<?xml version='1.0'?><rss version='2.0'><channel><title>Broken</ti"),

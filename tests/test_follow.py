@@ -73,7 +73,9 @@ def test_rss_items_are_stored_with_their_feed_and_the_rest_named(allowed, store)
         assert F.article_feeds(store, article_id) == [site.url("/rss.xml")]
     row = feed_row(store, site.url("/rss.xml"))
     assert (row["items_seen"], row["articles_added"], row["duplicates"], row["refused"]) == (9, 2, 1, 6)
-    assert row["failures"] == 0 and row["health"] == "ok, with notes" and "HTTP 404" in row["last_error"]
+    assert row["failures"] == 0 and row["health"] == "ok, with notes"
+    for note in ("1 items without a link", "1 items listed twice", "1 items could not be fetched", "HTTP 404"):
+        assert note in row["last_error"]
     assert all("Parley" in h.headers["User-Agent"] for h in site.log)
     assert "Since" in text and "new positions from 2 new articles" in text
 
@@ -103,6 +105,15 @@ def test_atom_and_news_sitemap(allowed, store):
     assert [u for u, _ in sitemap.added] == [site.url("/a/4.html"), site.url("/a/1.html")]  # newest first
     assert feed_row(store, site.url("/news-sitemap.xml"))["kind"] == "urlset"
     assert feed_row(store, site.url("/atom.xml"))["kind"] == "atom10"
+
+
+def test_a_sitemap_index_is_read_through_its_children(allowed, store):
+    site = allowed
+    F.add_feeds(store, [site.url("/sitemap-index.xml")])
+    report = run(store).feeds[0]
+    assert sorted(u for u, _ in report.added) == [site.url("/a/1.html"), site.url("/a/4.html")]
+    assert "child sitemap " + site.url("/gone-sitemap.xml") in report.notes[0] and "HTTP 404" in report.notes[0]
+    assert "gone-sitemap" in feed_row(store, site.url("/sitemap-index.xml"))["last_error"]
 
 
 BAD = {
