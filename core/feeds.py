@@ -201,3 +201,17 @@ def articles_added_since(store: Store, since: dt.datetime) -> list[str]:
         rows = conn.execute("SELECT article_id FROM articles WHERE created_at >= $since ORDER BY 1",
                             {"since": since}).fetchall()
     return [r[0] for r in rows]
+
+
+def feed_lines(store: Store) -> list[str]:
+    """`feeds 3 (1 failing)` and the last follow run, for `python -m core stats`; nothing without feeds."""
+    with store.connect() as conn:
+        n, failing = fetch_one(conn, "SELECT count(*), count(*) FILTER (WHERE failures > 0) FROM feeds")
+    run = last_run(store)
+    if not n and run is None:
+        return []
+    lines = [f"feeds      {n} ({failing} failing)"]
+    if run is not None:
+        lines.append(f"followed   {pd.Timestamp(run['started_at']):%Y-%m-%d %H:%M} UTC: {run['articles_added']}"
+                     f" articles added, {run['positions_added']} positions, {run['refused']} refused")
+    return lines

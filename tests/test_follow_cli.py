@@ -63,7 +63,8 @@ def test_follow_once_then_dashboard_then_nothing_new(env, capsys):
     assert code == 0
     assert "3 articles added" in out and "Since " in out and "new positions from 3 new articles" in out
     assert site.posted and site.posted[-1]["text"] == out.strip()  # the same summary, as {"text": ...}
-    assert "articles   3" in cli(capsys, "stats")[1]
+    stats = cli(capsys, "stats")[1]
+    assert "articles   3" in stats and "feeds      2 (0 failing)" in stats and "3 articles added" in stats
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
