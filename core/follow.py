@@ -387,6 +387,8 @@ def _fetch_and_store(run: _Items, item: Item, url: str) -> _Result:
     """What became of one item this feed has not decided before."""
     if url in run.stored:
         return _Result("duplicate", f"same URL as stored article {run.stored[url]}", run.stored[url])
+    if urlsplit(url).scheme not in ("http", "https"):  # javascript:, file:, mailto: links are never followed
+        return _Result("skipped", "not an http(s) link")
     if not run.polite.allowed(item.url):  # a rule, not a failure: the site said no
         return _Result("skipped", run.polite.refusal(item.url).split(": ", 1)[-1])
     try:

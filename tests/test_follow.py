@@ -63,6 +63,7 @@ def test_rss_items_are_stored_with_their_feed_and_the_rest_named(allowed, store)
     assert why[site.url("/a/local.html")] == "no position of an actor in the registry"
     assert "robots.txt disallows" in why[site.url("/private/a9.html")]
     assert "HTTP 404" in why[site.url("/a/gone.html")]
+    assert why["file:///etc/passwd"] == "not an http(s) link"
     for url in why:
         assert url in text  # every item not stored is named in the run's summary
     assert not site.hits("/private/a9.html")  # robots.txt obeyed: never requested
@@ -72,7 +73,7 @@ def test_rss_items_are_stored_with_their_feed_and_the_rest_named(allowed, store)
     for article_id in articles["article_id"]:
         assert F.article_feeds(store, article_id) == [site.url("/rss.xml")]
     row = feed_row(store, site.url("/rss.xml"))
-    assert (row["items_seen"], row["articles_added"], row["duplicates"], row["refused"]) == (9, 2, 1, 6)
+    assert (row["items_seen"], row["articles_added"], row["duplicates"], row["refused"]) == (10, 2, 1, 7)
     assert row["failures"] == 0 and row["health"] == "ok, with notes"
     for note in ("1 items without a link", "1 items listed twice", "1 items could not be fetched", "HTTP 404"):
         assert note in row["last_error"]
@@ -88,7 +89,7 @@ def test_second_run_adds_nothing_and_fetches_no_article_again(allowed, store):
     second = run(store)
     assert first.counts()["added"] == 2 and second.counts()["added"] == 0
     assert len([h for h in site.log if h.path.startswith("/a/")]) == article_hits + 1  # only the 404 retried
-    assert second.feeds[0].already == 6  # 2 stored, 4 skipped by rule; the 404 is retried
+    assert second.feeds[0].already == 7  # 2 stored, 5 skipped by rule; the 404 is retried
     assert second.feeds[1].not_modified  # If-None-Match answered by 304
     assert site.hits("/conditional.xml")[-1].headers["If-None-Match"] == '"v1"'
     assert site.hits("/conditional.xml")[-1].headers["If-Modified-Since"] == "Sat, 05 Dec 2026 08:00:00 GMT"
