@@ -154,7 +154,7 @@ def _main_rss(h: Handler):
         (_u(h, "/a/local.html"), "Roads", "2026-12-01"),
         (_u(h, "/private/a9.html"), "Hidden", "2026-12-01"),
         (_u(h, "/a/gone.html"), "Gone", "2026-12-01"),
-        ("file:///etc/passwd", "Local file", "2026-12-01"),
+        ("javascript:alert(1)", "A script", "2026-12-01"),
     ]))
 
 

@@ -63,7 +63,7 @@ def test_rss_items_are_stored_with_their_feed_and_the_rest_named(allowed, store)
     assert why[site.url("/a/local.html")] == "no position of an actor in the registry"
     assert "robots.txt disallows" in why[site.url("/private/a9.html")]
     assert "HTTP 404" in why[site.url("/a/gone.html")]
-    assert why["file:///etc/passwd"] == "not an http(s) link"
+    assert why["javascript:alert(1)"] == "not an http(s) link"
     for url in why:
         assert url in text  # every item not stored is named in the run's summary
     assert not site.hits("/private/a9.html")  # robots.txt obeyed: never requested
