@@ -172,3 +172,25 @@ def test_requests_to_one_host_are_spaced_by_the_delay(allowed, store):
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert min(gaps) >= 0.28, gaps
     assert len(site.hits("/robots.txt")) >= 1 and len([h for h in site.log[-6:] if h.path == "/robots.txt"]) == 1
+
+
+def test_a_stop_ends_the_run_between_articles_and_the_next_run_goes_on(allowed, store):
+    import threading
+
+    from core.fetch import fetch
+
+    site, stop = allowed, threading.Event()
+
+    def fetch_then_stop(url, **kw):  # SIGTERM arriving while the first article is being fetched
+        page = fetch(url, **kw)
+        if "/a/" in url:
+            stop.set()
+        return page
+    F.add_feeds(store, [site.url("/rss.xml"), site.url("/atom.xml")])
+    summary = follow_once(store, FollowOptions(delay=0, timeout=2.0, stop=stop, fetch=fetch_then_stop))
+    assert summary.interrupted and "(interrupted)" in summary.text()
+    assert [f.url for f in summary.feeds] == [site.url("/rss.xml")]  # the second feed waits for the next run
+    assert store.counts()["articles"] == 1  # the article in hand was finished, nothing half-written
+    assert F.last_run(store)["run_id"] == summary.run_id
+    rest = run(store)
+    assert rest.counts()["added"] == 2 and store.counts()["articles"] == 3

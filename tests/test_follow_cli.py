@@ -2,6 +2,7 @@
 the real extractor, the dashboard (AppTest) reading what the follower wrote."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -75,6 +76,14 @@ def test_follow_once_then_dashboard_then_nothing_new(env, capsys):
     at.query_params["since"] = "2999-01-01"  # a day after everything: nothing is new since then
     at.run()
     assert {m.label: m.value for m in at.metric}["New articles"] == "0"
+    at.query_params["since"] = "last tuesday"
+    at.run()
+    assert any("is not a date" in w.value for w in at.warning), [w.value for w in at.warning] + [h.value for h in at.subheader] + [str(at.query_params)]
+    assert any(h.value.startswith("Since the last follow run") for h in at.subheader)
+    at.date_input[0].set_value(dt.date(2026, 1, 1))
+    at.run()
+    assert at.query_params["since"] in ("2026-01-01", ["2026-01-01"])  # the pick is in the URL, to share
+    assert any(h.value == "Since 2026-01-01" for h in at.subheader)
 
     feeds_page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     feeds_page.run()

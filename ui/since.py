@@ -60,11 +60,13 @@ def since_section(df: pd.DataFrame) -> None:
             col.metric(name, f"{value:,}")
         for line in changes.lines()[1:]:
             st.markdown(share.md(line))
-        st.date_input("Show what is new since", value=since.date(), format="YYYY-MM-DD", key="_since_pick",
-                      on_change=_pick)
+        # keyed by the day shown: a new ?since= (a pasted link) gets a fresh control, not the old pick
+        key = f"_since_pick_{since.date().isoformat()}"
+        st.date_input("Show what is new since", value=since.date(), format="YYYY-MM-DD", key=key,
+                      on_change=_pick, args=(key,))
 
 
-def _pick() -> None:
-    picked = st.session_state.get("_since_pick")
+def _pick(key: str) -> None:
+    picked = st.session_state.get(key)
     if picked:
         st.query_params[SINCE_PARAM] = picked.isoformat()
