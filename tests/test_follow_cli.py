@@ -134,6 +134,12 @@ def test_follow_every_stops_cleanly_on_sigterm(env, tmp_path):
     assert out.count("1 feeds fetched") >= 2
 
 
+def test_follow_without_feeds_says_how_to_add_one(env, capsys):
+    code, out, err = cli(capsys, "follow", "--once")
+    assert code == 0 and "0 feeds fetched" in out and "feeds add URL" in err
+
+
 def test_intervals():
     assert parse_interval("15m") == 900 and parse_interval("1h") == 3600 and parse_interval("90") == 90
     assert parse_interval("soon") is None
+    assert main(["follow", "--every", "soon"]) == 2

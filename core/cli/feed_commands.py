@@ -138,6 +138,8 @@ def stop_on_signals(stop: threading.Event):
 
 
 def _report(summary, notify: str | None) -> None:
+    if not summary.feeds and not summary.waiting:
+        print("note: no feeds to follow; add one with `python -m core feeds add URL`", file=sys.stderr)
     print(summary.text(), flush=True)
     if notify:
         from core.fetch import FetchError, post_json
