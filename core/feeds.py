@@ -197,8 +197,11 @@ def recent_runs(store: Store, n: int = 10) -> pd.DataFrame:
 
 def articles_added_since(store: Store, since: dt.datetime) -> list[str]:
     """Ids of the articles stored at or after `since` (naive UTC), whatever brought them in."""
+    # articles.created_at is DuckDB's current_timestamp in the session's (the machine's) time zone,
+    # so `since` is turned into that zone rather than assumed to match it
     with store.connect() as conn:
-        rows = conn.execute("SELECT article_id FROM articles WHERE created_at >= $since ORDER BY 1",
+        rows = conn.execute("SELECT article_id FROM articles"
+                            " WHERE created_at >= timezone('UTC', $since::TIMESTAMP)::TIMESTAMP ORDER BY 1",
                             {"since": since}).fetchall()
     return [r[0] for r in rows]
 

@@ -143,3 +143,25 @@ def test_intervals():
     assert parse_interval("15m") == 900 and parse_interval("1h") == 3600 and parse_interval("90") == 90
     assert parse_interval("soon") is None
     assert main(["follow", "--every", "soon"]) == 2
+
+
+SINCE_SCRIPT = """
+import datetime as dt, sys
+from core.feeds import articles_added_since, utcnow
+from core.ingest import ingest_articles
+from core.store import open_store
+from tests.dashboard_data import fake_extract
+store = open_store(sys.argv[1])
+before = utcnow() - dt.timedelta(seconds=5)
+ingest_articles(store, [{"article_id": "a", "text": "Russia demanded talks.", "published": "2026-12-01"}],
+                extract=fake_extract)
+print(articles_added_since(store, before), articles_added_since(store, before + dt.timedelta(minutes=30)))
+"""
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+def test_new_since_holds_on_a_machine_not_on_utc(tmp_path, zone):
+    # articles.created_at is written in the machine's zone; "since" is UTC: an hour off would show old news as new
+    out = subprocess.run([sys.executable, "-c", SINCE_SCRIPT, str(tmp_path / "tz.duckdb")], cwd=ROOT, timeout=60,
+                         env={**os.environ, "TZ": zone}, capture_output=True, text=True)
+    assert out.stdout.strip() == "['a'] []", out.stderr
