@@ -90,6 +90,7 @@ class Site:
     log: list[Hit] = field(default_factory=list)
     posted: list[dict] = field(default_factory=list)
     etag_calls: int = 0
+    robots: bytes | None = b"User-agent: *\nDisallow: /private/\n"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -181,7 +182,8 @@ def _slow(h: Handler):
 
 
 ROUTES = {
-    "/robots.txt": lambda h: h._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+    "/robots.txt": lambda h: (h._send(404, b"none") if h.site.robots is None else  # None: no robots.txt
+                              h._send(200, h.site.robots, "text/plain") if h.site.robots else h._send(503, b"down")),
     "/rss.xml": _main_rss,
     "/atom.xml": lambda h: h.feed(atom("Loop Atom", [(_u(h, "/a/3.html"), "Kyiv warns", "2026-12-03")]),
                                   "application/atom+xml"),
