@@ -100,7 +100,7 @@ def throughput(site, items: int, tmp: Path) -> None:
           f" {c['refused']} refused, in {s['total']:.1f} s")
     print(f"  items per minute: {60 * items / s['total']:.0f}")
     parts = [("fetching", s["fetch"]), ("extracting", s["extract"]),
-             ("storing (one connection and transaction per article)", s["store"]),
+             ("storing (a transaction per article, a connection per 10)", s["store"]),
              ("rest (feed parsing, bookkeeping, the run's summary)", rest)]
     print("  time: " + ", ".join(f"{name} {t:.1f} s ({100 * t / s['total']:.0f}%)" for name, t in parts))
 
