@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/x-rss+xml", "text/html", "application/xhtml+xml", "text/plain")
+              "text/xml", "application/x-rss+xml", "text/html", "application/xhtml+xml", "text/plain",
+              # gzipped sitemaps (sitemap.xml.gz) are served as files, not with Content-Encoding
+              "application/gzip", "application/x-gzip", "application/octet-stream")
+MAX_UNZIPPED = 50 * 1024 * 1024   # the sitemap protocol's own cap on an uncompressed sitemap
 _NS = {"s": SITEMAP_NS, "n": NEWS_NS}
 _SITEMAP_ROOT = re.compile(rb"<(?:\w+:)?(urlset|sitemapindex)[\s>]")
 
@@ -53,10 +56,27 @@ class NotAFeed(ValueError):
 
 def parse_source(body: bytes, url: str, content_type: str = "") -> Parsed:
     """The feed or sitemap in `body` (fetched from `url`, which resolves relative links)."""
+    body = gunzip(body)
     head = body[:4096]
     parsed = _parse_sitemap(body, url) if _SITEMAP_ROOT.search(head) else _parse_feed(body, url, content_type)
     parsed.items = newest_first(parsed.items)
     return parsed
+
+
+def gunzip(body: bytes) -> bytes:
+    """A gzipped body unpacked, at most MAX_UNZIPPED bytes (a small bomb cannot fill the memory)."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    import zlib
+
+    unzip = zlib.decompressobj(wbits=31)
+    try:
+        out = unzip.decompress(body, MAX_UNZIPPED)
+    except zlib.error as err:
+        raise NotAFeed(f"not a feed: broken gzip data ({err})") from err
+    if unzip.unconsumed_tail:
+        raise NotAFeed(f"not a feed: more than {MAX_UNZIPPED // (1024 * 1024)} MB once unpacked")
+    return out
 
 
 def newest_first(items: list[Item]) -> list[Item]:

@@ -195,6 +195,8 @@ ROUTES = {
         f"<sitemap><loc>{_u(h, '/news-sitemap.xml')}</loc><lastmod>2026-12-05</lastmod></sitemap>"
         f"<sitemap><loc>{_u(h, '/gone-sitemap.xml')}</loc><lastmod>2026-12-04</lastmod></sitemap>"
         "</sitemapindex>", "application/xml"),
+    "/sitemap.xml.gz": lambda h: h._send(200, __import__("gzip").compress(news_sitemap([
+        (_u(h, "/a/3.html"), "Kyiv warns", "2026-12-03")]).encode()), "application/x-gzip"),
     "/empty-feed.xml": lambda h: h.feed(rss("Quiet", [])),
     "/a/empty.html": lambda h: h._send(200, b"<html><head><title>x</title></head><body></body></html>"),
     "/broken.xml": lambda h: h.feed("<?xml version='1.0'?><rss version='2.0'><channel><title>Broken</ti"),

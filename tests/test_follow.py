@@ -108,6 +108,12 @@ def test_atom_and_news_sitemap(allowed, store):
     assert feed_row(store, site.url("/atom.xml"))["kind"] == "atom10"
 
 
+def test_a_gzipped_sitemap(allowed, store):
+    site = allowed
+    F.add_feeds(store, [site.url("/sitemap.xml.gz")])
+    assert [u for u, _ in run(store).feeds[0].added] == [site.url("/a/3.html")]
+
+
 def test_a_sitemap_index_is_read_through_its_children(allowed, store):
     site = allowed
     F.add_feeds(store, [site.url("/sitemap-index.xml")])

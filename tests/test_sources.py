@@ -1,8 +1,11 @@
 """core.sources: feeds and sitemaps read from bytes, never fetched by the parser itself."""
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
+from core import sources
 from core.sources import NotAFeed, parse_source
 from tests.feed_site import atom, news_sitemap, rss
 
@@ -56,3 +59,13 @@ def test_a_sitemap_entity_is_not_expanded_nor_fetched():
 def test_what_is_not_a_feed_says_so(body, why):
     with pytest.raises(NotAFeed, match=why):
         parse_source(body, f"{BASE}/x")
+
+
+def test_a_gzipped_sitemap_is_unpacked_within_a_cap(monkeypatch):
+    body = gzip.compress(news_sitemap([(f"{BASE}/a", "A", "2026-12-01")]).encode())
+    assert [i.url for i in parse_source(body, f"{BASE}/sitemap.xml.gz", "application/x-gzip").items] == [f"{BASE}/a"]
+    monkeypatch.setattr(sources, "MAX_UNZIPPED", 1024)
+    with pytest.raises(NotAFeed, match="once unpacked"):
+        parse_source(gzip.compress(b"<urlset>" + b" " * 4096 + b"</urlset>"), f"{BASE}/bomb.xml.gz")
+    with pytest.raises(NotAFeed, match="broken gzip"):
+        parse_source(b"\x1f\x8bnot really", f"{BASE}/x.gz")
