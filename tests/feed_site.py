@@ -197,6 +197,9 @@ ROUTES = {
         "</sitemapindex>", "application/xml"),
     "/sitemap.xml.gz": lambda h: h._send(200, __import__("gzip").compress(news_sitemap([
         (_u(h, "/a/3.html"), "Kyiv warns", "2026-12-03")]).encode()), "application/x-gzip"),
+    "/mirror.xml": lambda h: h.feed(rss("Mirror", [(_u(h, "/a/1.html"), "Original", "2026-12-02"),
+                                                    (_u(h, "/mirror/1.html"), "Copy", "2026-12-01")])),
+    "/mirror/1.html": lambda h: h._send(200, article_html(*ARTICLES["/a/1.html"]).encode()),
     "/empty-feed.xml": lambda h: h.feed(rss("Quiet", [])),
     "/a/empty.html": lambda h: h._send(200, b"<html><head><title>x</title></head><body></body></html>"),
     "/broken.xml": lambda h: h.feed("<?xml version='1.0'?><rss version='2.0'><channel><title>Broken</ti"),

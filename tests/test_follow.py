@@ -108,6 +108,15 @@ def test_atom_and_news_sitemap(allowed, store):
     assert feed_row(store, site.url("/atom.xml"))["kind"] == "atom10"
 
 
+def test_the_same_text_under_another_url_is_a_duplicate(allowed, store):
+    site = allowed
+    F.add_feeds(store, [site.url("/mirror.xml")])
+    report = run(store).feeds[0]
+    assert [u for u, _ in report.added] == [site.url("/a/1.html")]
+    assert report.duplicates == [(site.url("/mirror/1.html"), f"same text as stored article {store.articles()['article_id'][0]}")]
+    assert store.counts()["articles"] == 1
+
+
 def test_a_gzipped_sitemap(allowed, store):
     site = allowed
     F.add_feeds(store, [site.url("/sitemap.xml.gz")])

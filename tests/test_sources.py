@@ -21,6 +21,14 @@ def test_rss_items_newest_first_with_dates_and_missing_links():
         (f"{BASE}/new", "2026-12-05"), (None, "2026-12-01"), (f"{BASE}/old", "2026-11-01")]
 
 
+def test_rss_0_91():
+    body = (b'<?xml version="1.0"?><rss version="0.91"><channel><title>Old</title><link>http://news.example/</link>'
+            b"<description>d</description><language>en</language><item><title>One</title>"
+            b"<link>http://news.example/1</link></item></channel></rss>")
+    parsed = parse_source(body, f"{BASE}/rss091.xml", "text/xml")
+    assert parsed.kind.startswith("rss09") and [i.url for i in parsed.items] == [f"{BASE}/1"]
+
+
 def test_rss_1_0_and_atom_relative_links():
     rdf = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
            b' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="x"><title>R1</title><link>x</link>'
