@@ -11,7 +11,7 @@ import os
 import sys
 
 COMMAND_MODULES = ("core.cli.extract", "core.cli.evaluate", "core.cli.store_commands", "core.cli.review_commands",
-                   "core.cli.backup_commands")
+                   "core.cli.backup_commands", "core.cli.feed_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
