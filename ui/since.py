@@ -14,18 +14,17 @@ from core.filters import parse_date
 from ui import cache, share
 
 SINCE_PARAM = "since"
-# Kept here rather than in ui/cache.py's clear(): a follow run is another process, so no dashboard
-# action could clear them anyway; a minute is how stale "what is new" may be.
-TTL = 60
 
 
-@st.cache_data(ttl=TTL, max_entries=4, show_spinner=False)
-def _last_run(path: str) -> dict | None:
+# Keyed on the database version (ui/cache.py): a follow run is another process, and what it wrote
+# shows on the next page run, not after a time to live.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _last_run(path: str, version: str = "") -> dict | None:
     return feeds.last_run(cache.store())
 
 
-@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
-def _added_since(path: str, since: dt.datetime) -> list[str]:
+@st.cache_data(max_entries=16, show_spinner=False)
+def _added_since(path: str, since: dt.datetime, version: str = "") -> list[str]:
     return feeds.articles_added_since(cache.store(), since)
 
 
@@ -38,7 +37,8 @@ def _moment() -> tuple[dt.datetime | None, str]:
             return dt.datetime.combine(day, dt.time()), day.isoformat()
         st.warning(f"?{SINCE_PARAM}={given} is not a date; write YYYY-MM-DD. Showing the last follow run.",
                    icon=":material/link_off:")
-    run = _last_run(cache.db_key())
+    path = cache.db_key()
+    run = _last_run(path, cache.version(path))
     if run is None:
         return None, ""
     start = pd.Timestamp(run["started_at"]).to_pydatetime()
@@ -51,7 +51,8 @@ def since_section(df: pd.DataFrame) -> None:
     since, label = _moment()
     if since is None:
         return
-    changes = what_changed(df, _added_since(cache.db_key(), since), label)
+    path = cache.db_key()
+    changes = what_changed(df, _added_since(path, since, cache.version(path)), label)
     with st.container(border=True):
         st.subheader(f"Since {label}")
         figures = (("New articles", changes.new_articles), ("New positions", changes.new_positions),
