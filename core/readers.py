@@ -356,7 +356,7 @@ def gate(text: str | None) -> str | None:
         return (f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit "
                 "(core.readers.MAX_ARTICLE_CHARS); split it")
     if not is_english(text):
-        return f"text is not English (it looks like {guess_language(text).name}); Parley reads English articles only"
+        return f"text is not English (it looks like {guess_language(text).name}): Parley skips articles not in English"
     return None
 
 
