@@ -232,3 +232,20 @@ def _given(value) -> bool:
 def _html_safe(value) -> str:
     """Plotly renders a subset of HTML in hovers: escape what the text brings in."""
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def negotiation_chart(moves: pd.DataFrame, title: str = "Moves over time") -> go.Figure:
+    """The board's two lanes: side A above side B, a dot per move coloured by stance, the sentence on hover
+    (input: core.negotiation.board)."""
+    lanes = list(dict.fromkeys(moves.sort_values("lane", kind="stable")["side"])) if len(moves) else []
+    fig = _figure(title, xaxis_title=None, height=260,
+                  yaxis=dict(categoryorder="array", categoryarray=lanes[::-1], title=None))
+    when = date_values(moves["date"]) if len(moves) else pd.Series(dtype="datetime64[ns]")
+    for stance in _stances_in(moves):
+        mask = (moves["stance"] == stance).to_numpy()
+        part = moves[mask]
+        fig.add_scatter(x=when[mask], y=part["side"], mode="markers", name=stance,
+                        marker=dict(color=stance_color(stance), size=11, opacity=0.85,
+                                    line=dict(width=0.5, color="white")),
+                        text=hover_text(part), hovertemplate="%{text}<extra></extra>")
+    return fig

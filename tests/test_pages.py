@@ -122,12 +122,54 @@ def test_actor_picker_writes_the_url():
 
 
 def test_issues_ledger_and_negotiation_space():
+    # the old one-actor-a-side link (_a, _b) still opens the board
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _a="Russia", _b="NATO")
     cells = [t for t in charts(at)[0]["data"]]
     assert sum(int(x) for t in cells for x in t["text"]) == data.N_POSITIONS
     md = texts(at)
-    assert "**Russia demands**" in md and "**NATO answers (concession, rejection, dialogue)**" in md
+    assert "**Russia demands**" in md and "**NATO answers:**" in md
     assert "NATO rejected the demand as a non\\-starter\\." in md
+
+
+def test_negotiation_board_sides_are_sets_and_every_move_links_to_its_evidence():
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia",
+                   _side_b="NATO,United States,West")
+    assert at.multiselect(key="view_side_b").value == ["NATO", "United States", "West"]
+    assert at.get("pills")[1].value == "NATO + United States + West"
+    md = texts(at)
+    assert "#### Side B: NATO \\+ United States \\+ West" in md
+    # Russia's demand of 2022-01-10 is answered by NATO's rejection that day
+    values = [m.value for m in at.markdown]
+    demand = next(i for i, v in enumerate(values) if v.startswith("`2022-01-10` **Russia demands**"))
+    answer = values[demand + 1]
+    assert answer.startswith("**NATO \\+ United States \\+ West answers:**")
+    assert "same day: `2022-01-10` **NATO rejects** → Russia — NATO rejected the demand" in answer
+    assert "Ukraine" not in answer   # Ukraine's concession is on neither side
+    # every move of both sides on the issue (Ukraine is on neither), each one click from its sentence
+    moves = [m.value for m in at.markdown if 'target="_self"' in m.value and "answers:" not in m.value]
+    assert len(moves) == 3   # Russia's two demands (with their answers) and NATO's rejection
+    assert all("/articles?_article=" in m and "&amp;_pos=" in m for m in moves)
+    assert not any("_blank" in m for m in moves)
+    assert "moves on NATO enlargement of Russia (side A) and NATO + United States + West (side B)" in texts(at)
+    assert "_side_b=NATO%2CUnited+States%2CWest" in at.code[-1].value   # the share link reopens the board
+
+
+def test_negotiation_board_pages_through_every_move(monkeypatch):
+    from core import negotiation
+
+    monkeypatch.setattr(negotiation, "PAGE_SIZE", 2)
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="Ukraine,NATO",
+                   _page="2")
+    assert at.number_input(key="view_page").value == 2
+    assert "Moves 3–4 of 6, oldest first." in [c.value for c in at.caption]
+    at.number_input(key="view_page").set_value(3).run()
+    assert at.query_params["_page"] == "3"
+
+
+def test_negotiation_board_says_unknown_actors_plainly():
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia,Atlantis", _side_b="NATO")
+    assert any("Atlantis" in w.value for w in at.warning)
+    assert at.multiselect(key="view_side_a").value == ["Russia"]
 
 
 def test_issues_with_one_side_only_says_so():

@@ -124,3 +124,20 @@ def or_default(value, default: str) -> str:
 def md(text) -> str:
     """Untrusted text made literal for st.markdown (no emphasis, links, colours or icons)."""
     return _MD_SPECIAL.sub(r"\\\1", or_default(text, ""))
+
+
+POSITION_PARAM = "_pos"   # /articles?_article=ID&_pos=POSITION_ID: the article, scrolled to that position's sentence
+
+
+def evidence_href(filters: Filters, article_id, position_id=None) -> str:
+    """The Articles page at this position's sentence, with the filters (and the reviewed switch) kept."""
+    view = {"_article": str(article_id), **({POSITION_PARAM: str(position_id)} if not missing(position_id) else {}),
+            **cache.reviewed_params()}
+    return f"/articles{query_string(filters, view)}"
+
+
+def evidence_link(filters: Filters, article_id, position_id=None, label: str = "evidence") -> str:
+    """An HTML link (for st.markdown(..., unsafe_allow_html=True)) that opens the evidence in the same tab:
+    Streamlit's markdown links open a new tab unless the anchor names its target."""
+    href = html.escape(evidence_href(filters, article_id, position_id), quote=True)
+    return f'<a href="{href}" target="_self">{html.escape(label)}</a>'
