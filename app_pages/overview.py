@@ -2,7 +2,6 @@
 import streamlit as st
 
 from core import charts, views
-from core.filters import query_string
 from ui import cache, share, sidebar
 
 st.title("Parley: who demands what of whom")
@@ -25,6 +24,6 @@ if not share.empty_state(filters, df):
             col.caption(f"No {stance}s among these positions.")
         for r in rows.itertuples(index=False):
             to = f" → {r.target}" if isinstance(r.target, str) else ""
-            link = f"/articles{query_string(filters, {'_article': r.article_id})}"
+            link = share.evidence_link(filters, r.article_id, r.position_id, share.or_default(r.outlet, "article"))
             col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {r.issue}  \n{share.md(r.sentence)} "
-                         f"[{share.md(share.or_default(r.outlet, 'article'))}]({link})")
+                         f"{link}", unsafe_allow_html=True)

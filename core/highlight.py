@@ -6,14 +6,39 @@ value that goes into a hover title, is HTML-escaped before any markup is added.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
 from core.colors import stance_color, stance_rgba
 from core.schema import STANCES
 
-_MARK = ('<mark class="parley-pos" style="background:{bg};border-bottom:3px solid {fg};'
-         'color:inherit;padding:0 1px;border-radius:2px" title="{title}">{text}</mark>')
+_MARK = ('<mark class="parley-pos"{extra} style="background:{bg};border-bottom:3px solid {fg};'
+         'color:inherit;padding:0 1px;border-radius:2px{focus}" title="{title}">{text}</mark>')
+_FOCUS = ";outline:3px solid {fg};outline-offset:2px;scroll-margin-top:30vh"
+_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def anchor_id(position_id) -> str:
+    """The HTML id of a position's mark (`pos-5bbb357d0515d1bd`): a link or a script can find it."""
+    return "pos-" + _ID.sub("", str(position_id))
+
+
+def position_why(row) -> str:
+    """Why the row exists and how far to trust it: `why: cue "demanded" · rule stance.x · confidence 0.62
+    (likely) · not reviewed`; empty when the row holds none of these."""
+    parts = []
+    if _present(row.get("cue")):
+        parts.append(f'cue "{row.get("cue")}"')
+    if _present(row.get("rule_id")):
+        parts.append(f"rule {row.get('rule_id')}")
+    if _present(row.get("confidence")):
+        word = f" ({row.get('trust')})" if _present(row.get("trust")) else ""
+        parts.append(f"confidence {float(row.get('confidence')):.2f}{word}")
+    status = row.get("review_status")
+    if _present(status):
+        parts.append("not reviewed" if status == "unreviewed" else f"reviewed: {status}")
+    return ("why: " + " · ".join(parts)) if parts else ""
 
 
 def position_label(row) -> str:
@@ -41,15 +66,19 @@ def spans(text: str, positions: pd.DataFrame) -> list[tuple[int, int, dict]]:
     return out
 
 
-def highlight(text: str, positions: pd.DataFrame) -> str:
-    """The whole text as escaped HTML, positions wrapped in <mark> with a hover title per row."""
+def highlight(text: str, positions: pd.DataFrame, focus: str | None = None) -> str:
+    """The whole text as escaped HTML, positions wrapped in <mark> with a hover title per row (what it
+    says, then why). The position `focus` (a position_id: the one a link pointed at) is outlined and its
+    first mark carries `id="pos-…"` (anchor_id)."""
     text = text or ""
     placed = spans(text, positions) if positions is not None and len(positions) else []
     cuts = sorted({0, len(text), *(s for s, _, _ in placed), *(e for _, e, _ in placed)})
-    pieces = []
+    pieces, anchored = [], False
     for a, b in zip(cuts, cuts[1:], strict=False):
         covering = [row for s, e, row in placed if s <= a and b <= e]
-        pieces.append(_segment(text[a:b], covering))
+        focused = focus is not None and any(str(r.get("position_id")) == str(focus) for r in covering)
+        pieces.append(_segment(text[a:b], covering, focused, anchor=focus if focused and not anchored else None))
+        anchored = anchored or focused
     return '<div class="parley-article" style="white-space:pre-wrap;line-height:1.6">' + "".join(pieces) + "</div>"
 
 
@@ -60,13 +89,15 @@ def legend() -> str:
     return "<div>" + "".join(chips) + "</div>"
 
 
-def _segment(piece: str, covering: list[dict]) -> str:
+def _segment(piece: str, covering: list[dict], focused: bool = False, anchor: str | None = None) -> str:
     escaped = html.escape(piece)
     if not covering:
         return escaped
     stance = covering[0].get("stance")
-    title = "\n".join(position_label(r) for r in covering)
-    return _MARK.format(bg=stance_rgba(stance, 0.35), fg=stance_color(stance),
+    title = "\n".join(filter(None, (line for r in covering for line in (position_label(r), position_why(r)))))
+    extra = f' id="{anchor_id(anchor)}"' if anchor is not None else ""
+    return _MARK.format(bg=stance_rgba(stance, 0.35), fg=stance_color(stance), extra=extra,
+                        focus=_FOCUS.format(fg=stance_color(stance)) if focused else "",
                         title=html.escape(title, quote=True), text=escaped)
 
 

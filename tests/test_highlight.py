@@ -84,3 +84,29 @@ def test_legend_lists_stances_in_the_order_of_every_chart_legend():
 
     shown = legend()
     assert [shown.index(f">{s}</span>") for s in STANCES] == sorted(shown.index(f">{s}</span>") for s in STANCES)
+
+
+def test_the_linked_position_is_outlined_and_anchored_once():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand", position_id="p1"),
+                       pos("NATO rejected it & said no.", "rejection", actor="NATO", position_id="p2")])
+    html = highlight(TEXT, df, focus="p2")
+    assert html.count('id="pos-p2"') == 1 and 'id="pos-p1"' not in html
+    assert html.count("outline:3px solid") == 1
+    assert 'id="pos-p2" style=' in html.split(">NATO rejected it")[0].rsplit("<mark", 1)[1]
+    assert "outline" not in highlight(TEXT, df)
+
+
+def test_anchor_ids_keep_only_safe_characters():
+    from core.highlight import anchor_id
+
+    assert anchor_id('ab"><script>1') == "pos-abscript1"
+
+
+def test_hover_says_why_the_row_was_extracted_and_how_far_to_trust_it():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand", cue="demanded", rule_id="stance.demand.verb",
+                           confidence=0.62, trust="likely", review_status="unreviewed")])
+    html = highlight(TEXT, df)
+    assert ('why: cue &quot;demanded&quot; · rule stance.demand.verb · confidence 0.62 (likely) · not reviewed'
+            in html)
+    df = df.assign(review_status="accepted")
+    assert "reviewed: accepted" in highlight(TEXT, df)

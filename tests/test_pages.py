@@ -208,6 +208,38 @@ def test_article_highlights_follow_the_filters():
     assert count(at) == 2
 
 
+def _position_id(article_id: str, start: str) -> str:
+    from core.filters import Filters
+    from ui import cache
+
+    rows = cache.positions(Filters(), reviewed_only=False)
+    return rows[(rows["article_id"] == article_id) & rows["sentence"].str.startswith(start)]["position_id"].iloc[0]
+
+
+def test_evidence_link_marks_scrolls_to_and_cites_the_sentence():
+    pid = _position_id("hw-guarantees", "NATO rejected")
+    at = open_page("app_pages/articles.py", _article="hw-guarantees", _pos=pid)
+    bodies = [h.proto.body for h in at.get("html")]
+    article = next(b for b in bodies if "parley-article" in b)
+    assert article.count(f'id="pos-{pid}"') == 1 and article.count("outline:3px solid") == 1
+    script = next(b for b in bodies if "<script>" in b)
+    assert f'getElementById("pos-{pid}")' in script and "scrollIntoView" in script
+    assert at.selectbox(key="view_pos").value == pid
+    cite = next(c.value for c in at.code if c.value.startswith("“"))
+    assert cite == ("“NATO rejected the demand as a non-starter.” NATO. Test Wire, 2022-01-10. "
+                    "https://example.org/guarantees")
+    assert "why: cue &quot;test&quot; · rule test · confidence 0.90" in article   # the hover says why
+    assert "not reviewed" in article
+    assert at.subheader[0].value == "Guarantees row"
+    assert f"_pos={pid}" in at.code[-1].value   # the share link keeps the marked sentence
+
+
+def test_overview_links_open_the_evidence_in_the_same_tab():
+    at = open_page("app_pages/overview.py", stance="demand")
+    links = [m.value for m in at.markdown if "/articles?" in m.value]
+    assert links and all('target="_self"' in v and "_pos=" in v for v in links)
+
+
 def test_unknown_article_falls_back_with_a_notice():
     at = open_page("app_pages/articles.py", _article="no-such-article")
     assert any("no-such-article" in w.value for w in at.warning)
