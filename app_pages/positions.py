@@ -20,7 +20,7 @@ if not share.empty_state(filters, df):
     st.dataframe(
         table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "carried by", "article",
                "confidence"] + (["reports"] if mode == "statements" else [])],
-        hide_index=True, width="stretch", height=640,
+        hide_index=True, width="stretch", height=share.table_height(len(table)),
         column_config={
             "article": st.column_config.LinkColumn("article", display_text="open", help="The article, highlighted"),
             "sentence": st.column_config.TextColumn("evidence sentence", width="large"),

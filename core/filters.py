@@ -53,6 +53,8 @@ def from_query(params: Mapping[str, Iterable[str] | str]) -> Filters:
     values: dict = {}
     for name in LIST_PARAMS:
         values[name] = tuple(dict.fromkeys(v.strip() for v in _as_list(params.get(name)) if v.strip()))
+    for name in ("stance", "issue"):  # codes of a closed vocabulary: ?stance=DEMAND means demand
+        values[name] = tuple(dict.fromkeys(v.lower() for v in values[name]))
     for name, allowed in (("stance", STANCES), ("issue", ISSUES)):
         values[name], dropped = _keep_known(values[name], allowed)
         notices += [f"Ignored {name}={v!r}: not one of {', '.join(allowed)}." for v in dropped]
@@ -153,6 +155,18 @@ def count_phrase(n: int, noun: str = "position") -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+SENTENCE_TEXT_CHARS = 80  # a searched text longer than this is shortened in the sentence (the link keeps it whole)
+
+
+def short_text(text: str, limit: int = SENTENCE_TEXT_CHARS) -> str:
+    """The text, or its first words and how long it is: `first words… (4,800 characters)`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip() + f"… ({len(text):,} characters)"
+
+
 def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[str] = ()) -> str:
     """`Showing 42 positions: stance is demand, actor is Russia, from 2021-12-01.` (Datasette style).
 
@@ -160,7 +174,7 @@ def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[s
     """
     parts = [f"{name} is {' or '.join(getattr(filters, name))}" for name in _DESCRIBE_ORDER if getattr(filters, name)]
     if filters.q:
-        parts.append(f'text contains "{filters.q}"')
+        parts.append(f'text contains "{short_text(filters.q)}"')
     if filters.date_from:
         parts.append(f"from {filters.date_from.isoformat()}")
     if filters.date_to:

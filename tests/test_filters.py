@@ -120,3 +120,23 @@ def test_query_string_keeps_view_parameters_and_drops_empty_ones():
 def test_confidence_is_kept_to_two_decimals_in_a_link():
     assert from_query({"conf": ["0.456"]}).min_confidence == 0.46
     assert query_string(Filters(min_confidence=0.5)) == "?conf=0.5"
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"stance": ["DEMAND"]}, Filters(stance=("demand",))),
+    ({"stance": ["Demand", "demand"], "issue": ["NATO_Enlargement"]},
+     Filters(stance=("demand",), issue=("nato_enlargement",))),
+])
+def test_stance_and_issue_are_read_whatever_their_case(params, expected):
+    parsed = from_query(params)
+    assert parsed == expected and not parsed.notices
+    assert from_query(to_query(parsed)) == parsed   # the round trip writes the canonical lower case
+    assert to_query(parsed)["stance"] == ["demand"]
+
+
+def test_a_long_search_text_is_shortened_in_the_sentence_only():
+    q = "guarantees " * 436  # 4,796 characters
+    f = from_query({"q": [q]})
+    said = describe(f, 3)
+    assert len(said) < 200 and '…' in said and "(4,795 characters)" in said
+    assert from_query(to_query(f)).q == q.strip()   # the link keeps it whole

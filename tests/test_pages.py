@@ -467,3 +467,52 @@ def test_minimum_confidence_follows_the_link_and_the_widget():
     assert count(at) == 0
     at = open_page("app_pages/positions.py", conf="lots")
     assert count(at) == data.N_POSITIONS and "conf" not in at.query_params
+
+
+def test_an_unknown_page_says_it_does_not_exist(monkeypatch):
+    from ui import nav
+
+    assert nav.missing_page("nonexistent", nav.available()) == "nonexistent"
+    assert nav.missing_page("", nav.available()) is None and nav.missing_page("timeline", nav.available()) is None
+    monkeypatch.setattr(nav, "requested_page", lambda: "nonexistent")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert any("There is no page /nonexistent" in e.value for e in at.error)
+    assert not any("parley-showing" in m.value for m in at.markdown)   # the Overview is not passed off as it
+
+
+def test_stance_in_capitals_is_read_and_the_link_cleaned():
+    at = open_page("app_pages/positions.py", stance="DEMAND")
+    assert count(at) == data.N_DEMANDS and "stance is demand" in sentence(at)
+    assert at.query_params["stance"] == "demand" and not at.warning
+
+
+def test_positions_table_is_as_tall_as_its_rows(monkeypatch):
+    import ui.share
+    from ui.share import table_height
+
+    asked = []
+    monkeypatch.setattr(ui.share, "table_height", lambda n: asked.append(n) or table_height(n))
+    at = open_page("app_pages/positions.py", actor="NATO")
+    assert len(at.dataframe[0].value) == 1 and asked == [1]
+    assert table_height(1) < 100 < table_height(10) < table_height(500) == table_height(20) < 800
+
+
+def test_a_long_search_is_shortened_in_the_sentence():
+    at = open_page("app_pages/positions.py", q="door " * 960)
+    said = sentence(at)
+    assert "(4,799 characters)" in said and len(said) < 300
+
+
+def test_ingest_without_a_date_points_at_the_date_field():
+    at = open_page("app_pages/ingest.py")
+    assert at.date_input[0].label == "Published" and at.date_input[0].value is None   # not today by default
+    at.text_area[0].set_value("Russia demanded that NATO stop. A new text for this test.")
+    at.button[0].click().run()
+    assert any('"Published" field' in e.value for e in at.error)
+    at = open_page("app_pages/ingest.py")
+    at.file_uploader[0].set_value(("undated.txt", b"Russia demanded that NATO stop its expansion.\n", "text/plain"))
+    next(b for b in at.button if b.label == "Extract and store" and b.proto.form_id == "upload").click().run()
+    shown = texts(at).replace("\\", "")
+    assert 'fill in "Publication date for files that do not give one"' in shown, shown
+    assert "--published" not in shown

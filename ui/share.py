@@ -141,3 +141,12 @@ def evidence_link(filters: Filters, article_id, position_id=None, label: str = "
     Streamlit's markdown links open a new tab unless the anchor names its target."""
     href = html.escape(evidence_href(filters, article_id, position_id), quote=True)
     return f'<a href="{href}" target="_self">{html.escape(label)}</a>'
+
+
+ROW_PX, HEADER_PX, MAX_TABLE_ROWS = 35, 38, 20   # st.dataframe's row and header heights
+
+
+def table_height(n_rows: int, max_rows: int = MAX_TABLE_ROWS) -> int:
+    """A table as tall as its rows, up to about a screen's worth (then it scrolls): three rows never sit in a
+    640-pixel box, and a long table does not push everything else far down."""
+    return HEADER_PX + ROW_PX * min(max(n_rows, 1), max_rows) + 2
