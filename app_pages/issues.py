@@ -21,7 +21,8 @@ def move_text(r: dict) -> str:
     to = f" → {share.md(r['target'])}" if not share.missing(r["target"]) else ""
     by = f" ({share.md(r['speaker'])})" if not share.missing(r.get("speaker")) else ""
     return (f"`{share.or_default(r['date'], 'undated')}` **{share.md(r['actor'])} {stance_verb(r['stance'])}**{to}{by}"
-            f" — {share.md(r['sentence'])} {share.evidence_link(filters, r['article_id'], r.get('position_id'))}")
+            f" — {share.md(r['sentence'])} {share.evidence_link(filters, r['article_id'], r.get('position_id'))}"
+            f" {share.trust_badge(r)}")
 
 
 def after(days: int) -> str:
@@ -79,10 +80,10 @@ if not share.empty_state(filters, df):
         else:
             st.info("Choose the actors of both sides to see their moves.")
     else:
-        moves = negotiation.board(df, issue, side_a, side_b)
+        moves = reviewing.with_trust(negotiation.board(df, issue, side_a, side_b))
         pairs = negotiation.replies(moves)
         labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
-        share.header(filters, moves, "issues", focus, name=f"negotiation_{issue}",
+        share.header(filters, moves.drop(columns=["trust", "why"]), "issues", focus, name=f"negotiation_{issue}",
                      extra=[f"moves on {issue_label(issue)} of {labels['A']} (side A) and {labels['B']} (side B)"])
         if moves.empty:
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core import charts, views
-from ui import cache, share, sidebar
+from ui import cache, reviewing, share, sidebar
 
 st.title("Parley: who demands what of whom")
 filters = sidebar.filters()
@@ -19,11 +19,11 @@ if not share.empty_state(filters, df):
     left, right = st.columns(2)
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
         col.subheader(heading)
-        rows = views.latest(df, (stance,), n=8)
+        rows = reviewing.with_trust(views.latest(df, (stance,), n=8))
         if rows.empty:
             col.caption(f"No {stance}s among these positions.")
-        for r in rows.itertuples(index=False):
+        for r, record in zip(rows.itertuples(index=False), rows.to_dict("records"), strict=True):
             to = f" → {r.target}" if isinstance(r.target, str) else ""
             link = share.evidence_link(filters, r.article_id, r.position_id, share.or_default(r.outlet, "article"))
             col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {r.issue}  \n{share.md(r.sentence)} "
-                         f"{link}", unsafe_allow_html=True)
+                         f"{link} {share.trust_badge(record)}", unsafe_allow_html=True)

@@ -200,3 +200,20 @@ def trust_legend(acc: Accuracy) -> str:
         if len(below) else ""
     return (f"“likely”: scored at least {cut:g}; on articles the model never saw, {row['precision']:.0%} of such "
             f"rows were right{low}. “uncertain”: scored below {cut:g}. “reviewed”: a person confirmed it.")
+
+
+def why_short(cue, rule_id) -> str:
+    """`cue "demanded" · rule demand.verb`: why the extractor wrote the row, in one line ("" when unknown)."""
+    def given(v) -> bool:
+        try:
+            return v is not None and not pd.isna(v) and str(v).strip() != ""
+        except (TypeError, ValueError):
+            return False
+    parts = ([f'cue "{cue}"'] if given(cue) else []) + ([f"rule {rule_id}"] if given(rule_id) else [])
+    return " · ".join(parts)
+
+
+def why_column(df: pd.DataFrame) -> pd.Series:
+    cue = df["cue"] if "cue" in df.columns else pd.Series([None] * len(df), index=df.index)
+    rule = df["rule_id"] if "rule_id" in df.columns else pd.Series([None] * len(df), index=df.index)
+    return pd.Series([why_short(c, r) for c, r in zip(cue, rule, strict=True)], index=df.index, dtype="string")

@@ -122,8 +122,15 @@ def hover_text(df: pd.DataFrame) -> list[str]:
         if _given(getattr(row, "outlet", None)):
             meta.append(f"outlet: {_html_safe(row.outlet)}")
         meta.append(f"{row.issue} · {row.date}")
-        out.append("<br>".join(meta) + "<br>" + sentence)
+        trust = _trust_line(row)
+        out.append("<br>".join(meta) + "<br>" + sentence + (f"<br><i>{trust}</i>" if trust else ""))
     return out
+
+
+def _trust_line(row) -> str:
+    """`likely · cue "demanded" · rule demand.verb` when the rows carry `trust` and `why` (ui.reviewing.with_trust)."""
+    parts = [getattr(row, "trust", None), getattr(row, "why", None)]
+    return " · ".join(_html_safe(p) for p in parts if _given(p) and str(p))
 
 
 def timeline_chart(df: pd.DataFrame, title: str = "Positions over time") -> go.Figure:

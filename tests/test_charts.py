@@ -186,3 +186,10 @@ def test_network_spreads_the_busiest_actors_around_the_circle():
     busiest = [where[n] for n in ("Hub", "A00", "A01", "A02")]
     assert len(set(where.values())) == 21
     assert min(math.dist(p, q) for i, p in enumerate(busiest) for q in busiest[i + 1:]) > 0.5
+
+
+def test_hover_adds_the_trust_word_and_why_when_the_rows_carry_them():
+    plain = charts.hover_text(DF.head(1))[0]
+    assert "<i>" not in plain
+    marked = charts.hover_text(DF.head(1).assign(trust="likely", why='cue "<demanded>"'))[0]
+    assert marked.endswith('<i>likely · cue "&lt;demanded&gt;"</i>')

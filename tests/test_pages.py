@@ -516,3 +516,24 @@ def test_ingest_without_a_date_points_at_the_date_field():
     shown = texts(at).replace("\\", "")
     assert 'fill in "Publication date for files that do not give one"' in shown, shown
     assert "--published" not in shown
+
+
+def test_trust_words_why_and_reviewed_badge_where_rows_are_read(tmp_path, monkeypatch):
+    # a hand-written precision table: only rows scored 0.95 or more were right 7 times in 10, so the
+    # fixture's rows (all scored 0.9) read "uncertain"
+    report = {"per_stance_L1": {"demand": {"precision": 0.5}},
+              "model": {"cv": {"by_confidence": [{"min_confidence": 0.5, "precision": 0.6, "recall": 0.3},
+                                                 {"min_confidence": 0.95, "precision": 0.8, "recall": 0.1}]}}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    at = open_page("app_pages/positions.py", stance="demand")
+    table = at.dataframe[0].value
+    assert set(table["trust"]) == {"uncertain"} and not table["reviewed"].any()
+    assert set(table["why"]) == {'cue "test" · rule test'}
+    assert any("“likely”: scored at least 0.95" in c.value and "80%" in c.value for c in at.caption)
+    at = open_page("app_pages/timeline.py")
+    hovers = [t for trace in charts(at)[0]["data"] for t in trace["text"]]
+    assert all('<i>uncertain · cue "test" · rule test</i>' in h for h in hovers)
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="NATO")
+    assert '[uncertain?]</small>' in texts(at) and 'title="cue &quot;test&quot; · rule test · confidence 0.90"' in texts(at)

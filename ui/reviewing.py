@@ -115,7 +115,7 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
 
 
 TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id",
-                 "confidence")
+                 "confidence", "cue", "rule_id", "review_status")
 GROUPING_COLUMNS = ("position_id", "char_start", "quote", "statement_id")
 
 
@@ -220,3 +220,11 @@ def _toggle_to_url() -> None:
         st.query_params[REVIEWED_PARAM] = "1"
     else:
         st.query_params.pop(REVIEWED_PARAM, None)
+
+
+def with_trust(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with `trust` (likely / uncertain / reviewed, by the measured precision table) and `why`
+    (cue and rule): what a list, table or hover shows beside each row."""
+    from core.accuracy import trust_words, why_column
+
+    return df.assign(trust=trust_words(df, accuracy()), why=why_column(df))

@@ -150,3 +150,19 @@ def table_height(n_rows: int, max_rows: int = MAX_TABLE_ROWS) -> int:
     """A table as tall as its rows, up to about a screen's worth (then it scrolls): three rows never sit in a
     640-pixel box, and a long table does not push everything else far down."""
     return HEADER_PX + ROW_PX * min(max(n_rows, 1), max_rows) + 2
+
+
+TRUST_MARKS = {"reviewed": "✓ reviewed", "likely": "likely", "uncertain": "uncertain?"}
+
+
+def trust_badge(row) -> str:
+    """`likely`, `uncertain?` or `✓ reviewed` as small HTML (for st.markdown(..., unsafe_allow_html=True)), the
+    why (cue, rule, confidence) on hover; "" when the row carries no trust word (see reviewing.with_trust)."""
+    word = row.get("trust") if hasattr(row, "get") else None
+    if missing(word) or word not in TRUST_MARKS:
+        return ""
+    why = or_default(row.get("why"), "")
+    conf = row.get("confidence")
+    why = " · ".join(p for p in (why, "" if missing(conf) else f"confidence {float(conf):.2f}") if p)
+    return (f'<small class="parley-trust" title="{html.escape(why, quote=True)}" style="opacity:0.75">'
+            f"[{html.escape(TRUST_MARKS[word])}]</small>")
