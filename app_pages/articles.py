@@ -29,7 +29,7 @@ rows = rows.assign(trust=trust_words(rows, reviewing.accuracy()))
 heading = article_heading(meta["title"], meta["text"], article_id) if meta is not None else None
 share.header(filters, rows.drop(columns=["trust"]), "articles",
              {"_article": article_id, share.POSITION_PARAM: st.query_params.get(share.POSITION_PARAM)},
-             name=f"article_{article_id}_positions" if article_id else "article_positions",
+             name="article",
              extra=[f'in the article "{heading}"'] if article_id else ())
 
 

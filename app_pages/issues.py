@@ -4,7 +4,7 @@ from its evidence."""
 import streamlit as st
 
 from core import charts, negotiation, views
-from core.labels import issue_label, stance_verb
+from core.labels import issue_label, issue_labels, stance_verb
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Issues")
@@ -13,7 +13,7 @@ df = cache.positions(filters)
 present = views.issues_present(df)
 VIEW_PARAMS = ("_issue", "_side_a", "_side_b", "_page")
 focus = {k: st.query_params.get_all(k) for k in VIEW_PARAMS}
-share.header(filters, df, "issues", focus, name="issues_positions")
+share.header(filters, df, "issues", focus, name="issues", focus_in_name=False)
 
 
 def move_text(r: dict) -> str:
@@ -57,7 +57,7 @@ if not share.empty_state(filters, df):
     ledger = views.ledger(df)
     st.plotly_chart(charts.ledger_chart(ledger), width="stretch", key="ledger")
     with st.expander("The ledger as a table"):
-        st.dataframe(ledger, hide_index=True, width="stretch")
+        st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
     st.header("Negotiation board")
     st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's "
                f"concessions, rejections and offers to talk addressed to it (or to no one named), within "
@@ -83,7 +83,8 @@ if not share.empty_state(filters, df):
         moves = reviewing.with_trust(negotiation.board(df, issue, side_a, side_b))
         pairs = negotiation.replies(moves)
         labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
-        share.header(filters, moves.drop(columns=["trust", "why"]), "issues", focus, name=f"negotiation_{issue}",
+        board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b)}
+        share.header(filters, moves.drop(columns=["trust", "why"]), "issues", board_view, name="negotiation",
                      extra=[f"moves on {issue_label(issue)} of {labels['A']} (side A) and {labels['B']} (side B)"])
         if moves.empty:
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from core import charts, views
+from core.labels import issue_label
 from ui import cache, reviewing, share, sidebar
 
 st.title("Parley: who demands what of whom")
@@ -25,5 +26,5 @@ if not share.empty_state(filters, df):
         for r, record in zip(rows.itertuples(index=False), rows.to_dict("records"), strict=True):
             to = f" → {r.target}" if isinstance(r.target, str) else ""
             link = share.evidence_link(filters, r.article_id, r.position_id, share.or_default(r.outlet, "article"))
-            col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {r.issue}  \n{share.md(r.sentence)} "
+            col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {issue_label(r.issue)}  \n{share.md(r.sentence)} "
                          f"{link} {share.trust_badge(record)}", unsafe_allow_html=True)

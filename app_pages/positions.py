@@ -4,6 +4,7 @@ import streamlit as st
 from core.accuracy import REVIEWED_STATUSES as REVIEWED
 from core.accuracy import trust_legend
 from core.filters import count_phrase
+from core.labels import issue_labels
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Positions")
@@ -17,6 +18,7 @@ if not share.empty_state(filters, df):
     table = reviewing.with_trust(shown)
     table = table.assign(article=[share.evidence_href(filters, a, p)
                                   for a, p in zip(table["article_id"], table["position_id"], strict=True)],
+                         issue=issue_labels(table["issue"]),
                          reviewed=table["review_status"].isin(REVIEWED).fillna(False).astype(bool))
     if n_rows > len(shown):
         noun = "statement" if mode == "statements" else "report"

@@ -6,6 +6,7 @@ from its flags, and `core.store` turns it into parameterised SQL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -172,7 +173,10 @@ def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[s
 
     `extra` adds what the page itself focuses on ("profile of Russia"), after the filters.
     """
-    parts = [f"{name} is {' or '.join(getattr(filters, name))}" for name in _DESCRIBE_ORDER if getattr(filters, name)]
+    from core.labels import issue_label
+
+    shown = {name: [issue_label(v) if name == "issue" else v for v in getattr(filters, name)] for name in _DESCRIBE_ORDER}
+    parts = [f"{name} is {' or '.join(shown[name])}" for name in _DESCRIBE_ORDER if shown[name]]
     if filters.q:
         parts.append(f'text contains "{short_text(filters.q)}"')
     if filters.date_from:
@@ -184,3 +188,24 @@ def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[s
     parts += list(extra)
     head = f"Showing {count_phrase(n, noun)}"
     return f"{head}: {', '.join(parts)}." if parts else f"{head}."
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+FILE_STEM_CHARS = 80
+
+
+def file_stem(view: str, filters: Filters, focus: Iterable[str] = ()) -> str:
+    """A download's file name (without extension) after the view: `parley_positions_stance-demand_actor-Russia`.
+    Letters and digits only between the separators; long names are cut."""
+    parts = ["parley", view, *focus]
+    parts += [f"{name}-{'-'.join(getattr(filters, name))}" for name in _DESCRIBE_ORDER if getattr(filters, name)]
+    if filters.q:
+        parts.append("q-" + filters.q[:20])
+    if filters.date_from:
+        parts.append(f"from-{filters.date_from.isoformat()}")
+    if filters.date_to:
+        parts.append(f"to-{filters.date_to.isoformat()}")
+    if filters.min_confidence is not None:
+        parts.append(f"conf-{filters.min_confidence:g}")
+    stem = "_".join(p for p in (_UNSAFE.sub("-", str(part)).strip("-") for part in parts) if p)
+    return stem[:FILE_STEM_CHARS].rstrip("-_")

@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from core.colors import stance_color, stance_rgba
+from core.labels import issue_label
 from core.schema import STANCES
 
 _MARK = ('<mark class="parley-pos"{extra} style="background:{bg};border-bottom:3px solid {fg};'
@@ -42,11 +43,11 @@ def position_why(row) -> str:
 
 
 def position_label(row) -> str:
-    """`Russia demand → NATO · nato_enlargement · speaker Sergei Lavrov · 2021-12` in words a reader scans."""
+    """`Russia demand → NATO · NATO enlargement · speaker Sergei Lavrov · 2021-12` in words a reader scans."""
     head = f"{row.get('actor')} {row.get('stance')}"
     if _present(row.get("target")):
         head += f" → {row.get('target')}"
-    parts = [head, str(row.get("issue"))]
+    parts = [head, issue_label(row.get("issue"))]
     if _present(row.get("speaker")):
         parts.append(f"speaker {row.get('speaker')}")
     if _present(row.get("date")):

@@ -124,6 +124,22 @@ def actor_profile(df: pd.DataFrame, actor: str) -> dict[str, pd.DataFrame]:
     }
 
 
+def profile_scale(df: pd.DataFrame, actors: list[str]) -> dict[str, int]:
+    """The largest bar each profile chart draws for any of these actors, so profiles side by side share one
+    count scale: {"stances", "demands_of", "issues", "time"} -> the biggest count (stacked bars summed)."""
+    out = {"stances": 0, "demands_of": 0, "issues": 0, "time": 0}
+    for actor in actors:
+        p = actor_profile(df, actor)
+        mix = stance_mix(p["rows"])
+        out["stances"] = max(out["stances"], int(p["stances"]["count"].max()) if len(p["stances"]) else 0)
+        out["demands_of"] = max(out["demands_of"], int(p["demands_of"]["count"].max()) if len(p["demands_of"]) else 0)
+        by_issue = p["issues"].groupby("issue", observed=True)["count"].sum()
+        out["issues"] = max(out["issues"], int(by_issue.max()) if len(by_issue) else 0)
+        by_period = mix.groupby("period")["count"].sum()
+        out["time"] = max(out["time"], int(by_period.max()) if len(by_period) else 0)
+    return out
+
+
 def network_edges(df: pd.DataFrame) -> pd.DataFrame:
     """Who addresses whom: actor → target per stance with the number of positions (no self-loops)."""
     rows = df.dropna(subset=["target"])

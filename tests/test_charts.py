@@ -193,3 +193,35 @@ def test_hover_adds_the_trust_word_and_why_when_the_rows_carry_them():
     assert "<i>" not in plain
     marked = charts.hover_text(DF.head(1).assign(trust="likely", why='cue "<demanded>"'))[0]
     assert marked.endswith('<i>likely · cue "&lt;demanded&gt;"</i>')
+
+
+def test_issue_codes_are_drawn_as_words():
+    from core.labels import issue_label
+
+    assert issue_label("nato_enlargement") == "NATO enlargement" and issue_label("brand_new") == "brand new"
+    fig = charts.ledger_chart(views.ledger(DF))
+    assert {x for t in fig.data for x in t.x} <= {issue_label(i) for i in DF["issue"]}
+    assert "nato_enlargement" not in str(fig.to_dict())
+    prof = views.actor_profile(DF, "Russia")
+    assert "NATO enlargement" in {y for t in charts.issue_stance_chart(prof["issues"]).data for y in t.y}
+    assert "NATO enlargement · 2021-12" in charts.hover_text(DF.head(1))[0]
+
+
+def test_ledger_lists_issues_along_the_top_and_the_most_active_actors_first():
+    fig = charts.ledger_chart(views.ledger(DF))
+    assert fig.layout.xaxis.side == "top"
+    assert list(fig.layout.yaxis.categoryarray)[::-1][0] == "Russia"   # drawn top to bottom: most positions first
+
+
+def test_monthly_bars_span_their_month():
+    fig = charts.stance_mix_chart(views.stance_mix(DF))
+    assert all(t.xperiod == "M1" and t.xperiodalignment == "middle" for t in fig.data)
+
+
+def test_compared_profiles_share_one_scale():
+    scale = views.profile_scale(DF, ["Russia", "NATO"])
+    assert scale == {"stances": 2, "demands_of": 2, "issues": 2, "time": 2}
+    a = charts.stance_bar(views.actor_profile(DF, "NATO")["stances"], value_max=scale["stances"])
+    b = charts.stance_bar(views.actor_profile(DF, "Russia")["stances"], value_max=scale["stances"])
+    assert a.layout.xaxis.range == b.layout.xaxis.range == (0, 2.1)
+    assert charts.stance_mix_chart(views.stance_mix(DF), value_max=4).layout.yaxis.range == (0, 4.2)

@@ -95,7 +95,7 @@ def test_known_values_pass_untouched():
     (Filters(actor=("Russia", "NATO"), q="red line", date_to=D(2022, 2, 24)), 3,
      'Showing 3 positions: actor is Russia or NATO, text contains "red line", to 2022-02-24.'),
     (Filters(target=("NATO",), issue=("energy",), speaker=("S",), outlet=("AP",)), 2,
-     "Showing 2 positions: target is NATO, issue is energy, speaker is S, outlet is AP."),
+     "Showing 2 positions: target is NATO, issue is Energy, speaker is S, outlet is AP."),
     (Filters(stance=("demand",), min_confidence=0.5), 7, "Showing 7 positions: stance is demand, confidence at least 0.5."),
 ])
 def test_describe(filters, n, sentence):
@@ -140,3 +140,16 @@ def test_a_long_search_text_is_shortened_in_the_sentence_only():
     said = describe(f, 3)
     assert len(said) < 200 and '…' in said and "(4,795 characters)" in said
     assert from_query(to_query(f)).q == q.strip()   # the link keeps it whole
+
+
+def test_issue_codes_read_as_words_in_the_sentence():
+    assert describe(Filters(issue=("nato_enlargement",)), 1) == "Showing 1 position: issue is NATO enlargement."
+
+
+def test_download_names_follow_the_view():
+    from core.filters import file_stem
+
+    f = Filters(stance=("demand",), actor=("United States",), date_from=D(2022, 1, 1))
+    assert file_stem("positions", f) == "parley_positions_stance-demand_actor-United-States_from-2022-01-01"
+    assert file_stem("actors", Filters(), ["Russia"]) == "parley_actors_Russia"
+    assert len(file_stem("positions", Filters(q="x" * 500, actor=tuple("ab" * 40)))) <= 80

@@ -28,7 +28,7 @@ def test_each_position_is_marked_in_its_stance_colour_with_a_hover_title():
     html = highlight(TEXT, df)
     assert html.count("<mark") == 2
     assert STANCE_COLORS["demand"] in html and STANCE_COLORS["rejection"] in html
-    assert 'title="Russia demand → NATO · nato_enlargement · 2022-01-10"' in html
+    assert 'title="Russia demand → NATO · NATO enlargement · 2022-01-10"' in html
     assert ">NATO rejected it &amp; said no.</mark>" in html
 
 
@@ -75,7 +75,7 @@ def test_legend_and_label():
     assert all(s in legend() for s in STANCE_COLORS)
     assert position_label({"actor": "Ukraine", "stance": "concession", "target": None, "issue": "nato_enlargement",
                            "speaker": "Vadym Prystaiko", "date": "2022-02-13", "hedged": True}) == \
-        "Ukraine concession · nato_enlargement · speaker Vadym Prystaiko · 2022-02-13 · hedged"
+        "Ukraine concession · NATO enlargement · speaker Vadym Prystaiko · 2022-02-13 · hedged"
 
 
 def test_legend_lists_stances_in_the_order_of_every_chart_legend():

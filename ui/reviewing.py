@@ -11,6 +11,7 @@ from core import grouping, review, shifts, views
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
 from core.filters import Filters, count_phrase, query_string
+from core.labels import issue_label
 from core.store import StoreError
 from ui import cache
 from ui.cache import REVIEWED_PARAM
@@ -71,7 +72,7 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
     """
     for _, s in shifts.head(limit).iterrows():
         with st.container(border=True):
-            st.markdown(f"**{md(s['actor'])}** on **{md(s['issue'])}**: **{s['kind']}** "
+            st.markdown(f"**{md(s['actor'])}** on **{md(issue_label(s['issue']))}**: **{s['kind']}** "
                         f"({s['from_stance']} → {s['to_stance']}, {s['days']} days later) · rule `{s['rule_id']}`")
             st.caption(md(s["explain"]))
             before, after = st.columns(2)

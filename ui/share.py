@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from core.filters import Filters, describe, query_string
+from core.filters import Filters, describe, file_stem, query_string
 from core.writers import to_csv, to_jsonl
 from ui import cache
 
@@ -89,7 +89,7 @@ def share(filters: Filters, path: str, view: Mapping | None = None) -> None:
 
 
 def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None = None, name: str = "positions",
-           extra=()) -> None:
+           extra=(), focus_in_name: bool = True) -> None:
     """Sentence, downloads and share link: the strip at the top of every view.
 
     The "reviewed positions only" switch narrows the rows of every page, so every sentence says so
@@ -98,8 +98,21 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
         extra = ["reviewed only", *extra]
         view = {**(view or {}), **cache.reviewed_params()}
     sentence(filters, df, extra)
-    downloads(df, name)
+    stem = file_stem(name if name != "positions" else (path or "overview"), filters,
+                     _focus_words(view) if focus_in_name else ())
+    downloads(df, stem)
     share(filters, path, view)
+
+
+def _focus_words(view: Mapping | None) -> list[str]:
+    """The page's focus (`_actor=Russia`, `_issue=…`) as words for a file name; switches (`_reviewed`,
+    `_page`, `_count`) left out."""
+    out = []
+    for key, value in (view or {}).items():
+        if key in ("_reviewed", "_page", "_count", POSITION_PARAM) or value in (None, "", [], ()):
+            continue
+        out += [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+    return out
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
