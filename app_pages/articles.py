@@ -13,7 +13,7 @@ from ui import cache, reviewing, share, sidebar, view
 st.title("Articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
-listed = cache.articles(filters)
+listed = share.article_list(filters, df)  # the one definition the Overview counts too
 ids = listed["article_id"].tolist()
 titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"]), strict=True))
 wanted = st.query_params.get("_article")

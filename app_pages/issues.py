@@ -4,6 +4,7 @@ from its evidence."""
 import streamlit as st
 
 from core import charts, negotiation, views
+from core.filters import count_phrase
 from core.labels import issue_label, issue_labels, stance_verb
 from ui import cache, reviewing, share, sidebar, view
 
@@ -22,7 +23,7 @@ def move_text(r: dict) -> str:
     by = f" ({share.md(r['speaker'])})" if not share.missing(r.get("speaker")) else ""
     return (f"`{share.or_default(r['date'], 'undated')}` **{share.md(r['actor'])} {stance_verb(r['stance'])}**{to}{by}"
             f" — {share.md(r['sentence'])} {share.evidence_link(filters, r['article_id'], r.get('position_id'))}"
-            f" {share.trust_badge(r)}")
+            f" {share.carried(r)} {share.trust_badge(r)}")
 
 
 def after(days: int) -> str:
@@ -30,7 +31,7 @@ def after(days: int) -> str:
 
 
 def draw_board(moves, pairs, labels: dict[str, str]) -> None:
-    page = view.pager(len(moves), negotiation.PAGE_SIZE)
+    page = view.pager(len(moves), negotiation.PAGE_SIZE, "statements" if "n_reports" in moves.columns else "moves")
     records = {r["move_id"]: r for r in moves.to_dict("records")}
     answers = {d: g for d, g in pairs.groupby("demand_id", sort=False)}
     head_a, head_b = st.columns(2)
@@ -80,12 +81,18 @@ if not share.empty_state(filters, df):
         else:
             st.info("Choose the actors of both sides to see their moves.")
     else:
-        moves = reviewing.with_trust(negotiation.board(df, issue, side_a, side_b))
+        mode = reviewing.count_mode()  # a statement carried by several outlets is one move; ?_count=reports: each
+        reports = negotiation.board(df, issue, side_a, side_b)
+        moves = reviewing.with_trust(negotiation.board(df, issue, side_a, side_b, statements=True)
+                                     if mode == "statements" else reports)
         pairs = negotiation.replies(moves)
         labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
-        board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b)}
-        share.header(filters, moves.drop(columns=["trust", "why"]), "issues", board_view, name="negotiation",
-                     extra=[f"moves on {issue_label(issue)} of {labels['A']} (side A) and {labels['B']} (side B)"])
+        board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b),
+                      **view.current("_count")}
+        noun = "statement" if mode == "statements" else "report"
+        share.header(filters, reports, "issues", board_view, name="negotiation",
+                     extra=[f"{count_phrase(len(moves), noun)} on {issue_label(issue)} of {labels['A']} (side A) and "
+                            f"{labels['B']} (side B)"])
         if moves.empty:
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
         else:

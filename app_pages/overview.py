@@ -11,20 +11,26 @@ df = cache.positions(filters)
 share.header(filters, df, "")
 if not share.empty_state(filters, df):
     g = views.glance(df)
-    figures = [("Articles", g["articles"]), ("Positions", g["positions"]), ("Actors", g["actors"]),
-               ("Outlets", g["outlets"])]
-    for col, (label, value) in zip(st.columns(4), figures, strict=True):
+    n_statements = reviewing.statement_rows(filters, "statements", share.TABLE_ROWS,
+                                            reviewed_only=reviewing.is_reviewed_only())[0]
+    figures = [("Articles", len(share.article_list(filters, df))), ("Statements", n_statements),
+               ("Positions", g["positions"]), ("Actors", g["actors"]), ("Outlets", g["outlets"])]
+    for col, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
         col.metric(label, f"{value:,}")
-    st.caption(f"Statements dated from {g['first']} to {g['last']}.")
+    st.caption(f"Statements dated from {g['first']} to {g['last']}. A statement carried by several outlets is one "
+               "statement and several positions (reports).")
     st.plotly_chart(charts.stance_mix_chart(views.stance_mix(df)), width="stretch", key="mix")
+    mode = reviewing.count_mode()  # statements by default; ?_count=reports lists every report
+    latest = views.latest_statements if mode == "statements" else views.latest
     left, right = st.columns(2)
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
         col.subheader(heading)
-        rows = reviewing.with_trust(views.latest(df, (stance,), n=8))
+        rows = reviewing.with_trust(latest(df, (stance,), n=8))
         if rows.empty:
             col.caption(f"No {stance}s among these positions.")
-        for r, record in zip(rows.itertuples(index=False), rows.to_dict("records"), strict=True):
-            to = f" → {r.target}" if isinstance(r.target, str) else ""
-            link = share.evidence_link(filters, r.article_id, r.position_id, share.or_default(r.outlet, "article"))
-            col.markdown(f"**{r.date} · {share.md(r.actor)}{share.md(to)}** · {issue_label(r.issue)}  \n{share.md(r.sentence)} "
-                         f"{link} {share.trust_badge(record)}", unsafe_allow_html=True)
+        for r in rows.to_dict("records"):
+            to = f" → {r['target']}" if isinstance(r["target"], str) else ""
+            link = share.evidence_link(filters, r["article_id"], r["position_id"], share.or_default(r["outlet"], "article"))
+            col.markdown(f"**{r['date']} · {share.md(r['actor'])}{share.md(to)}** · {issue_label(r['issue'])}  \n"
+                         f"{share.md(r['sentence'])} {link} {share.carried(r)} {share.trust_badge(r)}",
+                         unsafe_allow_html=True)

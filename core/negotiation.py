@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core.grouping import date_span
+from core.grouping import statements as grouped_statements
 from core.views import by_date
 
 PRESETS: dict[str, tuple[str, ...]] = {
@@ -81,14 +82,18 @@ def default_sides(df: pd.DataFrame, issue: str) -> tuple[tuple[str, ...], tuple[
     return (sides + [(), ()])[0], (sides + [(), ()])[1]
 
 
-def board(df: pd.DataFrame, issue: str, side_a: Iterable[str], side_b: Iterable[str]) -> pd.DataFrame:
+def board(df: pd.DataFrame, issue: str, side_a: Iterable[str], side_b: Iterable[str], *,
+          statements: bool = False) -> pd.DataFrame:
     """Every move of either side on the issue, oldest first (undated last).
 
     Added columns: `lane` ("A" or "B"), `side` (the side's label), `move_id` (the position_id, or the
-    row's place when the frame has none)."""
+    row's place when the frame has none). With `statements`, reports of one statement (core.grouping) are
+    one move, its earliest report's fields with `n_reports` and `outlets` (who carried it)."""
     side_a = tuple(side_a)
     side_b = tuple(a for a in side_b if a not in side_a)
     rows = df[(df["issue"] == issue) & df["actor"].isin(side_a + side_b)]
+    if statements and len(rows):
+        rows = grouped_statements(rows, lists=("outlets", "report_keys"))
     lane = np.where(rows["actor"].isin(side_a), "A", "B")
     out = rows.assign(lane=lane, side=np.where(lane == "A", side_label(side_a), side_label(side_b)))
     if "position_id" in out.columns and out["position_id"].notna().all():

@@ -79,6 +79,30 @@ def latest(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFr
     return by_date(df[df["stance"].isin(stances)]).head(n)
 
 
+def latest_statements(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFrame:
+    """The n newest *statements* of these stances, newest first: reports of one statement (core.grouping)
+    count once, with `n_reports` and `outlets` (the outlets that carried it). Only the newest reports are
+    grouped (10 per statement asked for): a statement's reports lie within days of each other."""
+    from core.grouping import statements
+
+    candidates = most_recent(df[df["stance"].isin(stances)], max(n, 1) * 10)
+    if candidates.empty:
+        return candidates.assign(n_reports=pd.Series(dtype="Int64"), outlets=None)
+    return most_recent(statements(candidates, lists=("outlets",)), n)
+
+
+def article_list(listed: pd.DataFrame, df: pd.DataFrame, *, include_empty: bool = False) -> pd.DataFrame:
+    """The one definition of "the articles shown", for every page that counts or lists them: the articles
+    holding at least one of the positions shown (reviews applied), `n_positions` counted from those rows;
+    with `include_empty` (no filter narrows the view) the articles without any position too, at 0.
+    `listed` is the store's article list (article_id, title, outlet, published…)."""
+    counts = df["article_id"].value_counts() if len(df) else pd.Series(dtype="int64")
+    keep = listed["article_id"].isin(counts.index) | include_empty
+    out = listed[keep].copy()
+    out["n_positions"] = out["article_id"].map(counts).fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
 def ledger(df: pd.DataFrame) -> pd.DataFrame:
     """Actor × issue: number of positions and the latest stance per cell (its date too)."""
     cols = ["actor", "issue", "count", "latest_stance", "latest_date"]

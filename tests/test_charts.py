@@ -225,3 +225,22 @@ def test_compared_profiles_share_one_scale():
     b = charts.stance_bar(views.actor_profile(DF, "Russia")["stances"], value_max=scale["stances"])
     assert a.layout.xaxis.range == b.layout.xaxis.range == (0, 2.1)
     assert charts.stance_mix_chart(views.stance_mix(DF), value_max=4).layout.yaxis.range == (0, 4.2)
+
+
+def test_latest_lists_statements_once_with_the_outlets_that_carried_them():
+    df = pd.concat([DF, rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-01-11")).assign(
+        sentence="Sentence <b>1</b>.", outlet="Other Post", article_id="a9")], ignore_index=True)
+    latest = views.latest_statements(df, ("demand",), n=5)
+    assert len(latest) == 2 and latest["date"].tolist() == ["2022-01-10", "2021-12"]  # newest first
+    assert latest["n_reports"].tolist() == [2, 1]
+    assert latest["outlets"].tolist()[0] == ["Other Post", "Press TV"]
+    assert views.latest_statements(df, ("denial",)).empty
+
+
+def test_one_article_list_for_every_page():
+    listed = pd.DataFrame({"article_id": ["a0", "a1", "a2"], "title": ["x", "y", "z"]})
+    shown = views.article_list(listed, DF[DF["stance"] == "demand"])
+    assert shown["article_id"].tolist() == ["a0", "a1"] and shown["n_positions"].tolist() == [1, 1]
+    everything = views.article_list(listed, DF, include_empty=True)
+    assert everything["n_positions"].tolist() == [4, 3, 0]
+    assert views.article_list(listed, DF.iloc[0:0]).empty

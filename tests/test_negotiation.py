@@ -115,3 +115,15 @@ def test_board_chart_draws_two_lanes_coloured_by_stance():
     assert {y for t in fig.data for y in t.y} == {"Russia", "NATO + United States + West"}
     assert sum(len(t.x) for t in fig.data) == len(b)
     assert all(t.marker.color == stance_color(t.name) for t in fig.data)
+
+
+def test_reports_of_one_statement_are_one_move():
+    df = pd.concat([DF, moves(("d1-bis", "Russia", "demand", "NATO", "2021-12-18")).assign(
+        sentence="Sentence d1.", outlet="Other Post")], ignore_index=True)
+    reports = N.board(df, "nato_enlargement", ("Russia",), WEST)
+    assert (reports["move_id"].isin(["d1", "d1-bis"])).sum() == 2
+    b = N.board(df, "nato_enlargement", ("Russia",), WEST, statements=True)
+    first = b.set_index("move_id").loc["d1"]
+    assert "d1-bis" not in set(b["move_id"]) and first["n_reports"] == 2
+    assert first["outlets"] == ["Other Post", "Wire"]
+    assert N.replies(b).groupby("demand_id")["reply_id"].apply(list)["d1"] == ["r1", "c1"]

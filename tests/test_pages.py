@@ -150,7 +150,8 @@ def test_negotiation_board_sides_are_sets_and_every_move_links_to_its_evidence()
     assert len(moves) == 3   # Russia's two demands (with their answers) and NATO's rejection
     assert all("/articles?_article=" in m and "&amp;_pos=" in m for m in moves)
     assert not any("_blank" in m for m in moves)
-    assert "moves on NATO enlargement of Russia (side A) and NATO + United States + West (side B)" in texts(at)
+    assert ("Showing 3 positions: 3 statements on NATO enlargement of Russia (side A) and NATO + United States + "
+            "West (side B).") in texts(at)
     assert "_side_b=NATO%2CUnited+States%2CWest" in at.code[-1].value   # the share link reopens the board
 
 
@@ -161,7 +162,11 @@ def test_negotiation_board_pages_through_every_move(monkeypatch):
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="Ukraine,NATO",
                    _page="2")
     assert at.number_input(key="view_page").value == 2
+    assert "Statements 3–4 of 6, oldest first." in [c.value for c in at.caption]
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="Ukraine,NATO",
+                   _page="2", _count="reports")
     assert "Moves 3–4 of 6, oldest first." in [c.value for c in at.caption]
+    assert "6 reports on NATO enlargement" in texts(at)
     at.number_input(key="view_page").set_value(3).run()
     assert at.query_params["_page"] == "3"
 
@@ -540,3 +545,49 @@ def test_trust_words_why_and_reviewed_badge_where_rows_are_read(tmp_path, monkey
     assert all('<i>uncertain · cue "test" · rule test</i>' in h for h in hovers)
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="NATO")
     assert '[uncertain?]</small>' in texts(at) and 'title="cue &quot;test&quot; · rule test · confidence 0.90"' in texts(at)
+
+
+def _add_second_report(db_path):
+    """A second outlet's report of the hw-guarantees demand (same actor, stance, issue, target, date, words)."""
+    from core.ingest import ingest_articles
+    from core.store import open_store
+
+    text = "Russia demanded legally binding guarantees that NATO would not expand east, officials said."
+    art = {"article_id": "hw-echo", "title": "Echo", "outlet": "Echo News", "published": "2022-01-11", "text": text}
+
+    def extract(text, *, article_id, published, title=None):
+        from core.schema import positions_frame
+
+        return positions_frame([dict(article_id=article_id, sentence=text, char_start=0, char_end=len(text),
+                                     actor="Russia", speaker="Sergei Lavrov", target="NATO", stance="demand",
+                                     issue="nato_enlargement", date="2022-01-10", date_precision="day", hedged=False,
+                                     quote=None, confidence=0.9, rule_id="test", cue="test")])
+    ingest_articles(open_store(db_path), [art], extract=extract)
+
+
+def test_lists_count_statements_with_the_outlets_that_carried_them(tmp_path, monkeypatch):
+    path = data.build_db(tmp_path / "echo.duckdb")
+    _add_second_report(path)
+    monkeypatch.setenv("PARLEY_DB", str(path))
+    at = open_page("app_pages/overview.py", stance="demand", actor="Russia")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Positions"] == "5" and metrics["Statements"] == "4" and metrics["Articles"] == "4"
+    demands = [m.value for m in at.markdown if "Latest demands" not in m.value and "_pos=" in m.value]
+    assert len(demands) == 4 and sum("carried by 2 outlets" in d for d in demands) == 1
+    at = open_page("app_pages/overview.py", stance="demand", actor="Russia", _count="reports")
+    assert len([m.value for m in at.markdown if "_pos=" in m.value]) == 5
+    board = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="NATO")
+    assert "carried by 2 outlets" in texts(board)
+    assert "Showing 4 positions: 3 statements on NATO enlargement" in texts(board)
+
+
+def test_overview_and_articles_count_articles_alike():
+    for params in ({}, {"stance": "demand"}, {"actor": "European Union"}):
+        overview = {m.label: m.value for m in open_page("app_pages/overview.py", **params).metric}
+        at = open_page("app_pages/articles.py", **params)
+        listed = next(e.label for e in at.expander if e.label.startswith("All "))
+        assert f"All {overview['Articles']} articles" in listed, (params, overview, listed)
+    # nothing is reviewed yet: with "reviewed only" no article holds a shown position, so none is listed
+    # (the store's own list would still have named all four)
+    at = open_page("app_pages/articles.py", _reviewed="1")
+    assert not [e for e in at.expander if e.label.startswith("All ")] and not at.get("html")

@@ -179,3 +179,25 @@ def trust_badge(row) -> str:
     why = " · ".join(p for p in (why, "" if missing(conf) else f"confidence {float(conf):.2f}") if p)
     return (f'<small class="parley-trust" title="{html.escape(why, quote=True)}" style="opacity:0.75">'
             f"[{html.escape(TRUST_MARKS[word])}]</small>")
+
+
+def carried(row) -> str:
+    """`carried by 3 outlets` (their names on hover) for a statement several reports carried, as small HTML;
+    "" for a statement reported once or a row that is not a statement."""
+    outlets = row.get("outlets") if hasattr(row, "get") else None
+    n = row.get("n_reports") if hasattr(row, "get") else None
+    names = [str(o) for o in outlets] if isinstance(outlets, (list, tuple)) else []
+    if missing(n) or int(n) < 2:
+        return ""
+    what = (f"carried by {len(names)} outlets" if len(names) > 1
+            else f"reported {int(n)} times" + (f" by {names[0]}" if names else ""))
+    return (f'<small class="parley-carried" title="{html.escape(", ".join(names), quote=True)}">'
+            f"· {html.escape(what)}</small>")
+
+
+def article_list(filters: Filters, df: pd.DataFrame) -> pd.DataFrame:
+    """The articles this view shows (core.views.article_list): those holding a shown position; every stored
+    article when nothing narrows the view. Overview counts it, Articles lists it: one definition."""
+    from core.views import article_list as shown_articles
+
+    return shown_articles(cache.articles(filters), df, include_empty=filters.is_empty() and not cache.is_reviewed_only())
