@@ -1,10 +1,11 @@
 """Positions: the filtered rows as a table, newest first, each leading to its article."""
 import streamlit as st
 
+from core import views
 from core.accuracy import REVIEWED_STATUSES as REVIEWED
 from core.accuracy import trust_legend
 from core.filters import count_phrase
-from core.labels import issue_labels
+from core.labels import issue_labels, stance_verb
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Positions")
@@ -42,3 +43,44 @@ if not share.empty_state(filters, df):
         },
     )
     st.caption(legend)
+
+
+def compare_outlets() -> None:
+    """15.4: one statement as each outlet carried it, side by side (`?_statement=POSITION_ID`)."""
+    st.subheader("Compare outlets")
+    several = shown[shown["carried by"].astype("string").fillna("").str.contains(", ", regex=False)]
+    several = several.drop_duplicates(["actor", "stance", "issue", "target", "carried by"])
+    if several.empty:
+        st.caption("No statement in this table was carried by more than one outlet.")
+        return
+    names = {p: f"{r['date']} · {r['actor']} {stance_verb(r['stance'])} · {str(r['sentence'])[:70]}… "
+                f"({r['carried by']})" for p, r in zip(several["position_id"], several.to_dict("records"), strict=True)}
+    chosen = view.choose("A statement carried by several outlets", list(names), "_statement", None, optional=True,
+                         labels=names)
+    if chosen is None:
+        st.caption(f"{count_phrase(len(names), 'statement')} in this table {'was' if len(names) == 1 else 'were'} "
+                   "carried by more than one outlet: choose one to read each outlet's report side by side.")
+        return
+    reports = views.statement_reports(df, chosen)
+    share.header(filters, reports.drop(columns=["wording", "differs", "statement_id"], errors="ignore"), "positions",
+                 {**view.current("_count"), "_statement": chosen}, name="statement",
+                 extra=[f"{count_phrase(len(reports), 'report')} of one statement"])
+    records = reviewing.with_trust(reports).to_dict("records")
+    for start in range(0, len(records), 3):
+        for col, r in zip(st.columns(3), records[start:start + 3], strict=False):
+            box = col.container(border=True)
+            box.markdown(f"**{share.md(share.or_default(r.get('outlet'), 'unknown outlet'))}** · published "
+                         f"{share.md(share.or_default(r.get('published'), '?'))}  \n"
+                         f"*{share.md(share.or_default(r.get('title'), ''))}*")
+            quote = "" if share.missing(r.get("quote")) else f"  \nquote: “{share.md(r['quote'])}”"
+            speaker = "" if share.missing(r.get("speaker")) else f"  \nspeaker: {share.md(r['speaker'])}"
+            box.markdown(f"{share.md(r['sentence'])}{quote}{speaker}  \n"
+                         f"`{share.or_default(r.get('date'), 'undated')}` · wording {r['wording']:.0f}% like the first"
+                         f" report · {share.evidence_link(filters, r['article_id'], r['position_id'])} "
+                         f"{share.trust_badge(r)}", unsafe_allow_html=True)
+            if r["differs"]:
+                box.caption("differs from the first report in: " + ", ".join(r["differs"]))
+
+
+if not share.empty_state(filters, df):
+    compare_outlets()

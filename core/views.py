@@ -186,3 +186,42 @@ def _count(df: pd.DataFrame, col: str) -> pd.DataFrame:
     vals = df[col].dropna()
     counts = vals.value_counts()
     return pd.DataFrame({col: counts.index.astype(str), "count": counts.values.astype(int)})
+
+
+COMPARED_FIELDS = ("speaker", "quote", "date", "confidence")
+
+
+def statement_reports(df: pd.DataFrame, position_id: str) -> pd.DataFrame:
+    """Every report of the statement this position belongs to (core.grouping), one per row, earliest
+    published first: how each outlet carried the same statement.
+
+    Added columns: `wording` (0-100, how close each report's words are to the first report's) and
+    `differs` (the fields among COMPARED_FIELDS whose value is not the first report's). Empty when the
+    position is not among the rows."""
+    from core.grouping import KEY_COLUMNS, assign_statements, similarity
+
+    hit = df[df["position_id"] == position_id] if "position_id" in df.columns else df.iloc[0:0]
+    if hit.empty:
+        return hit.assign(wording=pd.Series(dtype="float64"), differs=None)
+    first = hit.iloc[0]
+    same = np.ones(len(df), dtype=bool)
+    for col in KEY_COLUMNS:   # single-link groups never cross these columns: group only this bucket
+        values = df[col].astype("string").fillna("")
+        same &= (values == ("" if pd.isna(first[col]) else str(first[col]))).to_numpy()
+    bucket = assign_statements(df[same])
+    sid = bucket.loc[bucket["position_id"] == position_id, "statement_id"].iloc[0]
+    reports = bucket[bucket["statement_id"] == sid]
+    order = reports.assign(_p=reports.get("published", reports["date"]).astype("string").fillna("~"))
+    reports = order.sort_values(["_p", "date"], kind="stable").drop(columns=["_p"]).reset_index(drop=True)
+    lead = reports.iloc[0].to_dict()
+    records = reports.to_dict("records")
+    wording = [round(float(similarity(lead, r)), 0) for r in records]
+    differs = [[f for f in COMPARED_FIELDS if f in reports.columns and _differ(lead.get(f), r.get(f))] for r in records]
+    return reports.assign(wording=wording, differs=differs)
+
+
+def _differ(a, b) -> bool:
+    na, nb = a is None or pd.isna(a), b is None or pd.isna(b)
+    if na or nb:
+        return na != nb
+    return str(a).strip() != str(b).strip()

@@ -244,3 +244,25 @@ def test_one_article_list_for_every_page():
     everything = views.article_list(listed, DF, include_empty=True)
     assert everything["n_positions"].tolist() == [4, 3, 0]
     assert views.article_list(listed, DF.iloc[0:0]).empty
+
+
+def test_statement_reports_compare_how_each_outlet_carried_it():
+    df = pd.concat([
+        rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-01-10")).assign(
+            position_id="p1", outlet="Wire", published="2022-01-11", sentence="Russia demanded guarantees from NATO.",
+            quote=None, confidence=0.9),
+        rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-01-11")).assign(
+            position_id="p2", outlet="Post", published="2022-01-10", sentence="Russia demanded guarantees from NATO today.",
+            quote=None, confidence=0.9),
+        rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-03-01")).assign(   # too late: another statement
+            position_id="p3", outlet="Late", published="2022-03-01", sentence="Russia demanded guarantees from NATO.",
+            quote=None, confidence=0.9),
+        rows(("Russia", "demand", None, "nato_enlargement", "2022-01-10")).assign(      # no target: another bucket
+            position_id="p4", outlet="Else", published="2022-01-10", sentence="Russia demanded guarantees from NATO.",
+            quote=None, confidence=0.9),
+    ], ignore_index=True)
+    got = views.statement_reports(df, "p1")
+    assert got["position_id"].tolist() == ["p2", "p1"]          # earliest published first
+    assert got["outlet"].tolist() == ["Post", "Wire"]
+    assert got["differs"].tolist() == [[], ["date"]] and got["wording"].tolist()[0] == 100
+    assert views.statement_reports(df, "nope").empty

@@ -591,3 +591,21 @@ def test_overview_and_articles_count_articles_alike():
     # (the store's own list would still have named all four)
     at = open_page("app_pages/articles.py", _reviewed="1")
     assert not [e for e in at.expander if e.label.startswith("All ")] and not at.get("html")
+
+
+def test_one_statement_compared_across_the_outlets_that_carried_it(tmp_path, monkeypatch):
+    path = data.build_db(tmp_path / "echo.duckdb")
+    _add_second_report(path)
+    monkeypatch.setenv("PARLEY_DB", str(path))
+    at = open_page("app_pages/positions.py", actor="Russia", stance="demand")
+    box = at.selectbox(key="view_statement")
+    assert len(box.options) == 2 and "Echo News, Test Wire" in box.options[1]   # none, then the statement
+    box.select_index(1).run()
+    pid = at.query_params["_statement"]
+    at = open_page("app_pages/positions.py", actor="Russia", stance="demand", _statement=pid)
+    assert "Showing 2 positions: stance is demand, actor is Russia, 2 reports of one statement." in texts(at)
+    md = texts(at)
+    assert "**Test Wire** · published 2022\\-01\\-10" in md and "**Echo News** · published 2022\\-01\\-11" in md
+    assert md.index("**Test Wire**") < md.index("**Echo News**")   # earliest published first
+    assert "wording 100% like the first report" in md
+    assert any("_statement=" in c.value for c in at.code if c.value.startswith("http"))
