@@ -15,7 +15,8 @@ mode = reviewing.count_mode()  # statements by default; ?_count=reports counts e
 n_statements, n_rows, shown = reviewing.statement_rows(filters, mode, share.TABLE_ROWS,
                                                        reviewed_only=reviewing.is_reviewed_only())
 share.header(filters, df, "positions", view.current("_count"), extra=[count_phrase(n_statements, "statement")])
-if not share.empty_state(filters, df):
+showing = not share.empty_state(filters, df)
+if showing:
     table = reviewing.with_trust(shown)
     table = table.assign(article=[share.evidence_href(filters, a, p)
                                   for a, p in zip(table["article_id"], table["position_id"], strict=True)],
@@ -82,5 +83,5 @@ def compare_outlets() -> None:
                 box.caption("differs from the first report in: " + ", ".join(r["differs"]))
 
 
-if not share.empty_state(filters, df):
+if showing:
     compare_outlets()
