@@ -6,7 +6,7 @@ import streamlit as st
 from core import charts, negotiation, views
 from core.filters import count_phrase
 from core.labels import issue_label, issue_labels, stance_verb
-from ui import cache, reviewing, share, sidebar, view
+from ui import board, cache, reviewing, share, sidebar, view
 
 st.title("Issues")
 filters = sidebar.filters()
@@ -82,10 +82,7 @@ if not share.empty_state(filters, df):
             st.info("Choose the actors of both sides to see their moves.")
     else:
         mode = reviewing.count_mode()  # a statement carried by several outlets is one move; ?_count=reports: each
-        reports = negotiation.board(df, issue, side_a, side_b)
-        moves = reviewing.with_trust(negotiation.board(df, issue, side_a, side_b, statements=True)
-                                     if mode == "statements" else reports)
-        pairs = negotiation.replies(moves)
+        reports, moves, pairs = board.board(filters, issue, side_a, side_b, statements=mode == "statements")
         labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
         board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b),
                       **view.current("_count")}

@@ -93,7 +93,7 @@ def board(df: pd.DataFrame, issue: str, side_a: Iterable[str], side_b: Iterable[
     side_b = tuple(a for a in side_b if a not in side_a)
     rows = df[(df["issue"] == issue) & df["actor"].isin(side_a + side_b)]
     if statements and len(rows):
-        rows = grouped_statements(rows, lists=("outlets", "report_keys"))
+        rows = grouped_statements(rows, lists=("outlets",))
     lane = np.where(rows["actor"].isin(side_a), "A", "B")
     out = rows.assign(lane=lane, side=np.where(lane == "A", side_label(side_a), side_label(side_b)))
     if "position_id" in out.columns and out["position_id"].notna().all():

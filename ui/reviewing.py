@@ -159,6 +159,8 @@ def clear_own() -> None:
     """Forget this module's cached reads (call it from ui.cache.clear() after an ingest)."""
     for fn in (_shifts, _statement_rows, _audit):
         fn.clear()
+    from ui import board  # the negotiation board's cached reads carry review status too
+    board.clear()
 
 
 def decided() -> None:

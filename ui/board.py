@@ -1,0 +1,32 @@
+"""The negotiation board's cached reads: the board, its statements and its pairs are worked out once per
+filter set, issue and sides, not on every rerun (a page change or a widget click)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import negotiation
+from core.filters import Filters, query_string
+from ui import cache, reviewing
+
+
+def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...], *,
+          statements: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(every report on the board, the moves shown — statements or reports — with trust words, their pairs)."""
+    return _board(cache.db_key(), query_string(filters), reviewing.is_reviewed_only(), issue, tuple(side_a),
+                  tuple(side_b), statements)
+
+
+@st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
+def _board(path: str, qs: str, only: bool, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...],
+           statements: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    df = cache._positions(path, qs, only, False)
+    df = df[df["issue"] == issue]   # one issue's rows: a far smaller frame to shape
+    reports = negotiation.board(df, issue, side_a, side_b)
+    moves = negotiation.board(df, issue, side_a, side_b, statements=True) if statements else reports
+    moves = reviewing.with_trust(moves)
+    return reports, moves, negotiation.replies(moves)
+
+
+def clear() -> None:
+    _board.clear()
