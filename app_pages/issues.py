@@ -32,12 +32,14 @@ def after(days: int) -> str:
 
 def draw_board(moves, pairs, labels: dict[str, str]) -> None:
     page = view.pager(len(moves), negotiation.PAGE_SIZE, "statements" if "n_reports" in moves.columns else "moves")
-    records = {r["move_id"]: r for r in moves.to_dict("records")}
+    shown = negotiation.page_rows(moves, page)
+    pairs = pairs[pairs["demand_id"].isin(shown["move_id"])]   # only this page's rows become Python dicts
+    records = {r["move_id"]: r for r in moves[moves["move_id"].isin(pairs["reply_id"])].to_dict("records")}
     answers = {d: g for d, g in pairs.groupby("demand_id", sort=False)}
     head_a, head_b = st.columns(2)
     head_a.markdown(f"#### Side A: {share.md(labels['A'])}")
     head_b.markdown(f"#### Side B: {share.md(labels['B'])}")
-    for r in negotiation.page_rows(moves, page).to_dict("records"):
+    for r in shown.to_dict("records"):
         left, right = st.columns(2)
         box = (left if r["lane"] == "A" else right).container(border=True)
         box.markdown(move_text(r), unsafe_allow_html=True)
@@ -82,8 +84,9 @@ if not share.empty_state(filters, df):
             st.info("Choose the actors of both sides to see their moves.")
     else:
         mode = reviewing.count_mode()  # a statement carried by several outlets is one move; ?_count=reports: each
-        reports, moves, pairs = board.board(filters, issue, side_a, side_b, statements=mode == "statements")
         labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
+        reports, moves, pairs, figure = board.board(filters, issue, side_a, side_b, statements=mode == "statements",
+                                                    title=f"{labels['A']} and {labels['B']} on {issue_label(issue)}")
         board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b),
                       **view.current("_count")}
         noun = "statement" if mode == "statements" else "report"
@@ -93,7 +96,6 @@ if not share.empty_state(filters, df):
         if moves.empty:
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
         else:
-            st.plotly_chart(charts.negotiation_chart(moves, f"{labels['A']} and {labels['B']} on "
-                                                            f"{issue_label(issue)}"), width="stretch", key="board")
+            st.plotly_chart(figure, width="stretch", key="board")
             draw_board(moves, pairs, labels)
     reviewing.shifts_section(filters, issue=issue)

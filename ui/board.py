@@ -3,29 +3,33 @@ filter set, issue and sides, not on every rerun (a page change or a widget click
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from core import negotiation
+from core import charts, negotiation
 from core.filters import Filters, query_string
 from ui import cache, reviewing
 
 
 def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...], *,
-          statements: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(every report on the board, the moves shown — statements or reports — with trust words, their pairs)."""
+          statements: bool, title: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
+    """(every report on the board, the moves shown — statements or reports — with trust words, their pairs,
+    the two-lane chart)."""
     return _board(cache.db_key(), query_string(filters), reviewing.is_reviewed_only(), issue, tuple(side_a),
-                  tuple(side_b), statements)
+                  tuple(side_b), statements, title)
 
 
-@st.cache_data(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
+# A resource, as the positions are (ui.cache): a chart of thousands of hovers is not pickled on every read.
+# Readers only read what it returns.
+@st.cache_resource(max_entries=16, ttl=cache.QUERY_TTL, show_spinner=False)
 def _board(path: str, qs: str, only: bool, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...],
-           statements: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+           statements: bool, title: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
     df = cache._positions(path, qs, only, False)
     df = df[df["issue"] == issue]   # one issue's rows: a far smaller frame to shape
     reports = negotiation.board(df, issue, side_a, side_b)
     moves = negotiation.board(df, issue, side_a, side_b, statements=True) if statements else reports
     moves = reviewing.with_trust(moves)
-    return reports, moves, negotiation.replies(moves)
+    return reports, moves, negotiation.replies(moves), charts.negotiation_chart(moves, title)
 
 
 def clear() -> None:
