@@ -3,6 +3,7 @@ issues, through which speakers, over time) and, optionally, a second actor besid
 import streamlit as st
 
 from core import charts, views
+from core.labels import issue_label
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Actors")
@@ -39,13 +40,15 @@ def profile(container, name: str, scale: dict | None = None) -> None:
     if not p["speakers"].empty:
         c.markdown("**Speakers**")
         c.dataframe(p["speakers"], hide_index=True, width="stretch")
-    given = views.latest(p["rows"], ("concession", "rejection"), n=5)
+    given = reviewing.with_trust(views.latest_statements(p["rows"], ("concession", "rejection"), n=5))
     c.markdown(f"**What {share.md(name)} last conceded or rejected**")
     if given.empty:
         c.caption("nothing among these positions")
-    for r in given.itertuples(index=False):
-        to = f" → {r.target}" if isinstance(r.target, str) else ""
-        c.markdown(f"`{r.date}` *{r.stance}{share.md(to)}* — {share.md(r.sentence)}")
+    for r in given.to_dict("records"):
+        to = f" → {r['target']}" if isinstance(r["target"], str) else ""
+        c.markdown(f"`{r['date']}` *{r['stance']}{share.md(to)}* · {issue_label(r['issue'])} — {share.md(r['sentence'])} "
+                   f"{share.evidence_link(filters, r['article_id'], r['position_id'])} {share.carried(r)} "
+                   f"{share.trust_badge(r)}", unsafe_allow_html=True)
 
 
 if not share.empty_state(filters, df) and actor:

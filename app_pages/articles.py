@@ -36,6 +36,9 @@ share.header(filters, rows.drop(columns=["trust"]), "articles",
 def pick_position(rows):
     """The position a link pointed at (`?_pos=ID`), chosen again here; None when there is none."""
     placed = rows.drop_duplicates("position_id")
+    raw = st.query_params.get(share.POSITION_PARAM)
+    if raw and raw not in set(placed["position_id"]) and raw in set(df.loc[df["article_id"] != article_id, "position_id"]):
+        st.query_params.pop(share.POSITION_PARAM)  # another article was chosen: its position stays behind
     names = {p: f"{highlight.position_label(r)} — {str(r['sentence'])[:80]}"
              for p, r in zip(placed["position_id"], placed.to_dict("records"), strict=True)}
     return view.choose("Position to mark and cite", list(names), share.POSITION_PARAM, None, optional=True,

@@ -609,3 +609,17 @@ def test_one_statement_compared_across_the_outlets_that_carried_it(tmp_path, mon
     assert md.index("**Test Wire**") < md.index("**Echo News**")   # earliest published first
     assert "wording 100% like the first report" in md
     assert any("_statement=" in c.value for c in at.code if c.value.startswith("http"))
+
+
+def test_actor_concessions_link_to_their_evidence():
+    at = open_page("app_pages/actors.py", _actor="Ukraine")
+    lines = [m.value for m in at.markdown if "*concession" in m.value]
+    assert len(lines) == 2 and all('target="_self"' in v and "_pos=" in v and "NATO enlargement" in v for v in lines)
+
+
+def test_choosing_another_article_leaves_the_old_position_behind():
+    pid = _position_id("hw-guarantees", "NATO rejected")
+    at = open_page("app_pages/articles.py", _article="hw-guarantees", _pos=pid)
+    at.selectbox(key="view_article").set_value("hw-talks").run()
+    assert at.query_params["_article"] == "hw-talks" and "_pos" not in at.query_params
+    assert not at.warning
