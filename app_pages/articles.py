@@ -7,9 +7,11 @@ import streamlit as st
 
 from core import highlight
 from core.accuracy import trust_words
+from core.clean import find_boilerplate
 from core.evidence import article_heading, citation
 from ui import cache, reviewing, share, sidebar, view
 
+FURNITURE_PARAM = "_furniture"  # ?_furniture=1: show the page furniture too
 st.title("Articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
@@ -90,7 +92,12 @@ else:
     st.html(highlight.legend())
     st.caption("Hover a highlighted sentence for its position and why it was extracted (cue, rule, confidence, "
                "review).")
-    st.html(highlight.highlight(share.or_default(meta["text"], ""), rows, focus=focus))
+    text = share.or_default(meta["text"], "")
+    furniture = find_boilerplate(text, share.or_default(meta["title"], "") or None)
+    show_all = view.switch("Show page furniture", FURNITURE_PARAM, disabled=not furniture,
+                           help=f"{len(furniture)} lines of the page are not the article (share prompts, addresses, "
+                                "breadcrumbs, a repeated headline); they are left out unless a position stands in them.")
+    st.html(highlight.highlight(text, rows, focus=focus, hide=() if show_all else furniture))
     if focus is not None:
         scroll_to(focus)
     with st.expander(f"All {len(listed):,} articles with matching positions"):

@@ -18,6 +18,7 @@ _MARK = ('<mark class="parley-pos"{extra} style="background:{bg};border-bottom:3
          'color:inherit;padding:0 1px;border-radius:2px{focus}" title="{title}">{text}</mark>')
 _FOCUS = ";outline:3px solid {fg};outline-offset:2px;scroll-margin-top:30vh"
 _ID = re.compile(r"[^A-Za-z0-9_-]")
+_BLANK_LINES = re.compile(r"\n[ \t\xa0]*(?:\n[ \t\xa0]*){2,}")
 
 
 def anchor_id(position_id) -> str:
@@ -67,20 +68,29 @@ def spans(text: str, positions: pd.DataFrame) -> list[tuple[int, int, dict]]:
     return out
 
 
-def highlight(text: str, positions: pd.DataFrame, focus: str | None = None) -> str:
+def highlight(text: str, positions: pd.DataFrame, focus: str | None = None,
+              hide: list[tuple[int, int]] | tuple = ()) -> str:
     """The whole text as escaped HTML, positions wrapped in <mark> with a hover title per row (what it
     says, then why). The position `focus` (a position_id: the one a link pointed at) is outlined and its
-    first mark carries `id="pos-…"` (anchor_id)."""
+    first mark carries `id="pos-…"` (anchor_id). Text in the `hide` spans (page furniture,
+    core.clean.find_boilerplate) is left out unless a position covers it; offsets are unaffected."""
     text = text or ""
     placed = spans(text, positions) if positions is not None and len(positions) else []
-    cuts = sorted({0, len(text), *(s for s, _, _ in placed), *(e for _, e, _ in placed)})
+    hide = [(int(s), int(e)) for s, e, *_ in hide]
+    cuts = sorted({0, len(text), *(s for s, _, _ in placed), *(e for _, e, _ in placed),
+                   *(min(max(s, 0), len(text)) for s, _ in hide), *(min(max(e, 0), len(text)) for _, e in hide)})
     pieces, anchored = [], False
     for a, b in zip(cuts, cuts[1:], strict=False):
         covering = [row for s, e, row in placed if s <= a and b <= e]
+        if not covering and any(s <= a and b <= e for s, e in hide):
+            continue
         focused = focus is not None and any(str(r.get("position_id")) == str(focus) for r in covering)
         pieces.append(_segment(text[a:b], covering, focused, anchor=focus if focused and not anchored else None))
         anchored = anchored or focused
-    return '<div class="parley-article" style="white-space:pre-wrap;line-height:1.6">' + "".join(pieces) + "</div>"
+    body = "".join(pieces)
+    if hide:
+        body = _BLANK_LINES.sub("\n\n", body).strip("\n")  # the lines left out leave no gaps behind
+    return '<div class="parley-article" style="white-space:pre-wrap;line-height:1.6">' + body + "</div>"
 
 
 def legend() -> str:

@@ -110,3 +110,18 @@ def test_hover_says_why_the_row_was_extracted_and_how_far_to_trust_it():
             in html)
     df = df.assign(review_status="accepted")
     assert "reviewed: accepted" in highlight(TEXT, df)
+
+
+def test_page_furniture_is_left_out_unless_a_position_stands_in_it():
+    text = "News / World\n\nRussia demanded guarantees.\n\nSHARE THIS ARTICLE\n\nNATO rejected it & said no."
+    df = pd.DataFrame([dict(sentence="Russia demanded guarantees.", char_start=14, char_end=41, actor="Russia",
+                            target="NATO", stance="demand", issue="nato_enlargement", speaker=None, date="2022")])
+    share = text.index("SHARE")
+    html = highlight(text, df, hide=[(0, 12, "breadcrumb"), (share, share + 18, "share-prompt"), (14, 20, "x")])
+    assert "SHARE" not in html and "News / World" not in html
+    import re
+
+    assert "Russia demanded guarantees." in re.sub(r"<[^>]+>", "", html)   # a position is never hidden
+    assert "<mark" in html.split("Russia")[0]
+    assert "\n\n\n" not in html and html.count("NATO rejected it") == 1
+    assert "SHARE THIS ARTICLE" in highlight(text, df)

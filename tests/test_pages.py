@@ -623,3 +623,14 @@ def test_choosing_another_article_leaves_the_old_position_behind():
     at.selectbox(key="view_article").set_value("hw-talks").run()
     assert at.query_params["_article"] == "hw-talks" and "_pos" not in at.query_params
     assert not at.warning
+
+
+def test_article_page_leaves_out_page_furniture_unless_asked():
+    at = open_page("app_pages/articles.py", _article=data.SAMPLE_ID)
+    article = next(h.proto.body for h in at.get("html") if "parley-article" in h.proto.body)
+    assert "SHARE THIS ARTICLE" not in article and "Press TV News Roku" not in article
+    assert article.count('<mark class="parley-pos"') >= 3   # the positions are all still marked
+    at.toggle(key="view_furniture").set_value(True).run()
+    assert at.query_params["_furniture"] == "1"
+    article = next(h.proto.body for h in at.get("html") if "parley-article" in h.proto.body)
+    assert "SHARE THIS ARTICLE" in article

@@ -113,3 +113,20 @@ def _page_to_url() -> None:
         st.query_params[PAGE_PARAM] = str(int(page))
     else:
         st.query_params.pop(PAGE_PARAM, None)
+
+
+def switch(label: str, param: str, *, help: str | None = None, disabled: bool = False, container=None) -> bool:
+    """A toggle bound to `?{param}=1` both ways; returns whether it is on."""
+    key = "view" + param
+    on = st.query_params.get(param) == "1"
+    st.session_state[key] = on  # always: the URL decides
+    (container or st).toggle(label, key=key, on_change=_switch_to_url, args=(param, key), help=help,
+                             disabled=disabled)
+    return on
+
+
+def _switch_to_url(param: str, key: str) -> None:
+    if st.session_state.get(key):
+        st.query_params[param] = "1"
+    else:
+        st.query_params.pop(param, None)
