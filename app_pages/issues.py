@@ -1,5 +1,5 @@
 """Issues: the actor × issue ledger, and for one issue the negotiation board: two sides (each a set of
-actors), every move of each in time order, each demand with the other side's answers, each move one click
+actors), every move of each in time order, each demand with the other side's replies, each move one click
 from its evidence."""
 import streamlit as st
 
@@ -51,8 +51,8 @@ def draw_board(moves, pairs, labels: dict[str, str]) -> None:
             box.caption(f"No answer from {share.md(other)} within {negotiation.REPLY_DAYS} days among these "
                         "positions.")
             continue
-        lines = [f"- {after(int(days))}: {move_text(records[rid])}" for rid, days in zip(got["reply_id"], got["days"],
-                                                                                          strict=True)]
+        lines = [f"- {kind}, {after(int(days))}: {move_text(records[rid])}"
+                 for rid, kind, days in zip(got["reply_id"], got["kind"], got["days"], strict=True)]
         box.markdown(f"**{share.md(other)} answers:**\n" + "\n".join(lines), unsafe_allow_html=True)
 
 
@@ -62,9 +62,9 @@ if not share.empty_state(filters, df):
     with st.expander("The ledger as a table"):
         st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
     st.header("Negotiation board")
-    st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's "
-               f"concessions, rejections and offers to talk addressed to it (or to no one named), within "
-               f"{negotiation.REPLY_DAYS} days and before the next demand.")
+    st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's next moves "
+               "addressed to it (or to no one named) — concessions, rejections and other replies — within "
+               f"{negotiation.REPLY_DAYS} days and before its next demand.")
     issue = view.choose("Issue", present, "_issue", present[0] if present else None,
                         labels={i: issue_label(i) for i in present})
     actors = sorted(set(df["actor"].dropna()) | {a for side in negotiation.PRESETS.values() for a in side})

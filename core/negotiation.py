@@ -1,10 +1,11 @@
 """The negotiation board: on one issue, two sides (each a set of actors) and every move they made,
-in time order, each demand paired with the other side's next answers.
+in time order, each demand paired with the other side's next moves in reply.
 
 Pure functions over the positions frame (no Streamlit). A *move* is any position of a side's actor
 on the issue. A *reply* to a demand is a move of the other side
 
-* whose stance answers a demand (concession, rejection, dialogue),
+* of any stance: its `kind` says "concession" or "rejection", else "reply" (an offer to talk, a
+  warning, a counter-demand…),
 * addressed to the demanding side (its target is one of that side's actors) or to no one named,
 * made on or after the demand's date, within `REPLY_DAYS` of it, and before the demanding side's
   next (later) demand on the issue, which opens its own exchange.
@@ -30,7 +31,8 @@ PRESETS: dict[str, tuple[str, ...]] = {
     "European Union": ("European Union",),
 }
 DEMAND = "demand"
-ANSWERS = ("concession", "rejection", "dialogue")
+ANSWERS = ("concession", "rejection", "dialogue")  # the answers proper (the old one-actor view's)
+KINDS = ("concession", "rejection")                  # a reply of another stance is a "reply"
 REPLY_DAYS = 31
 PAGE_SIZE = 20   # moves per page of the board
 
@@ -105,9 +107,9 @@ def board(df: pd.DataFrame, issue: str, side_a: Iterable[str], side_b: Iterable[
 
 def replies(moves: pd.DataFrame, max_days: int = REPLY_DAYS) -> pd.DataFrame:
     """One row per (demand, reply) pair of a board (see the module docstring): `demand_id`, `reply_id`,
-    `lane` (the demanding side's), `days` (from the demand to the reply). Demands in time order, each
-    one's replies in time order."""
-    cols = ["demand_id", "reply_id", "lane", "days"]
+    `lane` (the demanding side's), `kind` (concession, rejection or reply), `days` (from the demand to the
+    reply). Demands in time order, each one's replies in time order."""
+    cols = ["demand_id", "reply_id", "lane", "kind", "days"]
     if moves.empty:
         return pd.DataFrame(columns=cols)
     spans = [date_span(d) for d in moves["date"]]
@@ -122,7 +124,7 @@ def replies(moves: pd.DataFrame, max_days: int = REPLY_DAYS) -> pd.DataFrame:
     for side in ("A", "B"):
         members = set(actor[lane == side])
         demands = np.flatnonzero((lane == side) & (stance == DEMAND) & ~np.isnan(first))
-        answers = np.flatnonzero((lane != side) & np.isin(stance, ANSWERS) & ~np.isnan(first)
+        answers = np.flatnonzero((lane != side) & ~np.isnan(first)
                                  & np.array([t == "" or t in members for t in target], dtype=bool))
         answers = answers[np.argsort(first[answers], kind="stable")]
         starts = first[answers]
@@ -133,7 +135,8 @@ def replies(moves: pd.DataFrame, max_days: int = REPLY_DAYS) -> pd.DataFrame:
             if len(later):
                 until = min(until, later[0] - 1)
             lo, hi = np.searchsorted(starts, first[d], "left"), np.searchsorted(starts, until, "right")
-            out += [(ids[d], ids[a], side, int(max(first[a] - last[d], 0))) for a in answers[lo:hi]]
+            out += [(ids[d], ids[a], side, stance[a] if stance[a] in KINDS else "reply", int(max(first[a] - last[d], 0)))
+                    for a in answers[lo:hi]]
     table = pd.DataFrame(out, columns=cols)
     order = {m: i for i, m in enumerate(ids)}
     if len(table):

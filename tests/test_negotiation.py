@@ -59,8 +59,11 @@ def test_each_demand_is_paired_with_the_other_sides_next_answers():
     got = {d: g["reply_id"].tolist() for d, g in pairs.groupby("demand_id", sort=False)}
     # d1: the US rejection and NATO's offer to talk; not Ukraine's (no side), not the US rejection of Ukraine
     assert got["d1"] == ["r1", "c1"]
-    # d2: NATO's rejection; Russia's accusation is no answer, the June concession is too late
-    assert got["d2"] == ["r2"]
+    # d2: NATO's rejection and its counter-demand (a reply); Russia's own accusation is no answer,
+    # the June concession is too late
+    assert got["d2"] == ["r2", "d3"]
+    kinds = pairs.set_index("reply_id")["kind"]
+    assert (kinds["r1"], kinds["c1"], kinds["d3"]) == ("rejection", "reply", "reply")
     # NATO's own demand is answered by Russia, under side A
     assert got["d3"] == ["r3"]
     assert pairs.set_index("demand_id").loc["d3", "lane"] == "B"
