@@ -4,6 +4,7 @@ from its evidence."""
 import streamlit as st
 
 from core import charts, negotiation, views
+from core.accuracy import trust_legend
 from core.filters import count_phrase
 from core.labels import issue_label, issue_labels, stance_verb
 from ui import board, cache, reviewing, share, sidebar, view
@@ -74,7 +75,7 @@ if not share.empty_state(filters, df):
     side_b = view.choose_side("Side B", "_side_b", actors, default_b, legacy="_b", container=col_b)
     both = [a for a in side_b if a in side_a]
     if both:
-        col_b.caption(f"{', '.join(both)} {'is' if len(both) == 1 else 'are'} on side A, so left out of side B.")
+        col_b.caption(f"{share.md(', '.join(both))} {'is' if len(both) == 1 else 'are'} on side A, so left out of side B.")
     side_b = tuple(a for a in side_b if a not in side_a)
     if not side_a or not side_b:
         if not (default_a and default_b):
@@ -97,5 +98,6 @@ if not share.empty_state(filters, df):
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
         else:
             st.plotly_chart(figure, width="stretch", key="board")
+            st.caption(trust_legend(reviewing.accuracy()))
             draw_board(moves, pairs, labels)
     reviewing.shifts_section(filters, issue=issue)

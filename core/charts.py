@@ -266,7 +266,7 @@ def negotiation_chart(moves: pd.DataFrame, title: str = "Moves over time") -> go
     """The board's two lanes: side A above side B, a dot per move coloured by stance, the sentence on hover
     (input: core.negotiation.board)."""
     lanes = list(dict.fromkeys(moves.sort_values("lane", kind="stable")["side"])) if len(moves) else []
-    fig = _figure(title, xaxis_title=None, height=260,
+    fig = _figure(_html_safe(title), xaxis_title=None, height=260,
                   yaxis=dict(categoryorder="array", categoryarray=lanes[::-1], title=None))
     when = date_values(moves["date"]) if len(moves) else pd.Series(dtype="datetime64[ns]")
     for stance in _stances_in(moves):

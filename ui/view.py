@@ -56,7 +56,9 @@ def choose_side(label: str, param: str, options: Sequence[str], default: Sequenc
     wanted = parse_side(raw) if raw else tuple(default)
     unknown = [a for a in wanted if a not in options]
     if unknown:
-        st.warning(f"No actor named {', '.join(map(repr, unknown))} among these positions; left out of {label}.",
+        from ui.share import md  # the names come from the URL: shown literally
+
+        st.warning(f"No actor named {md(', '.join(map(repr, unknown)))} among these positions; left out of {label}.",
                    icon=":material/link_off:")
         wanted = tuple(a for a in wanted if a in options)
     box = container or st
