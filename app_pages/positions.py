@@ -4,6 +4,7 @@ import streamlit as st
 from core import views
 from core.accuracy import REVIEWED_STATUSES as REVIEWED
 from core.accuracy import trust_legend
+from core.evidence import citation
 from core.filters import count_phrase
 from core.labels import issue_labels, stance_verb
 from ui import cache, reviewing, share, sidebar, view
@@ -27,7 +28,7 @@ if showing:
         st.caption(f"The table lists the {len(shown):,} most recent of {count_phrase(n_rows, noun)}; "
                    f"the downloads hold all {count_phrase(len(df))}.")
     legend = trust_legend(reviewing.accuracy())
-    st.dataframe(
+    event = st.dataframe(
         table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "trust", "reviewed", "why", "outlet",
                "carried by", "article", "confidence"] + (["reports"] if mode == "statements" else [])],
         hide_index=True, width="stretch", height=share.table_height(len(table)),
@@ -42,7 +43,18 @@ if showing:
                 "confidence", format="%.2f",
                 help="The extractor's own score (of the earliest report); the sidebar's Minimum confidence filters by it"),
         },
+        key="positions_table", on_select="rerun", selection_mode="single-row",
     )
+    chosen = event.selection.rows if event is not None else []
+    if chosen:   # a chosen row: its evidence in this tab (the table's own links open a new one) and its citation
+        row = table.iloc[chosen[0]]
+        st.markdown(f"**Chosen row:** {share.md(row['sentence'])} "
+                    f"{share.evidence_link(filters, row['article_id'], row['position_id'], 'open the evidence here')}",
+                    unsafe_allow_html=True)
+        full = df[df["position_id"] == row["position_id"]]   # with the article's url and publication date
+        st.code(citation(full.iloc[0] if len(full) else row), language=None, wrap_lines=True)
+    else:
+        st.caption("Choose a row (the box at its left) to open its evidence in this tab and copy its citation.")
     st.caption(legend)
 
 

@@ -634,3 +634,13 @@ def test_article_page_leaves_out_page_furniture_unless_asked():
     assert at.query_params["_furniture"] == "1"
     article = next(h.proto.body for h in at.get("html") if "parley-article" in h.proto.body)
     assert "SHARE THIS ARTICLE" in article
+
+
+def test_choosing_a_positions_row_offers_its_evidence_here_and_its_citation():
+    at = open_page("app_pages/positions.py", actor="NATO")
+    assert not [c for c in at.code if c.value.startswith("“")]
+    at.session_state["positions_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    chosen = [m.value for m in at.markdown if m.value.startswith("**Chosen row:**")]
+    assert chosen and 'target="_self"' in chosen[0] and "_pos=" in chosen[0]
+    assert any(c.value.startswith("“NATO rejected the demand") and "Test Wire" in c.value for c in at.code)
