@@ -196,9 +196,9 @@ def trust_legend(acc: Accuracy) -> str:
     row = confidence_table(acc).set_index("min_confidence").loc[cut]
     below = confidence_table(acc)
     below = below[below["min_confidence"] < cut]
-    low = f"; below it, fewer (all rows at least {below.iloc[0]['min_confidence']:g}: {below.iloc[0]['precision']:.0%})" \
-        if len(below) else ""
-    return (f"“likely”: scored at least {cut:g}; on articles the model never saw, {row['precision']:.0%} of such "
+    low = (f" (of all rows scored at least {below.iloc[0]['min_confidence']:g}, {below.iloc[0]['precision']:.0%})"
+           if len(below) else "")
+    return (f"“likely”: scored at least {cut:g} — on articles the model never saw, {row['precision']:.0%} of such "
             f"rows were right{low}. “uncertain”: scored below {cut:g}. “reviewed”: a person confirmed it.")
 
 
