@@ -644,3 +644,14 @@ def test_choosing_a_positions_row_offers_its_evidence_here_and_its_citation():
     chosen = [m.value for m in at.markdown if m.value.startswith("**Chosen row:**")]
     assert chosen and 'target="_self"' in chosen[0] and "_pos=" in chosen[0]
     assert any(c.value.startswith("“NATO rejected the demand") and "Test Wire" in c.value for c in at.code)
+
+
+def test_board_sides_from_repeated_values_or_a_preset_name():
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia",
+                   _side_b=["NATO", "United States"])
+    assert at.multiselect(key="view_side_b").value == ["NATO", "United States"]
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Ukraine",
+                   _side_b="NATO + United States + West")
+    assert at.multiselect(key="view_side_b").value == ["NATO", "United States", "West"]
+    at.multiselect(key="view_side_a").set_value(["Russia"]).run()   # the widget writes a comma list
+    assert at.query_params["_side_a"] == "Russia" and "#### Side A: Russia" in texts(at)
