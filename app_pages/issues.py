@@ -68,6 +68,9 @@ if not share.empty_state(filters, df):
                f"{negotiation.REPLY_DAYS} days and before its next demand.")
     issue = view.choose("Issue", present, "_issue", present[0] if present else None,
                         labels={i: issue_label(i) for i in present})
+    if st.session_state.get("board_last_issue") not in (None, issue):
+        st.query_params.pop("_page", None)   # another issue: its board starts at its first page
+    st.session_state["board_last_issue"] = issue
     actors = sorted(set(df["actor"].dropna()) | {a for side in negotiation.PRESETS.values() for a in side})
     default_a, default_b = negotiation.default_sides(df, issue)
     col_a, col_b = st.columns(2)

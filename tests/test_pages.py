@@ -655,3 +655,14 @@ def test_board_sides_from_repeated_values_or_a_preset_name():
     assert at.multiselect(key="view_side_b").value == ["NATO", "United States", "West"]
     at.multiselect(key="view_side_a").set_value(["Russia"]).run()   # the widget writes a comma list
     assert at.query_params["_side_a"] == "Russia" and "#### Side A: Russia" in texts(at)
+
+
+def test_another_issue_starts_the_board_at_its_first_page(monkeypatch):
+    from core import negotiation
+
+    monkeypatch.setattr(negotiation, "PAGE_SIZE", 2)
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="Ukraine,NATO",
+                   _page="2")
+    assert at.number_input(key="view_page").value == 2
+    at.selectbox(key="view_issue").set_value("military_posture").run()
+    assert "_page" not in at.query_params
