@@ -4,11 +4,13 @@ import streamlit as st
 from core import charts, views
 from core.labels import issue_label
 from ui import cache, reviewing, share, sidebar
+from ui.since import since_section
 
 st.title("Parley: who demands what of whom")
 filters = sidebar.filters()
 df = cache.positions(filters)
 share.header(filters, df, "")
+since_section(df)  # what is new since ?since= or the last follow run
 if not share.empty_state(filters, df):
     g = views.glance(df)
     # (no statement count here: grouping every row costs seconds at 100,000 positions; /positions says it)

@@ -15,7 +15,14 @@ is a request to make our machine connect somewhere. Rules:
   like the first URL;
 - the body is streamed and abandoned past ``MAX_BYTES`` (5 MB), and the whole
   fetch, redirects included, must finish within ``TIMEOUT`` (15 s);
-- only HTML (or plain text) is accepted; no proxies, no cookies, no compression.
+- only HTML (or plain text) is accepted unless the caller names other types (feeds,
+  sitemaps, robots.txt); no proxies, no cookies, no compression.
+
+One setting opens a door on purpose: ``PARLEY_FETCH_ALLOW`` (comma-separated
+``host`` or ``host:port``, e.g. ``127.0.0.1:8765``) names hosts that may be
+fetched whatever they resolve to -- a feed on the intranet, or the loopback test
+server. Only the host as written in a URL is matched (a redirect to an unnamed
+private host is still refused), and nothing is allowed when it is unset.
 
 Then trafilatura extracts the text and the title, date and site name (-> outlet).
 """
@@ -24,12 +31,14 @@ from __future__ import annotations
 import hashlib
 import http.client
 import ipaddress
+import json
+import os
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -38,13 +47,21 @@ MAX_REDIRECTS = 5
 USER_AGENT = "Parley/0.1 (news position tracker)"
 ALLOWED_SCHEMES = {"http": 80, "https": 443}
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+ALLOW_ENV = "PARLEY_FETCH_ALLOW"
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(ValueError):
-    """The URL was refused or could not be fetched; the message says which and why."""
+    """The URL was refused or could not be fetched; the message says which and why.
+
+    `status` is the HTTP status when the server answered with an error (robots.txt rules differ
+    for 4xx and 5xx), else None."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,7 @@ class Page:
     status: int
     content_type: str
     body: bytes
+    headers: dict = field(default_factory=dict)  # response headers, names lower-cased (ETag, Last-Modified)
 
 
 # -- address policy ----------------------------------------------------------
@@ -101,6 +119,27 @@ def _outcome(func, *args):
         return err
 
 
+def allowed_hosts() -> set[tuple[str, int | None]]:
+    """(host, port or None for any port) named in $PARLEY_FETCH_ALLOW; read on every call, so a
+    test or an operator can change it without a restart."""
+    found = set()
+    for entry in os.environ.get(ALLOW_ENV, "").split(","):
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        parts = urlsplit(f"//{entry}")
+        try:
+            found.add((parts.hostname or "", parts.port))
+        except ValueError:  # a port that is not a number: the entry allows nothing
+            continue
+    return found
+
+
+def _named_in_setting(host: str, port: int) -> bool:
+    named = allowed_hosts()
+    return (host.lower(), port) in named or (host.lower(), None) in named
+
+
 def vet_url(url: str, *, allow: Callable[[Address], bool] = is_public_address,
             deadline: float | None = None) -> tuple[str, str, int, Address]:
     """(scheme, host, port, address to connect to) for a URL we may fetch, else FetchError.
@@ -122,7 +161,7 @@ def vet_url(url: str, *, allow: Callable[[Address], bool] = is_public_address,
     addresses = _resolve_by(host, port, deadline, url)
     if not addresses:
         raise FetchError(f"cannot resolve host {host!r}")
-    refused = [ip for ip in addresses if not allow(ip)]
+    refused = [] if _named_in_setting(host, port) else [ip for ip in addresses if not allow(ip)]
     if refused:
         raise FetchError(f"refused {url!r}: {host} resolves to {refused[0]}, which is not a public address")
     return scheme, host, port, addresses[0]
@@ -157,31 +196,65 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 # -- fetching ----------------------------------------------------------------------
 
 def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT, max_redirects: int = MAX_REDIRECTS,
-          allow: Callable[[Address], bool] = is_public_address, ssl_context: ssl.SSLContext | None = None) -> Page:
+          allow: Callable[[Address], bool] = is_public_address, ssl_context: ssl.SSLContext | None = None,
+          headers: dict | None = None, accept_types: tuple[str, ...] | None = ACCEPTED_TYPES) -> Page:
     """GET `url` under the rules in the module docstring; `allow` decides which addresses are safe.
 
     `ssl_context` defaults to the system's verified context (tests pass one trusting a local certificate).
+    `headers` are sent as well (If-None-Match, If-Modified-Since: then a 304 comes back as a Page with
+    status 304 and no body); `accept_types` None takes any content type.
     """
     deadline = time.monotonic() + timeout
     for _ in range(max_redirects + 1):
         scheme, host, port, address = vet_url(url, allow=allow, deadline=deadline)
-        status, headers, body = _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context)
+        request = _Request(url, scheme, host, port, address, extra=headers or {})
+        status, got, body = _send(request, deadline, max_bytes, ssl_context)
         if status in (301, 302, 303, 307, 308):
-            location = headers.get("location")
+            location = got.get("location")
             if not location:
                 raise FetchError(f"{url}: redirect ({status}) without a Location")
             url = urljoin(url, location.strip())
             continue
+        if status == 304 and headers:
+            return Page(url, status, "", b"", got)
         if status != 200:
-            raise FetchError(f"{url}: the server answered HTTP {status}")
-        ctype = headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype and ctype not in ACCEPTED_TYPES:
+            raise FetchError(f"{url}: the server answered HTTP {status}", status)
+        ctype = got.get("content-type", "").split(";")[0].strip().lower()
+        if accept_types is not None and ctype and ctype not in accept_types:
             raise FetchError(f"{url}: not a web page (content type {ctype})")
-        return Page(url, status, ctype, body)
+        return Page(url, status, ctype, body, got)
     raise FetchError(f"refused: more than {max_redirects} redirects")
 
 
-def _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context) -> tuple[int, dict, bytes]:
+def post_json(url: str, payload: dict, *, timeout: float = TIMEOUT,
+              allow: Callable[[Address], bool] = is_public_address) -> int:
+    """POST `payload` as JSON (a webhook) under the same rules as fetch; redirects are not followed,
+    as a redirected POST would be re-sent somewhere the caller did not name. Returns the 2xx status."""
+    deadline = time.monotonic() + timeout
+    scheme, host, port, address = vet_url(url, allow=allow, deadline=deadline)
+    body = json.dumps(payload).encode("utf-8")
+    request = _Request(url, scheme, host, port, address, method="POST", body=body,
+                       extra={"Content-Type": "application/json"})
+    status, _, _ = _send(request, deadline, 64 * 1024, None)
+    if not 200 <= status < 300:
+        raise FetchError(f"{url}: the server answered HTTP {status}", status)
+    return status
+
+
+@dataclass(frozen=True)
+class _Request:
+    url: str
+    scheme: str
+    host: str
+    port: int
+    address: Address
+    method: str = "GET"
+    body: bytes | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _send(req: _Request, deadline: float, max_bytes: int, ssl_context) -> tuple[int, dict, bytes]:
+    url, scheme, host, port, address = req.url, req.scheme, req.host, req.port, req.address
     remaining = _remaining(deadline, url)
     if scheme == "https":
         conn = _PinnedHTTPS(host, port, address, timeout=remaining, context=ssl_context)
@@ -196,12 +269,13 @@ def _get_once(url, scheme, host, port, address, deadline, max_bytes, ssl_context
     watchdog.daemon = True
     watchdog.start()
     try:
-        conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
-                                             "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
+        conn.request(req.method, target, body=req.body,
+                     headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
+                              "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1", **req.extra})
         kept.append(conn.sock)
         resp = conn.getresponse()
         headers = {k.lower(): v for k, v in resp.getheaders()}
-        if resp.status in (301, 302, 303, 307, 308):
+        if resp.status in (301, 302, 303, 304, 307, 308):
             return resp.status, headers, b""
         return resp.status, headers, _read_capped(resp, kept[0], headers, url, deadline, max_bytes)
     except (OSError, http.client.HTTPException) as err:

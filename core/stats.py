@@ -1,6 +1,7 @@
 """Counts of what the store holds, for `python -m core stats`."""
 from __future__ import annotations
 
+from core.feeds import feed_lines
 from core.store import Store
 
 
@@ -14,6 +15,7 @@ def stats_lines(store: Store, *, top: int = 10) -> list[str]:
         f"outlets    {c['outlets']}",
         f"dates      {c['date_min'] or '-'} .. {c['date_max'] or '-'}",
     ]
+    lines += feed_lines(store)  # followed feeds and the last follow run, when there are any
     if not c["articles"]:
         return lines + ["the database is empty: load the bundled sample with `python -m core ingest --sample`,"
                         " or add articles with `python -m core ingest FILE_OR_FOLDER_OR_URL...`"]

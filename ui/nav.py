@@ -29,6 +29,7 @@ PAGES = (
     PageSpec("app_pages/positions.py", "Positions", "positions", ":material/format_list_bulleted:"),
     PageSpec("app_pages/articles.py", "Articles", "articles", ":material/article:"),
     PageSpec("app_pages/ingest.py", "Ingest", "ingest", ":material/upload_file:"),
+    PageSpec("app_pages/feeds.py", "Feeds", "feeds", ":material/rss_feed:"),
     # A colleague's pages (issue 5): listed only once their file exists.
     PageSpec("app_pages/review.py", "Review", "review", ":material/fact_check:"),
     PageSpec("app_pages/shifts.py", "Shifts", "shifts", ":material/swap_horiz:"),

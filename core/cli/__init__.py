@@ -9,7 +9,8 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("core.cli.extract", "core.cli.evaluate", "core.cli.store_commands", "core.cli.review_commands")
+COMMAND_MODULES = ("core.cli.extract", "core.cli.evaluate", "core.cli.store_commands", "core.cli.review_commands",
+                   "core.cli.feed_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:
