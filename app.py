@@ -10,8 +10,10 @@ from ui import cache, nav, sidebar
 
 st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wide")
 
-pages = nav.st_pages(nav.available())
+specs = nav.available()
+pages = nav.st_pages(specs)
 current = st.navigation(pages, position="hidden")
+unknown = nav.missing_page(nav.requested_page(), specs)
 
 try:
     if cache.is_empty() and not cache.read_only():
@@ -20,7 +22,13 @@ try:
             cache.load_sample()
     sidebar.carry_filters()
     nav.sidebar_links(pages)
-    current.run()
+    if unknown:
+        st.title("Page not found")
+        st.error(f"There is no page /{unknown} in Parley. Choose a page in the sidebar: "
+                 + ", ".join(f"/{p.path}" for p in specs) + ".", icon=":material/link_off:")
+        st.page_link(pages[0], label="Open the Overview", icon=":material/dashboard:")
+    else:
+        current.run()
 except StoreError as err:
     # Another process (an ingest from the command line) holding the database is a state, not a crash.
     st.error(f"{err}", icon=":material/database:")

@@ -3,6 +3,7 @@ issues, through which speakers, over time) and, optionally, a second actor besid
 import streamlit as st
 
 from core import charts, views
+from core.labels import issue_label
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Actors")
@@ -15,40 +16,47 @@ compare = view.choose("Compare with", [a for a in actors if a != actor], "_compa
                       container=other)
 focus = {"_actor": actor, "_compare": compare}
 shown = df[df["actor"].isin([a for a in (actor, compare) if a])] if actor else df
-share.header(filters, shown, "actors", focus, name="actor_positions",
+share.header(filters, shown, "actors", focus, name="actors",
              extra=[f"profile of {' and '.join(a for a in (actor, compare) if a)}"] if actor else ())
 
 
-def profile(container, name: str) -> None:
+def profile(container, name: str, scale: dict | None = None) -> None:
+    """One actor's profile; `scale` (views.profile_scale) puts two profiles side by side on one scale."""
     p = views.actor_profile(shown, name)  # shown holds the chosen actors only: a far smaller frame to cut
+    scale = scale or {}
     c = container
     c.subheader(share.md(name))
     c.caption(f"{len(p['rows']):,} positions, {p['rows']['article_id'].nunique():,} articles.")
-    c.plotly_chart(charts.stance_bar(p["stances"], f"What {name} does with its words"), width="stretch",
-                   key=f"stances_{name}")
+    c.plotly_chart(charts.stance_bar(p["stances"], f"What {name} does with its words", value_max=scale.get("stances")),
+                   width="stretch", key=f"stances_{name}")
     if not p["demands_of"].empty:
-        c.plotly_chart(charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of", "demand"),
+        c.plotly_chart(charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of", "demand",
+                                        value_max=scale.get("demands_of")),
                        width="stretch", key=f"demands_{name}")
-    c.plotly_chart(charts.issue_stance_chart(p["issues"], f"{name}'s issues"), width="stretch", key=f"issues_{name}")
-    c.plotly_chart(charts.stance_mix_chart(views.stance_mix(p["rows"]), f"{name} over time"), width="stretch",
-                   key=f"time_{name}")
+    c.plotly_chart(charts.issue_stance_chart(p["issues"], f"{name}'s issues", value_max=scale.get("issues")),
+                   width="stretch", key=f"issues_{name}")
+    c.plotly_chart(charts.stance_mix_chart(views.stance_mix(p["rows"]), f"{name} over time",
+                                           value_max=scale.get("time")), width="stretch", key=f"time_{name}")
     if not p["speakers"].empty:
         c.markdown("**Speakers**")
         c.dataframe(p["speakers"], hide_index=True, width="stretch")
-    given = views.latest(p["rows"], ("concession", "rejection"), n=5)
+    given = reviewing.with_trust(views.latest_statements(p["rows"], ("concession", "rejection"), n=5))
     c.markdown(f"**What {share.md(name)} last conceded or rejected**")
     if given.empty:
         c.caption("nothing among these positions")
-    for r in given.itertuples(index=False):
-        to = f" → {r.target}" if isinstance(r.target, str) else ""
-        c.markdown(f"`{r.date}` *{share.md(r.stance)}{share.md(to)}* — {share.md(r.sentence)}")
+    for r in given.to_dict("records"):
+        to = f" → {r['target']}" if isinstance(r["target"], str) else ""
+        c.markdown(f"`{r['date']}` *{share.md(r['stance'])}{share.md(to)}* · {share.md(issue_label(r['issue']))} — "
+                   f"{share.md(r['sentence'])} {share.evidence_link(filters, r['article_id'], r['position_id'])} "
+                   f"{share.carried(r)} {share.trust_badge(r)}", unsafe_allow_html=True)
 
 
 if not share.empty_state(filters, df) and actor:
     if compare:
         left, right = st.columns(2)
-        profile(left, actor)
-        profile(right, compare)
+        scale = views.profile_scale(shown, [actor, compare])
+        profile(left, actor, scale)
+        profile(right, compare, scale)
     else:
         profile(st, actor)
     reviewing.shifts_section(filters, actor=actor)

@@ -1,42 +1,107 @@
 """Articles: one article's text with every extracted position highlighted in place (stance colour,
-hover for the row), its metadata and outlet; without `_article`, the list of matching articles."""
+hover for the row and why it was extracted), its metadata and outlet; `_pos` marks one position,
+scrolls to it and offers its citation; without `_article`, the list of matching articles."""
+import json
+
 import streamlit as st
 
 from core import highlight
-from core.evidence import article_heading
-from core.filters import query_string
-from ui import cache, share, sidebar, view
+from core.accuracy import trust_words
+from core.clean import find_boilerplate
+from core.evidence import article_heading, citation
+from ui import cache, reviewing, share, sidebar, view
 
+FURNITURE_PARAM = "_furniture"  # ?_furniture=1: show the page furniture too
 st.title("Articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
-listed = cache.articles(filters)
+listed = share.article_list(filters, df)  # the one definition the Overview counts too
 ids = listed["article_id"].tolist()
 titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"]), strict=True))
 wanted = st.query_params.get("_article")
 # A shared link may name an article the filters leave out: still show it, its highlights filtered.
 if wanted and wanted not in ids and cache.article(wanted)[0] is not None:
-    ids, titles = [wanted, *ids], {wanted: share.or_default(cache.article(wanted)[0]["title"], wanted), **titles}
+    found = cache.article(wanted)[0]
+    ids, titles = [wanted, *ids], {wanted: article_heading(found["title"], found["text"], wanted), **titles}
 labels = {a: f"{share.or_default(titles.get(a), a)} ({a})" for a in ids}
 article_id = view.choose("Article", ids, "_article", ids[0] if ids else None, labels=labels)
 meta, _ = cache.article(article_id) if article_id else (None, None)
 rows = df[df["article_id"] == article_id] if article_id else df.iloc[0:0]
-share.header(filters, rows, "articles", {"_article": article_id}, name="article_positions",
-             extra=[f'in the article "{titles.get(article_id, article_id)}"'] if article_id else ())
+rows = rows.assign(trust=trust_words(rows, reviewing.accuracy()))
+heading = article_heading(meta["title"], meta["text"], article_id) if meta is not None else None
+share.header(filters, rows.drop(columns=["trust"]), "articles",
+             {"_article": article_id, share.POSITION_PARAM: st.query_params.get(share.POSITION_PARAM)},
+             name="article",
+             extra=[f'in the article "{heading}"'] if article_id else ())
+
+
+def pick_position(rows):
+    """The position a link pointed at (`?_pos=ID`), chosen again here; None when there is none."""
+    placed = rows.drop_duplicates("position_id")
+    raw = st.query_params.get(share.POSITION_PARAM)
+    if raw and raw not in set(placed["position_id"]) and raw in set(df.loc[df["article_id"] != article_id, "position_id"]):
+        st.query_params.pop(share.POSITION_PARAM)  # another article was chosen: its position stays behind
+    names = {p: f"{highlight.position_label(r)} — {str(r['sentence'])[:80]}"
+             for p, r in zip(placed["position_id"], placed.to_dict("records"), strict=True)}
+    return view.choose("Position to mark and cite", list(names), share.POSITION_PARAM, None, optional=True,
+                       labels=names)
+
+
+def scroll_to(position_id) -> None:
+    """Scroll the marked sentence into view once the article is drawn (st.html runs this small script;
+    the id is built from the position id's letters and digits only)."""
+    target = json.dumps(highlight.anchor_id(position_id))
+    st.html(f"""<script>
+(function () {{
+  let tries = 0;
+  const go = () => {{
+    const el = window.document.getElementById({target});
+    if (el) {{ el.scrollIntoView({{block: "center"}}); }} else if (tries++ < 50) {{ setTimeout(go, 150); }}
+  }};
+  setTimeout(go, 100);
+}})();
+</script>""", unsafe_allow_javascript=True)
+
+
+def _open_row() -> None:
+    """on_select: the chosen row's article becomes the page's `_article` (same tab, filters kept)."""
+    chosen = st.session_state.get("articles_list", {}).get("selection", {}).get("rows", [])
+    if chosen:
+        st.query_params["_article"] = str(listed["article_id"].iloc[chosen[0]])
+        st.query_params.pop(share.POSITION_PARAM, None)
+
 
 if meta is None:
     share.empty_state(filters, df)
 else:
-    st.subheader(share.md(article_heading(meta["title"], meta["text"], article_id)))
+    st.subheader(share.md(heading))
     st.caption(share.md(" · ".join(str(x) for x in (meta["outlet"], meta["published"]) if not share.missing(x))))
     if share.or_default(meta.get("url"), "").startswith(("http://", "https://")):
         st.link_button("Original article", meta["url"], icon=":material/open_in_new:")
     if rows.empty:
         st.info("No position of this article matches the filters; the text is shown without highlights.")
+        focus = None
+    else:
+        focus = pick_position(rows)
+    if focus is not None:
+        row = rows[rows["position_id"] == focus].iloc[0]
+        with st.container(border=True):
+            st.markdown(f"**{share.md(highlight.position_label(row))}**  \n{share.md(highlight.position_why(row))}")
+            st.caption("Copy citation")
+            st.code(citation(row, meta), language=None, wrap_lines=True)
     st.html(highlight.legend())
-    st.html(highlight.highlight(share.or_default(meta["text"], ""), rows))
+    st.caption("Hover a highlighted sentence for its position and why it was extracted (cue, rule, confidence, "
+               "review).")
+    text = share.or_default(meta["text"], "")
+    furniture = find_boilerplate(text, share.or_default(meta["title"], "") or None)
+    show_all = view.switch("Show page furniture", FURNITURE_PARAM, disabled=not furniture,
+                           help=f"{len(furniture)} lines of the page are not the article (share prompts, addresses, "
+                                "breadcrumbs, a repeated headline); they are left out unless a position stands in them.")
+    st.html(highlight.highlight(text, rows, focus=focus, hide=() if show_all else furniture))
+    if focus is not None:
+        scroll_to(focus)
     with st.expander(f"All {len(listed):,} articles with matching positions"):
-        st.dataframe(listed.assign(open=[f"/articles{query_string(filters, {'_article': a})}" for a in listed["article_id"]])
-                     [["published", "outlet", "title", "n_positions", "open"]],
-                     hide_index=True, width="stretch",
-                     column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+        st.caption("Choose a row to open that article here.")
+        table = listed[["published", "outlet", "title", "n_positions"]].reset_index(drop=True)
+        st.dataframe(table, hide_index=True, width="stretch", key="articles_list", on_select=_open_row,
+                     selection_mode="single-row")

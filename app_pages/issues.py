@@ -1,50 +1,106 @@
-"""Issues: the actor × issue ledger, and for one issue the negotiation space: each side's demands
-against the other side's concessions, rejections and offers to talk, in time order."""
+"""Issues: the actor × issue ledger, and for one issue the negotiation board: two sides (each a set of
+actors), every move of each in time order, each demand with the other side's replies, each move one click
+from its evidence."""
 import streamlit as st
 
-from core import charts, views
-from ui import cache, reviewing, share, sidebar, view
+from core import charts, negotiation, views
+from core.accuracy import trust_legend
+from core.filters import count_phrase
+from core.labels import issue_label, issue_labels, stance_verb
+from ui import board, cache, reviewing, share, sidebar, view
 
 st.title("Issues")
 filters = sidebar.filters()
 df = cache.positions(filters)
 present = views.issues_present(df)
-share.header(filters, df, "issues", {k: st.query_params.get(k) for k in ("_issue", "_a", "_b")})
+VIEW_PARAMS = ("_issue", "_side_a", "_side_b", "_page")
+focus = {k: st.query_params.get_all(k) for k in VIEW_PARAMS}
+share.header(filters, df, "issues", focus, name="issues", focus_in_name=False)
 
 
-MOVES_SHOWN = 25  # per column: the latest, still in time order; the downloads hold them all
+def move_text(r: dict) -> str:
+    """`2022-01-10 **Russia demands** → NATO (Sergei Lavrov) — sentence evidence`, escaped, with its link."""
+    to = f" → {share.md(r['target'])}" if not share.missing(r["target"]) else ""
+    by = f" ({share.md(r['speaker'])})" if not share.missing(r.get("speaker")) else ""
+    return (f"`{share.or_default(r['date'], 'undated')}` **{share.md(r['actor'])} {stance_verb(r['stance'])}**{to}{by}"
+            f" — {share.md(r['sentence'])} {share.evidence_link(filters, r['article_id'], r.get('position_id'))}"
+            f" {share.carried(r)} {share.trust_badge(r)}")
 
 
-def moves(container, rows, heading: str) -> None:
-    container.markdown(f"**{heading}**")
-    if rows.empty:
-        container.caption("none among these positions")
-    elif len(rows) > MOVES_SHOWN:
-        container.caption(f"the latest {MOVES_SHOWN} of {len(rows):,}, in time order")
-    for r in rows.tail(MOVES_SHOWN).itertuples(index=False):
-        to = f" → {r.target}" if isinstance(r.target, str) else ""
-        container.markdown(f"`{r.date}` *{share.md(r.stance)}{share.md(to)}* — {share.md(r.sentence)}")
+def after(days: int) -> str:
+    return "same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} later"
+
+
+def draw_board(moves, pairs, labels: dict[str, str]) -> None:
+    page = view.pager(len(moves), negotiation.PAGE_SIZE, "statements" if "n_reports" in moves.columns else "moves")
+    shown = negotiation.page_rows(moves, page)
+    pairs = pairs[pairs["demand_id"].isin(shown["move_id"])]   # only this page's rows become Python dicts
+    records = {r["move_id"]: r for r in moves[moves["move_id"].isin(pairs["reply_id"])].to_dict("records")}
+    answers = {d: g for d, g in pairs.groupby("demand_id", sort=False)}
+    head_a, head_b = st.columns(2)
+    head_a.markdown(f"#### Side A: {share.md(labels['A'])}")
+    head_b.markdown(f"#### Side B: {share.md(labels['B'])}")
+    for r in shown.to_dict("records"):
+        left, right = st.columns(2)
+        box = (left if r["lane"] == "A" else right).container(border=True)
+        box.markdown(move_text(r), unsafe_allow_html=True)
+        if r["stance"] != negotiation.DEMAND:
+            continue
+        other = labels["B" if r["lane"] == "A" else "A"]
+        got = answers.get(r["move_id"])
+        if got is None:
+            box.caption(f"No answer from {share.md(other)} within {negotiation.REPLY_DAYS} days among these "
+                        "positions.")
+            continue
+        lines = [f"- {kind}, {after(int(days))}: {move_text(records[rid])}"
+                 for rid, kind, days in zip(got["reply_id"], got["kind"], got["days"], strict=True)]
+        box.markdown(f"**{share.md(other)} answers:**\n" + "\n".join(lines), unsafe_allow_html=True)
 
 
 if not share.empty_state(filters, df):
     ledger = views.ledger(df)
     st.plotly_chart(charts.ledger_chart(ledger), width="stretch", key="ledger")
     with st.expander("The ledger as a table"):
-        st.dataframe(ledger, hide_index=True, width="stretch")
-    st.header("Negotiation space")
-    c1, c2, c3 = st.columns(3)
-    issue = view.choose("Issue", present, "_issue", present[0] if present else None, container=c1)
-    sides = df.loc[df["issue"] == issue, "actor"].value_counts().index.tolist()
-    default_a, default_b = (views.main_sides(df, issue) + [None, None])[:2]
-    side_a = view.choose("Side A", sides, "_a", default_a, container=c2)
-    side_b = view.choose("Side B", [s for s in sides if s != side_a], "_b",
-                         default_b if default_b != side_a else None, optional=True, container=c3)
-    if side_a and side_b:
-        space = views.negotiation_space(df, issue, side_a, side_b)
-        for x, y in ((side_a, side_b), (side_b, side_a)):
-            left, right = st.columns(2)
-            moves(left, space[space["move"] == f"{x} demands"], f"{x} demands")
-            moves(right, space[space["move"] == f"{y} answers"], f"{y} answers (concession, rejection, dialogue)")
+        st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
+    st.header("Negotiation board")
+    st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's next moves "
+               "addressed to it (or to no one named) — concessions, rejections and other replies — within "
+               f"{negotiation.REPLY_DAYS} days and before its next demand.")
+    issue = view.choose("Issue", present, "_issue", present[0] if present else None,
+                        labels={i: issue_label(i) for i in present})
+    if st.session_state.get("board_last_issue") not in (None, issue):
+        st.query_params.pop("_page", None)   # another issue: its board starts at its first page
+    st.session_state["board_last_issue"] = issue
+    actors = sorted(set(df["actor"].dropna()) | {a for side in negotiation.PRESETS.values() for a in side})
+    default_a, default_b = negotiation.default_sides(df, issue)
+    col_a, col_b = st.columns(2)
+    side_a = view.choose_side("Side A", "_side_a", actors, default_a, legacy="_a", container=col_a)
+    side_b = view.choose_side("Side B", "_side_b", actors, default_b, legacy="_b", container=col_b)
+    both = [a for a in side_b if a in side_a]
+    if both:
+        col_b.caption(f"{share.md(', '.join(both))} {'is' if len(both) == 1 else 'are'} on side A, so left out of side B.")
+    side_b = tuple(a for a in side_b if a not in side_a)
+    if not side_a or not side_b:
+        if not (default_a and default_b):
+            st.info(f"Only one actor states positions on {issue_label(issue)} among these rows: no negotiation to "
+                    "show. Choose the actors of both sides above to see their moves.")
+        else:
+            st.info("Choose the actors of both sides to see their moves.")
     else:
-        st.info(f"Only one actor states positions on {issue} among these rows: no negotiation to show.")
+        mode = reviewing.count_mode()  # a statement carried by several outlets is one move; ?_count=reports: each
+        labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
+        reports, moves, pairs, figure = board.board(filters, issue, side_a, side_b, statements=mode == "statements",
+                                                    title=f"{labels['A']} and {labels['B']} on {issue_label(issue)}")
+        board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b),
+                      **view.current("_count")}
+        noun = "statement" if mode == "statements" else "report"
+        share.header(filters, reports, "issues", board_view, name="negotiation",
+                     extra=[f"{count_phrase(len(moves), noun)} on {issue_label(issue)} of {labels['A']} (side A) and "
+                            f"{labels['B']} (side B)"])
+        if moves.empty:
+            st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
+        else:
+            st.plotly_chart(figure, width="stretch", key="board")
+            st.caption(trust_legend(reviewing.accuracy()))
+            draw_board(moves, pairs, labels)
     reviewing.shifts_section(filters, issue=issue)

@@ -2,8 +2,8 @@
 import streamlit as st
 
 from core import charts, views
-from core.filters import query_string
-from ui import cache, share, sidebar
+from core.labels import issue_label
+from ui import cache, reviewing, share, sidebar
 from ui.since import since_section
 
 st.title("Parley: who demands what of whom")
@@ -13,21 +13,26 @@ share.header(filters, df, "")
 since_section(df)  # what is new since ?since= or the last follow run
 if not share.empty_state(filters, df):
     g = views.glance(df)
-    figures = [("Articles", g["articles"]), ("Positions", g["positions"]), ("Actors", g["actors"]),
-               ("Outlets", g["outlets"])]
-    for col, (label, value) in zip(st.columns(4), figures, strict=True):
+    # (no statement count here: grouping every row costs seconds at 100,000 positions; /positions says it)
+    figures = [("Articles", len(share.article_list(filters, df))), ("Positions", g["positions"]),
+               ("Actors", g["actors"]), ("Outlets", g["outlets"])]
+    for col, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
         col.metric(label, f"{value:,}")
-    st.caption(f"Statements dated from {g['first']} to {g['last']}.")
+    st.caption(f"Statements dated from {g['first']} to {g['last']}. A statement carried by several outlets is one "
+               "statement and several positions (reports).")
     st.plotly_chart(charts.stance_mix_chart(views.stance_mix(df)), width="stretch", key="mix")
+    mode = reviewing.count_mode()  # statements by default; ?_count=reports lists every report
+    latest = views.latest_statements if mode == "statements" else views.latest
     left, right = st.columns(2)
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
         col.subheader(heading)
-        rows = views.latest(df, (stance,), n=8)
+        rows = reviewing.with_trust(latest(df, (stance,), n=8))
         if rows.empty:
             col.caption(f"No {stance}s among these positions.")
-        for r in rows.itertuples(index=False):
-            to = f" → {r.target}" if isinstance(r.target, str) else ""
-            link = f"/articles{query_string(filters, {'_article': r.article_id})}"
-            col.markdown(f"**{share.md(r.date)} · {share.md(r.actor)}{share.md(to)}** · {share.md(r.issue)}  \n"
-                         f"{share.md(r.sentence)} "
-                         f"[{share.md(share.or_default(r.outlet, 'article'))}]({link})")
+        for r in rows.to_dict("records"):
+            to = f" → {r['target']}" if isinstance(r["target"], str) else ""
+            link = share.evidence_link(filters, r["article_id"], r["position_id"], share.or_default(r["outlet"], "article"))
+            col.markdown(f"**{share.md(r['date'])} · {share.md(r['actor'])}{share.md(to)}** · "
+                         f"{share.md(issue_label(r['issue']))}  \n"
+                         f"{share.md(r['sentence'])} {link} {share.carried(r)} {share.trust_badge(r)}",
+                         unsafe_allow_html=True)

@@ -1,7 +1,12 @@
 """Positions: the filtered rows as a table, newest first, each leading to its article."""
 import streamlit as st
 
-from core.filters import count_phrase, query_string
+from core import views
+from core.accuracy import REVIEWED_STATUSES as REVIEWED
+from core.accuracy import trust_legend
+from core.evidence import citation
+from core.filters import count_phrase
+from core.labels import issue_labels, stance_verb
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Positions")
@@ -11,21 +16,84 @@ mode = reviewing.count_mode()  # statements by default; ?_count=reports counts e
 n_statements, n_rows, shown = reviewing.statement_rows(filters, mode, share.TABLE_ROWS,
                                                        reviewed_only=reviewing.is_reviewed_only())
 share.header(filters, df, "positions", view.current("_count"), extra=[count_phrase(n_statements, "statement")])
-if not share.empty_state(filters, df):
-    table = shown.assign(article=[f"/articles{query_string(filters, {'_article': a})}" for a in shown["article_id"]])
+showing = not share.empty_state(filters, df)
+if showing:
+    table = reviewing.with_trust(shown)
+    table = table.assign(article=[share.evidence_href(filters, a, p)
+                                  for a, p in zip(table["article_id"], table["position_id"], strict=True)],
+                         issue=issue_labels(table["issue"]),
+                         reviewed=table["review_status"].isin(REVIEWED).fillna(False).astype(bool))
     if n_rows > len(shown):
         noun = "statement" if mode == "statements" else "report"
         st.caption(f"The table lists the {len(shown):,} most recent of {count_phrase(n_rows, noun)}; "
                    f"the downloads hold all {count_phrase(len(df))}.")
-    st.dataframe(
-        table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "carried by", "article",
-               "confidence"] + (["reports"] if mode == "statements" else [])],
-        hide_index=True, width="stretch", height=640,
+    legend = trust_legend(reviewing.accuracy())
+    event = st.dataframe(
+        table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "trust", "reviewed", "why", "outlet",
+               "carried by", "article", "confidence"] + (["reports"] if mode == "statements" else [])],
+        hide_index=True, width="stretch", height=share.table_height(len(table)),
         column_config={
-            "article": st.column_config.LinkColumn("article", display_text="open", help="The article, highlighted"),
+            "article": st.column_config.LinkColumn("article", display_text="open",
+                                                   help="The article, at this sentence, highlighted"),
             "sentence": st.column_config.TextColumn("evidence sentence", width="large"),
+            "trust": st.column_config.TextColumn("trust", help=legend),
+            "reviewed": st.column_config.CheckboxColumn("reviewed", help="A person accepted, edited or added it"),
+            "why": st.column_config.TextColumn("why", help="The cue words and the rule that produced the row"),
             "confidence": st.column_config.NumberColumn(
                 "confidence", format="%.2f",
                 help="The extractor's own score (of the earliest report); the sidebar's Minimum confidence filters by it"),
         },
+        key="positions_table", on_select="rerun", selection_mode="single-row",
     )
+    chosen = event.selection.rows if event is not None else []
+    if chosen:   # a chosen row: its evidence in this tab (the table's own links open a new one) and its citation
+        row = table.iloc[chosen[0]]
+        st.markdown(f"**Chosen row:** {share.md(row['sentence'])} "
+                    f"{share.evidence_link(filters, row['article_id'], row['position_id'], 'open the evidence here')}",
+                    unsafe_allow_html=True)
+        full = df[df["position_id"] == row["position_id"]]   # with the article's url and publication date
+        st.code(citation(full.iloc[0] if len(full) else row), language=None, wrap_lines=True)
+    else:
+        st.caption("Choose a row (the box at its left) to open its evidence in this tab and copy its citation.")
+    st.caption(legend)
+
+
+def compare_outlets() -> None:
+    """15.4: one statement as each outlet carried it, side by side (`?_statement=POSITION_ID`)."""
+    st.subheader("Compare outlets")
+    several = shown[shown["carried by"].astype("string").fillna("").str.contains(", ", regex=False)]
+    several = several.drop_duplicates(["actor", "stance", "issue", "target", "carried by"])
+    if several.empty:
+        st.caption("No statement in this table was carried by more than one outlet.")
+        return
+    names = {p: f"{r['date']} · {r['actor']} {stance_verb(r['stance'])} · {str(r['sentence'])[:70]}… "
+                f"({r['carried by']})" for p, r in zip(several["position_id"], several.to_dict("records"), strict=True)}
+    chosen = view.choose("A statement carried by several outlets", list(names), "_statement", None, optional=True,
+                         labels=names)
+    if chosen is None:
+        st.caption(f"{count_phrase(len(names), 'statement')} in this table {'was' if len(names) == 1 else 'were'} "
+                   "carried by more than one outlet: choose one to read each outlet's report side by side.")
+        return
+    reports = views.statement_reports(df, chosen)
+    share.header(filters, reports.drop(columns=["wording", "differs", "statement_id"], errors="ignore"), "positions",
+                 {**view.current("_count"), "_statement": chosen}, name="statement",
+                 extra=[f"{count_phrase(len(reports), 'report')} of one statement"])
+    records = reviewing.with_trust(reports).to_dict("records")
+    for start in range(0, len(records), 3):
+        for col, r in zip(st.columns(3), records[start:start + 3], strict=False):
+            box = col.container(border=True)
+            box.markdown(f"**{share.md(share.or_default(r.get('outlet'), 'unknown outlet'))}** · published "
+                         f"{share.md(share.or_default(r.get('published'), '?'))}  \n"
+                         f"*{share.md(share.or_default(r.get('title'), ''))}*")
+            quote = "" if share.missing(r.get("quote")) else f"  \nquote: “{share.md(r['quote'])}”"
+            speaker = "" if share.missing(r.get("speaker")) else f"  \nspeaker: {share.md(r['speaker'])}"
+            box.markdown(f"{share.md(r['sentence'])}{quote}{speaker}  \n"
+                         f"`{share.or_default(r.get('date'), 'undated')}` · wording {r['wording']:.0f}% like the first"
+                         f" report · {share.evidence_link(filters, r['article_id'], r['position_id'])} "
+                         f"{share.trust_badge(r)}", unsafe_allow_html=True)
+            if r["differs"]:
+                box.caption("differs from the first report in: " + ", ".join(r["differs"]))
+
+
+if showing:
+    compare_outlets()

@@ -58,6 +58,7 @@ with audit_tab:
     trail = reviewing.audit()
     st.markdown(f"**{count_phrase(len(trail), 'decision')}** in the audit trail, newest first.")
     if not trail.empty:
-        st.dataframe(trail.drop(columns=["previous", "current"]), hide_index=True, width="stretch")
+        st.dataframe(review.readable_audit(trail), hide_index=True, width="stretch",
+                     column_config={"sentence": st.column_config.TextColumn("sentence", width="large")})
     st.download_button("Download the audit trail (CSV)", data=writers.to_csv(trail), file_name="audit_trail.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:", key="rv_audit_csv")

@@ -148,3 +148,72 @@ def _score_now(scorer: Path, gold: Path, preds: Path) -> dict:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.score(module.load(str(gold)), module.load(str(preds)))
+
+
+LIKELY_PRECISION = 0.7   # "likely" where, on articles the model never saw, at least 7 in 10 such rows were right
+
+
+def likely_cut(acc: Accuracy, precision: float = LIKELY_PRECISION) -> float | None:
+    """The lowest minimum confidence whose measured precision (model.cv.by_confidence) reaches `precision`;
+    None when the report does not hold the table or no cut reaches it."""
+    table = confidence_table(acc).dropna()
+    good = table[table["precision"] >= precision]
+    return float(good["min_confidence"].min()) if len(good) else None
+
+
+def trust_word(confidence, reviewed: bool = False, cut: float | None = None) -> str:
+    """`reviewed` (a person confirmed it), `likely` (scored at or above the cut), `uncertain` (below it),
+    `unscored` (no score), or `unmeasured` (no precision table to judge a score by)."""
+    if reviewed:
+        return "reviewed"
+    try:
+        if confidence is None or pd.isna(confidence):
+            return "unscored"
+    except (TypeError, ValueError):
+        return "unscored"
+    if cut is None:
+        return "unmeasured"
+    return "likely" if float(confidence) >= cut else "uncertain"
+
+
+REVIEWED_STATUSES = ("accepted", "edited", "added")
+
+
+def trust_words(df: pd.DataFrame, acc: Accuracy) -> pd.Series:
+    """trust_word of every row (its `confidence`, and `review_status` when the frame has it)."""
+    cut = likely_cut(acc)
+    status = df["review_status"] if "review_status" in df.columns else pd.Series([None] * len(df), index=df.index)
+    conf = df["confidence"] if "confidence" in df.columns else pd.Series([None] * len(df), index=df.index)
+    return pd.Series([trust_word(c, s in REVIEWED_STATUSES, cut) for c, s in zip(conf, status, strict=True)],
+                     index=df.index, dtype="string")
+
+
+def trust_legend(acc: Accuracy) -> str:
+    """One sentence saying what the words mean, in the report's own figures."""
+    cut = likely_cut(acc)
+    if cut is None:
+        return "No measured precision table: confidence scores are shown as numbers only."
+    row = confidence_table(acc).set_index("min_confidence").loc[cut]
+    below = confidence_table(acc)
+    below = below[below["min_confidence"] < cut]
+    low = (f" (of all rows scored at least {below.iloc[0]['min_confidence']:g}, {below.iloc[0]['precision']:.0%})"
+           if len(below) else "")
+    return (f"“likely”: scored at least {cut:g} — on articles the model never saw, {row['precision']:.0%} of such "
+            f"rows were right{low}. “uncertain”: scored below {cut:g}. “reviewed”: a person confirmed it.")
+
+
+def why_short(cue, rule_id) -> str:
+    """`cue "demanded" · rule demand.verb`: why the extractor wrote the row, in one line ("" when unknown)."""
+    def given(v) -> bool:
+        try:
+            return v is not None and not pd.isna(v) and str(v).strip() != ""
+        except (TypeError, ValueError):
+            return False
+    parts = ([f'cue "{cue}"'] if given(cue) else []) + ([f"rule {rule_id}"] if given(rule_id) else [])
+    return " · ".join(parts)
+
+
+def why_column(df: pd.DataFrame) -> pd.Series:
+    cue = df["cue"] if "cue" in df.columns else pd.Series([None] * len(df), index=df.index)
+    rule = df["rule_id"] if "rule_id" in df.columns else pd.Series([None] * len(df), index=df.index)
+    return pd.Series([why_short(c, r) for c, r in zip(cue, rule, strict=True)], index=df.index, dtype="string")

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.colors import STANCE_COLORS, stance_color, text_color
+from core.labels import issue_label, issue_labels
 from core.schema import ISSUES, STANCES
 from core.views import date_values
 
@@ -50,13 +51,22 @@ def _stances_in(df: pd.DataFrame) -> list[str]:
     return [s for s in STANCES if s in present]
 
 
-def stance_mix_chart(mix: pd.DataFrame, title: str = "Stance mix over time") -> go.Figure:
-    """Stacked bars of positions per period, one colour per stance (input: views.stance_mix)."""
+PERIODS = {"M": "M1", "Q": "M3", "Y": "M12", "W": 7 * 24 * 3600 * 1000, "D": 24 * 3600 * 1000}
+
+
+def stance_mix_chart(mix: pd.DataFrame, title: str = "Stance mix over time", freq: str = "M",
+                     value_max: float | None = None) -> go.Figure:
+    """Stacked bars of positions per period, one colour per stance (input: views.stance_mix with the same
+    `freq`). Each bar spans its period (a January bar covers January, not mid-December to mid-January).
+    `value_max` fixes the count axis, so two charts side by side share one scale."""
     fig = _figure(title, barmode="stack", xaxis_title=None, yaxis_title="positions")
     for stance in _stances_in(mix):
         part = mix[mix["stance"] == stance]
         fig.add_bar(x=part["period"], y=part["count"], name=stance, marker_color=stance_color(stance),
+                    xperiod=PERIODS.get(freq, "M1"), xperiod0="2000-01-01", xperiodalignment="middle",
                     hovertemplate=f"{stance}: %{{y}}<br>%{{x|%b %Y}}<extra></extra>")
+    if value_max:
+        fig.update_yaxes(range=[0, value_max * 1.05])
     focus = focus_range(mix["period"], mix["count"]) if len(mix) else None
     if focus:
         fig.update_xaxes(range=focus)
@@ -68,17 +78,25 @@ def bar_height(n_bars: int) -> int:
     return 110 + 30 * max(n_bars, 1)
 
 
-def stance_bar(counts: pd.DataFrame, title: str = "Stances") -> go.Figure:
+def _shared_scale(fig: go.Figure, value_max: float | None, axis: str = "x") -> go.Figure:
+    """Fix the count axis at 0..value_max (two profiles side by side compare at one scale)."""
+    if value_max:
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(range=[0, value_max * 1.05])
+    return fig
+
+
+def stance_bar(counts: pd.DataFrame, title: str = "Stances", value_max: float | None = None) -> go.Figure:
     """Horizontal bar per stance (input: views.stance_counts)."""
     fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"),
                   height=bar_height(len(counts)))
     fig.add_bar(y=counts["stance"], x=counts["count"], orientation="h",
                 marker_color=[stance_color(s) for s in counts["stance"]],
                 hovertemplate="%{y}: %{x}<extra></extra>")
-    return fig
+    return _shared_scale(fig, value_max)
 
 
-def count_bar(counts: pd.DataFrame, label: str, title: str, stance: str | None = None) -> go.Figure:
+def count_bar(counts: pd.DataFrame, label: str, title: str, stance: str | None = None,
+              value_max: float | None = None) -> go.Figure:
     """Horizontal bar of a (label, count) table, e.g. whom an actor's demands address.
 
     Bars take the colour of the stance they count (`stance="demand"`), never another stance's colour;
@@ -88,18 +106,18 @@ def count_bar(counts: pd.DataFrame, label: str, title: str, stance: str | None =
                   height=bar_height(len(counts)))
     fig.add_bar(y=counts[label], x=counts["count"], orientation="h", marker_color=stance_color(stance),
                 hovertemplate="%{y}: %{x}<extra></extra>")
-    return fig
+    return _shared_scale(fig, value_max)
 
 
-def issue_stance_chart(issues: pd.DataFrame, title: str = "Issues") -> go.Figure:
-    """Stacked horizontal bars: issue × stance counts (input: views.actor_profile()['issues'])."""
+def issue_stance_chart(issues: pd.DataFrame, title: str = "Issues", value_max: float | None = None) -> go.Figure:
+    """Stacked horizontal bars: issue × stance counts (input: views.actor_profile()['issues']), issues in words."""
     fig = _figure(title, barmode="stack", xaxis_title="positions",
                   height=max(bar_height(issues["issue"].nunique()), 60 + 22 * len(_stances_in(issues))))
     for stance in _stances_in(issues):
         part = issues[issues["stance"] == stance]
-        fig.add_bar(y=part["issue"], x=part["count"], orientation="h", name=stance,
+        fig.add_bar(y=issue_labels(part["issue"]), x=part["count"], orientation="h", name=stance,
                     marker_color=stance_color(stance), hovertemplate=f"%{{y}} · {stance}: %{{x}}<extra></extra>")
-    return fig
+    return _shared_scale(fig, value_max)
 
 
 _WRAP = re.compile(r"(.{1,80})(?:\s+|$)")
@@ -121,9 +139,16 @@ def hover_text(df: pd.DataFrame) -> list[str]:
             meta.append(f"speaker: {_html_safe(row.speaker)}")
         if _given(getattr(row, "outlet", None)):
             meta.append(f"outlet: {_html_safe(row.outlet)}")
-        meta.append(f"{row.issue} · {row.date}")
-        out.append("<br>".join(meta) + "<br>" + sentence)
+        meta.append(f"{issue_label(row.issue)} · {row.date}")
+        trust = _trust_line(row)
+        out.append("<br>".join(meta) + "<br>" + sentence + (f"<br><i>{trust}</i>" if trust else ""))
     return out
+
+
+def _trust_line(row) -> str:
+    """`likely · cue "demanded" · rule demand.verb` when the rows carry `trust` and `why` (ui.reviewing.with_trust)."""
+    parts = [getattr(row, "trust", None), getattr(row, "why", None)]
+    return " · ".join(_html_safe(p) for p in parts if _given(p) and str(p))
 
 
 def timeline_chart(df: pd.DataFrame, title: str = "Positions over time") -> go.Figure:
@@ -145,16 +170,19 @@ def timeline_chart(df: pd.DataFrame, title: str = "Positions over time") -> go.F
 
 
 def ledger_chart(ledger: pd.DataFrame, title: str = "Actor × issue ledger") -> go.Figure:
-    """A cell per actor and issue: square sized by count, coloured by the latest stance, count written in."""
-    actors = sorted(ledger["actor"].unique().tolist()) if len(ledger) else []
-    fig = _figure(title, height=max(320, 80 + 30 * len(actors)),
-                  xaxis=dict(title=None, tickangle=-30, categoryorder="array", categoryarray=list(ISSUES)),
+    """A cell per actor and issue: square sized by count, coloured by the latest stance, count written in.
+    Issues in words along the top (where a tall ledger is read from), the most active actors first."""
+    actors = (ledger.groupby("actor")["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+              if len(ledger) else [])
+    fig = _figure(title, height=max(320, 120 + 30 * len(actors)), margin=dict(l=10, r=10, t=130, b=10),
+                  xaxis=dict(title=None, tickangle=-30, side="top", categoryorder="array",
+                             categoryarray=[issue_label(i) for i in ISSUES]),
                   yaxis=dict(title=None, categoryorder="array", categoryarray=actors[::-1]))
     biggest = max(int(ledger["count"].max()), 1) if len(ledger) else 1
     for stance in _stances_in(ledger.rename(columns={"latest_stance": "stance"})):
         part = ledger[ledger["latest_stance"] == stance]
         sizes = [14 + 26 * math.sqrt(c / biggest) for c in part["count"]]
-        fig.add_scatter(x=part["issue"], y=part["actor"], mode="markers+text", name=stance,
+        fig.add_scatter(x=issue_labels(part["issue"]), y=part["actor"], mode="markers+text", name=stance,
                         marker=dict(symbol="square", color=stance_color(stance), size=sizes),
                         text=part["count"].astype(str), textposition="middle center",
                         textfont=dict(color=text_color(stance), size=11),
@@ -232,3 +260,20 @@ def _given(value) -> bool:
 def _html_safe(value) -> str:
     """Plotly renders a subset of HTML in hovers: escape what the text brings in."""
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def negotiation_chart(moves: pd.DataFrame, title: str = "Moves over time") -> go.Figure:
+    """The board's two lanes: side A above side B, a dot per move coloured by stance, the sentence on hover
+    (input: core.negotiation.board)."""
+    lanes = list(dict.fromkeys(moves.sort_values("lane", kind="stable")["side"])) if len(moves) else []
+    fig = _figure(title, xaxis_title=None, height=260,
+                  yaxis=dict(categoryorder="array", categoryarray=lanes[::-1], title=None))
+    when = date_values(moves["date"]) if len(moves) else pd.Series(dtype="datetime64[ns]")
+    for stance in _stances_in(moves):
+        mask = (moves["stance"] == stance).to_numpy()
+        part = moves[mask]
+        fig.add_scatter(x=when[mask], y=part["side"], mode="markers", name=stance,
+                        marker=dict(color=stance_color(stance), size=11, opacity=0.85,
+                                    line=dict(width=0.5, color="white")),
+                        text=hover_text(part), hovertemplate="%{text}<extra></extra>")
+    return fig

@@ -69,3 +69,40 @@ def article_heading(title, text, article_id: str) -> str:
         return first
     cut = first.rfind(" ", 0, HEADING_CHARS)
     return first[: cut if cut > HEADING_CHARS // 2 else HEADING_CHARS].rstrip(" ,;:") + "…"
+
+
+def _given(value) -> bool:
+    if value is None:
+        return False
+    try:
+        return not bool(value != value) and str(value).strip() != "" and str(value) != "<NA>"
+    except (TypeError, ValueError):  # pandas' NA refuses comparison
+        return False
+
+
+def citation(row, meta=None) -> str:
+    """A citation of one position to paste elsewhere: the quote (else the sentence), who said it, the
+    outlet, the date and the address.
+
+    `“We will not allow endless talks,” Sergei Lavrov (Russia). Press TV, 2022-02-14 (published 2022-02-15).
+    https://…`"""
+    meta = meta or {}
+
+    def get(key):
+        value = row.get(key) if hasattr(row, "get") else None
+        if not _given(value):
+            value = meta.get(key)
+        return str(value).strip() if _given(value) else ""
+
+    words = get("quote") or get("sentence")
+    who = get("speaker")
+    actor = get("actor")
+    who = f"{who} ({actor})" if who and actor and actor != who else (who or actor)
+    where = ", ".join(p for p in (get("outlet"), get("date")) if p)
+    published = get("published")
+    if published and published != get("date"):
+        where += f" (published {published})"
+    address = get("url") or (f"article {get('article_id')}" if get("article_id") else "")
+    words = words.strip('“”" ')
+    parts = [f"“{words}”" + (f" {who}." if who else ""), f"{where}." if where else "", address]
+    return " ".join(p for p in parts if p)

@@ -6,6 +6,7 @@ from its flags, and `core.store` turns it into parameterised SQL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
@@ -53,6 +54,8 @@ def from_query(params: Mapping[str, Iterable[str] | str]) -> Filters:
     values: dict = {}
     for name in LIST_PARAMS:
         values[name] = tuple(dict.fromkeys(v.strip() for v in _as_list(params.get(name)) if v.strip()))
+    for name in ("stance", "issue"):  # codes of a closed vocabulary: ?stance=DEMAND means demand
+        values[name] = tuple(dict.fromkeys(v.lower() for v in values[name]))
     for name, allowed in (("stance", STANCES), ("issue", ISSUES)):
         values[name], dropped = _keep_known(values[name], allowed)
         notices += [f"Ignored {name}={v!r}: not one of {', '.join(allowed)}." for v in dropped]
@@ -153,14 +156,29 @@ def count_phrase(n: int, noun: str = "position") -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+SENTENCE_TEXT_CHARS = 80  # a searched text longer than this is shortened in the sentence (the link keeps it whole)
+
+
+def short_text(text: str, limit: int = SENTENCE_TEXT_CHARS) -> str:
+    """The text, or its first words and how long it is: `first words… (4,800 characters)`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip() + f"… ({len(text):,} characters)"
+
+
 def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[str] = ()) -> str:
     """`Showing 42 positions: stance is demand, actor is Russia, from 2021-12-01.` (Datasette style).
 
     `extra` adds what the page itself focuses on ("profile of Russia"), after the filters.
     """
-    parts = [f"{name} is {' or '.join(getattr(filters, name))}" for name in _DESCRIBE_ORDER if getattr(filters, name)]
+    from core.labels import issue_label
+
+    shown = {name: [issue_label(v) if name == "issue" else v for v in getattr(filters, name)] for name in _DESCRIBE_ORDER}
+    parts = [f"{name} is {' or '.join(shown[name])}" for name in _DESCRIBE_ORDER if shown[name]]
     if filters.q:
-        parts.append(f'text contains "{filters.q}"')
+        parts.append(f'text contains "{short_text(filters.q)}"')
     if filters.date_from:
         parts.append(f"from {filters.date_from.isoformat()}")
     if filters.date_to:
@@ -170,3 +188,24 @@ def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[s
     parts += list(extra)
     head = f"Showing {count_phrase(n, noun)}"
     return f"{head}: {', '.join(parts)}." if parts else f"{head}."
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+FILE_STEM_CHARS = 80
+
+
+def file_stem(view: str, filters: Filters, focus: Iterable[str] = ()) -> str:
+    """A download's file name (without extension) after the view: `parley_positions_stance-demand_actor-Russia`.
+    Letters and digits only between the separators; long names are cut."""
+    parts = ["parley", view, *focus]
+    parts += [f"{name}-{'-'.join(getattr(filters, name))}" for name in _DESCRIBE_ORDER if getattr(filters, name)]
+    if filters.q:
+        parts.append("q-" + filters.q[:20])
+    if filters.date_from:
+        parts.append(f"from-{filters.date_from.isoformat()}")
+    if filters.date_to:
+        parts.append(f"to-{filters.date_to.isoformat()}")
+    if filters.min_confidence is not None:
+        parts.append(f"conf-{filters.min_confidence:g}")
+    stem = "_".join(p for p in (_UNSAFE.sub("-", str(part)).strip("-") for part in parts) if p)
+    return stem[:FILE_STEM_CHARS].rstrip("-_")

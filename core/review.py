@@ -536,3 +536,25 @@ def _norm(sentence) -> str:
 def _now() -> dt.datetime:
     # Stored as naive UTC: DuckDB TIMESTAMP has no zone, and reviewers sit in many.
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def readable_audit(trail: pd.DataFrame) -> pd.DataFrame:
+    """The audit trail as a person reads it: when (to the second), who, what was decided, on which sentence,
+    the change and the note; no hash ids (the download keeps them)."""
+    def sentence(previous, current) -> str:
+        for raw in (current, previous):
+            if _plain(raw):
+                found = json.loads(raw).get("sentence")
+                if _plain(found):
+                    return str(found)
+        return ""
+
+    when = pd.to_datetime(trail["decided_at"], errors="coerce", utc=True)
+    return pd.DataFrame({
+        "when (UTC)": when.dt.strftime("%Y-%m-%d %H:%M:%S").astype("string"),
+        "reviewer": trail["reviewer"].astype("string"),
+        "action": trail["action"].astype("string"),
+        "sentence": [sentence(p, c) for p, c in zip(trail["previous"], trail["current"], strict=True)],
+        "change": trail["changes"].astype("string"),
+        "note": trail["note"].astype("string"),
+    })

@@ -79,6 +79,30 @@ def latest(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFr
     return by_date(df[df["stance"].isin(stances)]).head(n)
 
 
+def latest_statements(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFrame:
+    """The n newest *statements* of these stances, newest first: reports of one statement (core.grouping)
+    count once, with `n_reports` and `outlets` (the outlets that carried it). Only the newest reports are
+    grouped (10 per statement asked for): a statement's reports lie within days of each other."""
+    from core.grouping import statements
+
+    candidates = most_recent(df[df["stance"].isin(stances)], max(n, 1) * 10)
+    if candidates.empty:
+        return candidates.assign(n_reports=pd.Series(dtype="Int64"), outlets=None)
+    return most_recent(statements(candidates, lists=("outlets",)), n)
+
+
+def article_list(listed: pd.DataFrame, df: pd.DataFrame, *, include_empty: bool = False) -> pd.DataFrame:
+    """The one definition of "the articles shown", for every page that counts or lists them: the articles
+    holding at least one of the positions shown (reviews applied), `n_positions` counted from those rows;
+    with `include_empty` (no filter narrows the view) the articles without any position too, at 0.
+    `listed` is the store's article list (article_id, title, outlet, published…)."""
+    counts = df["article_id"].value_counts() if len(df) else pd.Series(dtype="int64")
+    keep = listed["article_id"].isin(counts.index) | include_empty
+    out = listed[keep].copy()
+    out["n_positions"] = out["article_id"].map(counts).fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
 def ledger(df: pd.DataFrame) -> pd.DataFrame:
     """Actor × issue: number of positions and the latest stance per cell (its date too)."""
     cols = ["actor", "issue", "count", "latest_stance", "latest_date"]
@@ -124,6 +148,22 @@ def actor_profile(df: pd.DataFrame, actor: str) -> dict[str, pd.DataFrame]:
     }
 
 
+def profile_scale(df: pd.DataFrame, actors: list[str]) -> dict[str, int]:
+    """The largest bar each profile chart draws for any of these actors, so profiles side by side share one
+    count scale: {"stances", "demands_of", "issues", "time"} -> the biggest count (stacked bars summed)."""
+    out = {"stances": 0, "demands_of": 0, "issues": 0, "time": 0}
+    for actor in actors:
+        p = actor_profile(df, actor)
+        mix = stance_mix(p["rows"])
+        out["stances"] = max(out["stances"], int(p["stances"]["count"].max()) if len(p["stances"]) else 0)
+        out["demands_of"] = max(out["demands_of"], int(p["demands_of"]["count"].max()) if len(p["demands_of"]) else 0)
+        by_issue = p["issues"].groupby("issue", observed=True)["count"].sum()
+        out["issues"] = max(out["issues"], int(by_issue.max()) if len(by_issue) else 0)
+        by_period = mix.groupby("period")["count"].sum()
+        out["time"] = max(out["time"], int(by_period.max()) if len(by_period) else 0)
+    return out
+
+
 def network_edges(df: pd.DataFrame) -> pd.DataFrame:
     """Who addresses whom: actor → target per stance with the number of positions (no self-loops)."""
     rows = df.dropna(subset=["target"])
@@ -146,3 +186,42 @@ def _count(df: pd.DataFrame, col: str) -> pd.DataFrame:
     vals = df[col].dropna()
     counts = vals.value_counts()
     return pd.DataFrame({col: counts.index.astype(str), "count": counts.values.astype(int)})
+
+
+COMPARED_FIELDS = ("speaker", "quote", "date", "confidence")
+
+
+def statement_reports(df: pd.DataFrame, position_id: str) -> pd.DataFrame:
+    """Every report of the statement this position belongs to (core.grouping), one per row, earliest
+    published first: how each outlet carried the same statement.
+
+    Added columns: `wording` (0-100, how close each report's words are to the first report's) and
+    `differs` (the fields among COMPARED_FIELDS whose value is not the first report's). Empty when the
+    position is not among the rows."""
+    from core.grouping import KEY_COLUMNS, assign_statements, similarity
+
+    hit = df[df["position_id"] == position_id] if "position_id" in df.columns else df.iloc[0:0]
+    if hit.empty:
+        return hit.assign(wording=pd.Series(dtype="float64"), differs=None)
+    first = hit.iloc[0]
+    same = np.ones(len(df), dtype=bool)
+    for col in KEY_COLUMNS:   # single-link groups never cross these columns: group only this bucket
+        values = df[col].astype("string").fillna("")
+        same &= (values == ("" if pd.isna(first[col]) else str(first[col]))).to_numpy()
+    bucket = assign_statements(df[same])
+    sid = bucket.loc[bucket["position_id"] == position_id, "statement_id"].iloc[0]
+    reports = bucket[bucket["statement_id"] == sid]
+    order = reports.assign(_p=reports.get("published", reports["date"]).astype("string").fillna("~"))
+    reports = order.sort_values(["_p", "date"], kind="stable").drop(columns=["_p"]).reset_index(drop=True)
+    lead = reports.iloc[0].to_dict()
+    records = reports.to_dict("records")
+    wording = [round(float(similarity(lead, r)), 0) for r in records]
+    differs = [[f for f in COMPARED_FIELDS if f in reports.columns and _differ(lead.get(f), r.get(f))] for r in records]
+    return reports.assign(wording=wording, differs=differs)
+
+
+def _differ(a, b) -> bool:
+    na, nb = a is None or pd.isna(a), b is None or pd.isna(b)
+    if na or nb:
+        return na != nb
+    return str(a).strip() != str(b).strip()

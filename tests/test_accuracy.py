@@ -62,3 +62,43 @@ def test_cross_validated_figures_are_carried_beside_the_held_in_ones(tmp_path):
     table = acc.table.set_index("stance")
     assert table.loc["demand", "f1_unseen"] == 0.45 and table.loc["demand", "f1"] == 0.67
     assert acc.unseen["L1_f1"] == 0.4 and acc.note == "dev figures are held-in"
+
+
+def _with_cuts(cuts):
+    from core.accuracy import from_report
+
+    return from_report({"per_stance_L1": {"demand": {"precision": 0.5}},
+                        "model": {"cv": {"by_confidence": cuts}}}, "test")
+
+
+CUTS = [{"min_confidence": 0.2, "precision": 0.49, "recall": 0.4}, {"min_confidence": 0.3, "precision": 0.59},
+        {"min_confidence": 0.4, "precision": 0.71, "recall": 0.19}, {"min_confidence": 0.5, "precision": 0.76}]
+
+
+def test_likely_is_where_the_measured_precision_reaches_seven_in_ten():
+    from core.accuracy import likely_cut, trust_word
+
+    acc = _with_cuts(CUTS)
+    assert likely_cut(acc) == 0.4
+    assert trust_word(0.45, cut=0.4) == "likely" and trust_word(0.4, cut=0.4) == "likely"
+    assert trust_word(0.39, cut=0.4) == "uncertain"
+    assert trust_word(0.1, reviewed=True, cut=0.4) == "reviewed"
+    assert trust_word(None, cut=0.4) == "unscored" and trust_word(float("nan"), cut=0.4) == "unscored"
+    assert trust_word(0.9, cut=None) == "unmeasured"
+    assert likely_cut(_with_cuts([{"min_confidence": 0.2, "precision": 0.5}])) is None
+    assert likely_cut(_with_cuts([])) is None
+
+
+def test_trust_words_and_why_of_every_row():
+    import pandas as pd
+
+    from core.accuracy import trust_legend, trust_words, why_column
+
+    acc = _with_cuts(CUTS)
+    df = pd.DataFrame({"confidence": pd.array([0.9, 0.2, 0.1, None], dtype="Float64"),
+                       "review_status": ["unreviewed", "unreviewed", "accepted", "unreviewed"],
+                       "cue": ["demanded", None, "x", pd.NA], "rule_id": ["demand.verb", "model", None, None]})
+    assert trust_words(df, acc).tolist() == ["likely", "uncertain", "reviewed", "unscored"]
+    assert why_column(df).tolist() == ['cue "demanded" · rule demand.verb', "rule model", 'cue "x"', ""]
+    legend = trust_legend(acc)
+    assert "at least 0.4" in legend and "71%" in legend and "49%" in legend

@@ -192,3 +192,83 @@ def test_a_chart_title_from_the_data_is_text():
     """Plotly draws a subset of HTML (links included) in titles; an actor named with a tag stays text."""
     fig = charts.stance_bar(pd.DataFrame({"stance": ["demand"], "count": [1]}), 'What <a href="https://phish.example">x</a> does')
     assert "<a " not in fig.layout.title.text and "&lt;a href" in fig.layout.title.text
+
+
+def test_hover_adds_the_trust_word_and_why_when_the_rows_carry_them():
+    plain = charts.hover_text(DF.head(1))[0]
+    assert "<i>" not in plain
+    marked = charts.hover_text(DF.head(1).assign(trust="likely", why='cue "<demanded>"'))[0]
+    assert marked.endswith('<i>likely · cue "&lt;demanded&gt;"</i>')
+
+
+def test_issue_codes_are_drawn_as_words():
+    from core.labels import issue_label
+
+    assert issue_label("nato_enlargement") == "NATO enlargement" and issue_label("brand_new") == "brand new"
+    fig = charts.ledger_chart(views.ledger(DF))
+    assert {x for t in fig.data for x in t.x} <= {issue_label(i) for i in DF["issue"]}
+    assert "nato_enlargement" not in str(fig.to_dict())
+    prof = views.actor_profile(DF, "Russia")
+    assert "NATO enlargement" in {y for t in charts.issue_stance_chart(prof["issues"]).data for y in t.y}
+    assert "NATO enlargement · 2021-12" in charts.hover_text(DF.head(1))[0]
+
+
+def test_ledger_lists_issues_along_the_top_and_the_most_active_actors_first():
+    fig = charts.ledger_chart(views.ledger(DF))
+    assert fig.layout.xaxis.side == "top"
+    assert list(fig.layout.yaxis.categoryarray)[::-1][0] == "Russia"   # drawn top to bottom: most positions first
+
+
+def test_monthly_bars_span_their_month():
+    fig = charts.stance_mix_chart(views.stance_mix(DF))
+    assert all(t.xperiod == "M1" and t.xperiodalignment == "middle" for t in fig.data)
+
+
+def test_compared_profiles_share_one_scale():
+    scale = views.profile_scale(DF, ["Russia", "NATO"])
+    assert scale == {"stances": 2, "demands_of": 2, "issues": 2, "time": 2}
+    a = charts.stance_bar(views.actor_profile(DF, "NATO")["stances"], value_max=scale["stances"])
+    b = charts.stance_bar(views.actor_profile(DF, "Russia")["stances"], value_max=scale["stances"])
+    assert a.layout.xaxis.range == b.layout.xaxis.range == (0, 2.1)
+    assert charts.stance_mix_chart(views.stance_mix(DF), value_max=4).layout.yaxis.range == (0, 4.2)
+
+
+def test_latest_lists_statements_once_with_the_outlets_that_carried_them():
+    df = pd.concat([DF, rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-01-11")).assign(
+        sentence="Sentence <b>1</b>.", outlet="Other Post", article_id="a9")], ignore_index=True)
+    latest = views.latest_statements(df, ("demand",), n=5)
+    assert len(latest) == 2 and latest["date"].tolist() == ["2022-01-10", "2021-12"]  # newest first
+    assert latest["n_reports"].tolist() == [2, 1]
+    assert latest["outlets"].tolist()[0] == ["Other Post", "Press TV"]
+    assert views.latest_statements(df, ("denial",)).empty
+
+
+def test_one_article_list_for_every_page():
+    listed = pd.DataFrame({"article_id": ["a0", "a1", "a2"], "title": ["x", "y", "z"]})
+    shown = views.article_list(listed, DF[DF["stance"] == "demand"])
+    assert shown["article_id"].tolist() == ["a0", "a1"] and shown["n_positions"].tolist() == [1, 1]
+    everything = views.article_list(listed, DF, include_empty=True)
+    assert everything["n_positions"].tolist() == [4, 3, 0]
+    assert views.article_list(listed, DF.iloc[0:0]).empty
+
+
+def test_statement_reports_compare_how_each_outlet_carried_it():
+    df = pd.concat([
+        rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-01-10")).assign(
+            position_id="p1", outlet="Wire", published="2022-01-11", sentence="Russia demanded guarantees from NATO.",
+            quote=None, confidence=0.9),
+        rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-01-11")).assign(
+            position_id="p2", outlet="Post", published="2022-01-10", sentence="Russia demanded guarantees from NATO today.",
+            quote=None, confidence=0.9),
+        rows(("Russia", "demand", "NATO", "nato_enlargement", "2022-03-01")).assign(   # too late: another statement
+            position_id="p3", outlet="Late", published="2022-03-01", sentence="Russia demanded guarantees from NATO.",
+            quote=None, confidence=0.9),
+        rows(("Russia", "demand", None, "nato_enlargement", "2022-01-10")).assign(      # no target: another bucket
+            position_id="p4", outlet="Else", published="2022-01-10", sentence="Russia demanded guarantees from NATO.",
+            quote=None, confidence=0.9),
+    ], ignore_index=True)
+    got = views.statement_reports(df, "p1")
+    assert got["position_id"].tolist() == ["p2", "p1"]          # earliest published first
+    assert got["outlet"].tolist() == ["Post", "Wire"]
+    assert got["differs"].tolist() == [[], ["date"]] and got["wording"].tolist()[0] == 100
+    assert views.statement_reports(df, "nope").empty

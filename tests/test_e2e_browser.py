@@ -88,6 +88,8 @@ def test_dashboard_in_a_real_browser(server, browser):
         sidebar_filter_changes_url_and_survives_navigation(server, page)
         share_link_is_the_full_address(server, page)
         article_is_highlighted_and_escaped(server, page)
+        evidence_link_opens_in_place_at_the_sentence(server, page)
+        unknown_page_says_so(server, page)
     finally:
         context.close()
     dark = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
@@ -169,6 +171,34 @@ def article_is_highlighted_and_escaped(server, page):
     assert marks.first.get_attribute("title"), "a highlight carries its row as a hover title"
     _no_exception(page, "/articles")
     shot(page, "article_highlighted")
+
+
+def evidence_link_opens_in_place_at_the_sentence(server, page):
+    """A latest demand's link opens the article in the same tab, scrolled to its sentence, outlined."""
+    _open(page, f"{server}/")
+    link = page.locator('[data-testid="stMain"] a[target="_self"][href*="_pos="]').first
+    if link.count() == 0:
+        return  # no demand among these articles: nothing to follow
+    pos = re.search(r"_pos=([A-Za-z0-9_-]+)", link.get_attribute("href")).group(1)
+    pages_before = len(page.context.pages)
+    link.click()
+    page.wait_for_url(re.compile(rf".*/articles\?.*_pos={pos}.*"), timeout=20_000)
+    _settle(page)
+    assert len(page.context.pages) == pages_before, "the evidence opened a new tab"
+    mark = page.locator(f"#pos-{pos}")
+    mark.wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)  # the scroll script runs once the article is drawn
+    box, height = mark.bounding_box(), page.viewport_size["height"]
+    assert box and 0 <= box["y"] < height, f"the linked sentence is not in view: {box}"
+    _no_exception(page, "/articles at a position")
+    shot(page, "article_at_position")
+
+
+def unknown_page_says_so(server, page):
+    page.goto(f"{server}/nonexistent")
+    page.get_by_text("There is no page /nonexistent").wait_for(timeout=30_000)
+    assert page.locator("p.parley-showing").count() == 0, "an unknown page showed the Overview as if asked for"
+    shot(page, "unknown_page")
 
 
 def readable_in_dark_theme(server, page):

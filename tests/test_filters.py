@@ -95,7 +95,7 @@ def test_known_values_pass_untouched():
     (Filters(actor=("Russia", "NATO"), q="red line", date_to=D(2022, 2, 24)), 3,
      'Showing 3 positions: actor is Russia or NATO, text contains "red line", to 2022-02-24.'),
     (Filters(target=("NATO",), issue=("energy",), speaker=("S",), outlet=("AP",)), 2,
-     "Showing 2 positions: target is NATO, issue is energy, speaker is S, outlet is AP."),
+     "Showing 2 positions: target is NATO, issue is Energy, speaker is S, outlet is AP."),
     (Filters(stance=("demand",), min_confidence=0.5), 7, "Showing 7 positions: stance is demand, confidence at least 0.5."),
 ])
 def test_describe(filters, n, sentence):
@@ -120,3 +120,36 @@ def test_query_string_keeps_view_parameters_and_drops_empty_ones():
 def test_confidence_is_kept_to_two_decimals_in_a_link():
     assert from_query({"conf": ["0.456"]}).min_confidence == 0.46
     assert query_string(Filters(min_confidence=0.5)) == "?conf=0.5"
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"stance": ["DEMAND"]}, Filters(stance=("demand",))),
+    ({"stance": ["Demand", "demand"], "issue": ["NATO_Enlargement"]},
+     Filters(stance=("demand",), issue=("nato_enlargement",))),
+])
+def test_stance_and_issue_are_read_whatever_their_case(params, expected):
+    parsed = from_query(params)
+    assert parsed == expected and not parsed.notices
+    assert from_query(to_query(parsed)) == parsed   # the round trip writes the canonical lower case
+    assert to_query(parsed)["stance"] == ["demand"]
+
+
+def test_a_long_search_text_is_shortened_in_the_sentence_only():
+    q = "guarantees " * 436  # 4,796 characters
+    f = from_query({"q": [q]})
+    said = describe(f, 3)
+    assert len(said) < 200 and '…' in said and "(4,795 characters)" in said
+    assert from_query(to_query(f)).q == q.strip()   # the link keeps it whole
+
+
+def test_issue_codes_read_as_words_in_the_sentence():
+    assert describe(Filters(issue=("nato_enlargement",)), 1) == "Showing 1 position: issue is NATO enlargement."
+
+
+def test_download_names_follow_the_view():
+    from core.filters import file_stem
+
+    f = Filters(stance=("demand",), actor=("United States",), date_from=D(2022, 1, 1))
+    assert file_stem("positions", f) == "parley_positions_stance-demand_actor-United-States_from-2022-01-01"
+    assert file_stem("actors", Filters(), ["Russia"]) == "parley_actors_Russia"
+    assert len(file_stem("positions", Filters(q="x" * 500, actor=tuple("ab" * 40)))) <= 80

@@ -28,7 +28,7 @@ def test_each_position_is_marked_in_its_stance_colour_with_a_hover_title():
     html = highlight(TEXT, df)
     assert html.count("<mark") == 2
     assert STANCE_COLORS["demand"] in html and STANCE_COLORS["rejection"] in html
-    assert 'title="Russia demand → NATO · nato_enlargement · 2022-01-10"' in html
+    assert 'title="Russia demand → NATO · NATO enlargement · 2022-01-10"' in html
     assert ">NATO rejected it &amp; said no.</mark>" in html
 
 
@@ -75,7 +75,7 @@ def test_legend_and_label():
     assert all(s in legend() for s in STANCE_COLORS)
     assert position_label({"actor": "Ukraine", "stance": "concession", "target": None, "issue": "nato_enlargement",
                            "speaker": "Vadym Prystaiko", "date": "2022-02-13", "hedged": True}) == \
-        "Ukraine concession · nato_enlargement · speaker Vadym Prystaiko · 2022-02-13 · hedged"
+        "Ukraine concession · NATO enlargement · speaker Vadym Prystaiko · 2022-02-13 · hedged"
 
 
 def test_legend_lists_stances_in_the_order_of_every_chart_legend():
@@ -84,3 +84,44 @@ def test_legend_lists_stances_in_the_order_of_every_chart_legend():
 
     shown = legend()
     assert [shown.index(f">{s}</span>") for s in STANCES] == sorted(shown.index(f">{s}</span>") for s in STANCES)
+
+
+def test_the_linked_position_is_outlined_and_anchored_once():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand", position_id="p1"),
+                       pos("NATO rejected it & said no.", "rejection", actor="NATO", position_id="p2")])
+    html = highlight(TEXT, df, focus="p2")
+    assert html.count('id="pos-p2"') == 1 and 'id="pos-p1"' not in html
+    assert html.count("outline:3px solid") == 1
+    assert 'id="pos-p2" style=' in html.split(">NATO rejected it")[0].rsplit("<mark", 1)[1]
+    assert "outline" not in highlight(TEXT, df)
+
+
+def test_anchor_ids_keep_only_safe_characters():
+    from core.highlight import anchor_id
+
+    assert anchor_id('ab"><script>1') == "pos-abscript1"
+
+
+def test_hover_says_why_the_row_was_extracted_and_how_far_to_trust_it():
+    df = pd.DataFrame([pos("Russia demanded guarantees.", "demand", cue="demanded", rule_id="stance.demand.verb",
+                           confidence=0.62, trust="likely", review_status="unreviewed")])
+    html = highlight(TEXT, df)
+    assert ('why: cue &quot;demanded&quot; · rule stance.demand.verb · confidence 0.62 (likely) · not reviewed'
+            in html)
+    df = df.assign(review_status="accepted")
+    assert "reviewed: accepted" in highlight(TEXT, df)
+
+
+def test_page_furniture_is_left_out_unless_a_position_stands_in_it():
+    text = "News / World\n\nRussia demanded guarantees.\n\nSHARE THIS ARTICLE\n\nNATO rejected it & said no."
+    df = pd.DataFrame([dict(sentence="Russia demanded guarantees.", char_start=14, char_end=41, actor="Russia",
+                            target="NATO", stance="demand", issue="nato_enlargement", speaker=None, date="2022")])
+    share = text.index("SHARE")
+    html = highlight(text, df, hide=[(0, 12, "breadcrumb"), (share, share + 18, "share-prompt"), (14, 20, "x")])
+    assert "SHARE" not in html and "News / World" not in html
+    import re
+
+    assert "Russia demanded guarantees." in re.sub(r"<[^>]+>", "", html)   # a position is never hidden
+    assert "<mark" in html.split("Russia")[0]
+    assert "\n\n\n" not in html and html.count("NATO rejected it") == 1
+    assert "SHARE THIS ARTICLE" in highlight(text, df)

@@ -279,3 +279,17 @@ def test_minimum_confidence_hides_unsure_machine_rows_but_not_reviewed_ones(stor
     assert sorted(view(store, filters=sure)["stance"]) == ["demand", "rejection"]
     assert list(view(store, filters=sure, reviewed_only=True)["stance"]) == ["rejection"]
     assert store.count_positions(sure) == 1
+
+
+def test_audit_trail_reads_as_sentences_and_seconds(store):
+    import re
+
+    demand = pid(store, "demand")
+    review.edit(store, demand, "Ann", {"target": "West"})
+    review.reject(store, pid(store, "dialogue"), "Bob", note="not a position")
+    shown = review.readable_audit(review.audit_trail(store))
+    assert list(shown.columns) == ["when (UTC)", "reviewer", "action", "sentence", "change", "note"]
+    assert shown["sentence"].tolist() == [SENTENCES[1], SENTENCES[0]]   # newest first, the sentence not the id
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", w) for w in shown["when (UTC)"])
+    assert shown["change"].tolist()[1] == "target: NATO → West" and shown["note"].tolist()[0] == "not a position"
+    assert not any(demand in str(v) for v in shown.to_numpy().ravel())

@@ -56,3 +56,24 @@ def sidebar_links(pages: list[st.Page]) -> None:
         for page in pages:
             st.page_link(page, query_params=carried or None)
         st.divider()
+
+
+def missing_page(requested: str | None, specs: list[PageSpec]) -> str | None:
+    """The URL path asked for when no page has it (`/nonexistent`), else None. Streamlit runs the default
+    page for an unknown path; the app says so instead of showing the Overview as if it had been asked for."""
+    name = (requested or "").strip("/")
+    if not name or name in {p.path for p in specs}:
+        return None
+    return name
+
+
+def requested_page() -> str | None:
+    """The page name the browser's URL asked for in this run (empty for the root); None when unknown."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        manager = getattr(ctx, "pages_manager", None)
+        return getattr(manager, "intended_page_name", None) if manager is not None else None
+    except Exception:  # noqa: BLE001 - an internal API: without it the app behaves as before
+        return None

@@ -9,6 +9,7 @@ from core import grouping, review, shifts, views
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
 from core.filters import Filters, count_phrase, query_string
+from core.labels import issue_label
 from core.store import StoreError
 from ui import cache
 from ui.cache import REVIEWED_PARAM
@@ -70,7 +71,7 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
     """
     for _, s in shifts.head(limit).iterrows():
         with st.container(border=True):
-            st.markdown(f"**{md(s['actor'])}** on **{md(s['issue'])}**: **{s['kind']}** "
+            st.markdown(f"**{md(s['actor'])}** on **{md(issue_label(s['issue']))}**: **{s['kind']}** "
                         f"({s['from_stance']} → {s['to_stance']}, {s['days']} days later) · rule `{s['rule_id']}`")
             st.caption(md(s["explain"]))
             before, after = st.columns(2)
@@ -116,7 +117,7 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
 
 
 TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id",
-                 "confidence")
+                 "confidence", "cue", "rule_id", "review_status")
 GROUPING_COLUMNS = ("position_id", "char_start", "quote", "statement_id")
 
 
@@ -161,6 +162,8 @@ def clear_own() -> None:
     """Forget this module's cached reads (call it from ui.cache.clear() after an ingest)."""
     for fn in (_shifts, _statement_rows, _audit):
         fn.clear()
+    from ui import board  # the negotiation board's cached reads carry review status too
+    board.clear()
 
 
 def decided() -> None:
@@ -226,3 +229,11 @@ def _toggle_to_url() -> None:
         st.query_params[REVIEWED_PARAM] = "1"
     else:
         st.query_params.pop(REVIEWED_PARAM, None)
+
+
+def with_trust(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with `trust` (likely / uncertain / reviewed, by the measured precision table) and `why`
+    (cue and rule): what a list, table or hover shows beside each row."""
+    from core.accuracy import trust_words, why_column
+
+    return df.assign(trust=trust_words(df, accuracy()), why=why_column(df))

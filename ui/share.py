@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from core.filters import Filters, describe, query_string
+from core.filters import Filters, describe, file_stem, query_string
 from core.writers import to_csv, to_jsonl
 from ui import cache
 
@@ -105,7 +105,7 @@ def share(filters: Filters, path: str, view: Mapping | None = None) -> None:
 
 
 def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None = None, name: str = "positions",
-           extra=()) -> None:
+           extra=(), focus_in_name: bool = True) -> None:
     """Sentence, downloads and share link: the strip at the top of every view.
 
     The "reviewed positions only" switch narrows the rows of every page, so every sentence says so
@@ -114,11 +114,24 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
         extra = ["reviewed only", *extra]
         view = {**(view or {}), **cache.reviewed_params()}
     sentence(filters, df, extra)
-    downloads(df, name)
+    stem = file_stem(name if name != "positions" else (path or "overview"), filters,
+                     _focus_words(view) if focus_in_name else ())
+    downloads(df, stem)
     share(filters, path, view)
 
 
 _MD_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]*`~$\\"})
+def _focus_words(view: Mapping | None) -> list[str]:
+    """The page's focus (`_actor=Russia`, `_issue=…`) as words for a file name; switches (`_reviewed`,
+    `_page`, `_count`) left out."""
+    out = []
+    for key, value in (view or {}).items():
+        if key in ("_reviewed", "_page", "_count", POSITION_PARAM) or value in (None, "", [], ()):
+            continue
+        out += [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
+    return out
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:])")
 # Inside one line only these make markup (links, emphasis, colours, icons, HTML, autolinks): a message that
 # quotes untrusted values keeps its other punctuation (YYYY-MM-DD) unescaped.
@@ -146,6 +159,74 @@ def md(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", or_default(text, ""))
 
 
+def inline_html(text) -> str:
+    """Untrusted text for HTML drawn inside a Markdown paragraph (st.markdown with unsafe_allow_html): the
+    text between tags is still read as Markdown, so [link](…), ** and the like become entities too."""
+    return html.escape(or_default(text, "")).translate(_MD_ENTITIES)
+
+
 def md_line(text) -> str:
     """A message quoting untrusted values, made literal on one line for st.warning/st.error and the like."""
     return _MD_INLINE.sub(r"\\\1", " ".join(or_default(text, "").split()))
+POSITION_PARAM = "_pos"   # /articles?_article=ID&_pos=POSITION_ID: the article, scrolled to that position's sentence
+
+
+def evidence_href(filters: Filters, article_id, position_id=None) -> str:
+    """The Articles page at this position's sentence, with the filters (and the reviewed switch) kept."""
+    view = {"_article": str(article_id), **({POSITION_PARAM: str(position_id)} if not missing(position_id) else {}),
+            **cache.reviewed_params()}
+    return f"/articles{query_string(filters, view)}"
+
+
+def evidence_link(filters: Filters, article_id, position_id=None, label: str = "evidence") -> str:
+    """An HTML link (for st.markdown(..., unsafe_allow_html=True)) that opens the evidence in the same tab:
+    Streamlit's markdown links open a new tab unless the anchor names its target."""
+    href = html.escape(evidence_href(filters, article_id, position_id), quote=True)
+    return f'<a href="{href}" target="_self">{inline_html(label)}</a>'
+
+
+ROW_PX, HEADER_PX, MAX_TABLE_ROWS = 35, 38, 20   # st.dataframe's row and header heights
+
+
+def table_height(n_rows: int, max_rows: int = MAX_TABLE_ROWS) -> int:
+    """A table as tall as its rows, up to about a screen's worth (then it scrolls): three rows never sit in a
+    640-pixel box, and a long table does not push everything else far down."""
+    return HEADER_PX + ROW_PX * min(max(n_rows, 1), max_rows) + 2
+
+
+TRUST_MARKS = {"reviewed": "✓ reviewed", "likely": "likely", "uncertain": "uncertain?"}
+
+
+def trust_badge(row) -> str:
+    """`likely`, `uncertain?` or `✓ reviewed` as small HTML (for st.markdown(..., unsafe_allow_html=True)), the
+    why (cue, rule, confidence) on hover; "" when the row carries no trust word (see reviewing.with_trust)."""
+    word = row.get("trust") if hasattr(row, "get") else None
+    if missing(word) or word not in TRUST_MARKS:
+        return ""
+    why = or_default(row.get("why"), "")
+    conf = row.get("confidence")
+    why = " · ".join(p for p in (why, "" if missing(conf) else f"confidence {float(conf):.2f}") if p)
+    return (f'<small class="parley-trust" title="{html.escape(why, quote=True)}" style="opacity:0.75">'
+            f"[{html.escape(TRUST_MARKS[word])}]</small>")
+
+
+def carried(row) -> str:
+    """`carried by 3 outlets` (their names on hover) for a statement several reports carried, as small HTML;
+    "" for a statement reported once or a row that is not a statement."""
+    outlets = row.get("outlets") if hasattr(row, "get") else None
+    n = row.get("n_reports") if hasattr(row, "get") else None
+    names = [str(o) for o in outlets] if isinstance(outlets, (list, tuple)) else []
+    if missing(n) or int(n) < 2:
+        return ""
+    what = (f"carried by {len(names)} outlets" if len(names) > 1
+            else f"reported {int(n)} times" + (f" by {names[0]}" if names else ""))
+    return (f'<small class="parley-carried" title="{html.escape(", ".join(names), quote=True)}">'
+            f"· {inline_html(what)}</small>")
+
+
+def article_list(filters: Filters, df: pd.DataFrame) -> pd.DataFrame:
+    """The articles this view shows (core.views.article_list): those holding a shown position; every stored
+    article when nothing narrows the view. Overview counts it, Articles lists it: one definition."""
+    from core.views import article_list as shown_articles
+
+    return shown_articles(cache.articles(filters), df, include_empty=filters.is_empty() and not cache.is_reviewed_only())

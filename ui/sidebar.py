@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from core.filters import ALL_PARAMS, CONFIDENCE_PARAM, LIST_PARAMS, Filters, check_known, from_query, to_query
+from core.labels import issue_label
 from core.schema import ISSUES, STANCES
 from core.views import known_values
 from ui import cache
@@ -93,7 +94,7 @@ def _draw(options: Mapping[str, list[str]]) -> None:
                       placeholder="words in the sentence, quote, speaker or title")
         for name in ("actor", "target", "stance", "issue", "speaker", "outlet"):
             st.multiselect(LABELS[name], choices[name], key=KEY + name, on_change=_widgets_to_url,
-                           placeholder="any")
+                           placeholder="any", format_func=issue_label if name == "issue" else str)
         left, right = st.columns(2)
         left.date_input("From", key=KEY + "from", value=None, min_value=DATE_MIN, max_value=DATE_MAX,
                         format="YYYY-MM-DD", on_change=_widgets_to_url)

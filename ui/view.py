@@ -46,3 +46,91 @@ def _to_url(param: str, key: str) -> None:
         st.query_params.pop(param, None)
     else:
         st.query_params[param] = value
+
+
+def choose_side(label: str, param: str, options: Sequence[str], default: Sequence[str], *,
+                legacy: str | None = None, container=None) -> tuple[str, ...]:
+    """A side of the negotiation board: preset pills and an actor multiselect, bound to `?{param}=A,B`
+    (repeated values and a preset's name read too; `legacy`, e.g. `_a`, is read when `param` is absent)."""
+    from core.negotiation import PRESETS, parse_side, side_label
+
+    raw = st.query_params.get_all(param) or (st.query_params.get_all(legacy) if legacy else [])
+    wanted = parse_side(raw) if raw else tuple(default)
+    unknown = [a for a in wanted if a not in options]
+    if unknown:
+        from ui.share import md  # the names come from the URL: shown literally
+
+        st.warning(f"No actor named {md(', '.join(map(repr, unknown)))} among these positions; left out of {label}.",
+                   icon=":material/link_off:")
+        wanted = tuple(a for a in wanted if a in options)
+    box = container or st
+    key = "view" + param
+    st.session_state[key + "_preset"] = side_label(wanted) if side_label(wanted) in PRESETS else None
+    box.pills(label, list(PRESETS), key=key + "_preset", on_change=_preset_to_url, args=(param, key + "_preset"))
+    st.session_state[key] = list(wanted)
+    box.multiselect(f"{label}: actors", list(options), key=key, on_change=_side_to_url, args=(param, key),
+                    placeholder="choose actors", label_visibility="collapsed")
+    return wanted
+
+
+def _write_side(param: str, actors: Sequence[str]) -> None:
+    if actors:
+        st.query_params[param] = ",".join(actors)
+    else:
+        st.query_params.pop(param, None)
+    st.query_params.pop(PAGE_PARAM, None)   # another side: the board starts again at its first page
+
+
+def _preset_to_url(param: str, key: str) -> None:
+    from core.negotiation import PRESETS
+
+    chosen = st.session_state.get(key)
+    if chosen in PRESETS:
+        _write_side(param, PRESETS[chosen])
+
+
+def _side_to_url(param: str, key: str) -> None:
+    _write_side(param, st.session_state.get(key) or [])
+
+
+PAGE_PARAM = "_page"
+
+
+def pager(n_rows: int, size: int, noun: str = "moves", container=None) -> int:
+    """Page through a long list with `?_page=N` (1-based): returns the page shown; says which rows it holds."""
+    from core.negotiation import page_of
+
+    page, pages = page_of(n_rows, st.query_params.get(PAGE_PARAM), size)
+    if pages > 1:
+        box = container or st
+        st.session_state["view" + PAGE_PARAM] = page
+        box.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="view" + PAGE_PARAM,
+                         on_change=_page_to_url)
+        box.caption(f"{noun.capitalize()} {(page - 1) * size + 1:,}–{min(page * size, n_rows):,} of {n_rows:,}, "
+                    "oldest first.")
+    return page
+
+
+def _page_to_url() -> None:
+    page = st.session_state.get("view" + PAGE_PARAM)
+    if page and int(page) > 1:
+        st.query_params[PAGE_PARAM] = str(int(page))
+    else:
+        st.query_params.pop(PAGE_PARAM, None)
+
+
+def switch(label: str, param: str, *, help: str | None = None, disabled: bool = False, container=None) -> bool:
+    """A toggle bound to `?{param}=1` both ways; returns whether it is on."""
+    key = "view" + param
+    on = st.query_params.get(param) == "1"
+    st.session_state[key] = on  # always: the URL decides
+    (container or st).toggle(label, key=key, on_change=_switch_to_url, args=(param, key), help=help,
+                             disabled=disabled)
+    return on
+
+
+def _switch_to_url(param: str, key: str) -> None:
+    if st.session_state.get(key):
+        st.query_params[param] = "1"
+    else:
+        st.query_params.pop(param, None)
