@@ -2,6 +2,8 @@
 limits (empty, too long, not English), and each refusal says which limit and why."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -71,6 +73,7 @@ def test_pasted_text_meets_the_gate(dashboard, small_limit, text, why):  # the d
     at.switch_page("app_pages/ingest.py")
     at.run()
     at.text_area[0].set_value(text)
+    at.date_input[0].set_value(dt.date(2022, 2, 14))  # "Published" has no default
     at.button[0].click().run()  # the paste form's submit button
     assert not at.exception, [e.value for e in at.exception]
     assert {m.label: m.value for m in at.metric}["Refused"] == "1"
