@@ -153,7 +153,7 @@ class ResolvedDate:
     value: str            # YYYY-MM-DD | YYYY-MM | YYYY
     precision: str        # day | month | year
     expression: str | None  # the words that gave the date; None when it is the publication date or carried
-    rule: str             # which rule resolved it (the expression kind, "published" or "previous")
+    rule: str             # which rule resolved it (the expression kind, "published", "previous" or "speaker")
 
 
 def find_date_expressions(sentence: str) -> list[DateExpression]:
@@ -517,6 +517,30 @@ def _safe_replace_year(d: dt.date, year: int) -> dt.date:
         return d.replace(year=year)
     except ValueError:  # 29 February
         return d.replace(year=year, day=28)
+
+
+# Rules whose date the sentence itself gives (an expression), as opposed to the publication date or a carried one.
+_CARRIED_RULES = ("published", "none", "previous", "speaker")
+
+
+def names_occasion(resolved: ResolvedDate) -> bool:
+    """Does the sentence itself name the day its statement was made ("Lavrov said on Sunday …")?"""
+    return resolved.rule not in _CARRIED_RULES and resolved.precision == "day"
+
+
+def on_same_occasion(resolved: ResolvedDate, occasion: ResolvedDate | None) -> ResolvedDate:
+    """A statement with no time of its own, by a speaker the article already quoted on a named day, is
+    dated by that day (rule "speaker").
+
+    News reports quote one person's remarks from one occasion across many sentences and name the day
+    once ("Lavrov said on Sunday …" … "Lavrov also said …"), so the speaker's last named day dates
+    them, also over the sentences of others between. `occasion` is the date of the speaker's latest
+    earlier statement for which `names_occasion` holds, or None. A carried date ("previous") gives way,
+    since the sentence before may be someone else's.
+    """
+    if occasion is None or resolved.rule not in ("published", "previous"):
+        return resolved
+    return ResolvedDate(occasion.value, occasion.precision, None, "speaker")
 
 
 _CONTINUING = re.compile(

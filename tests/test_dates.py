@@ -6,7 +6,14 @@ import time
 
 import pytest
 
-from core.dates import ResolvedDate, find_date_expressions, looks_continuing, resolve_date
+from core.dates import (
+    ResolvedDate,
+    find_date_expressions,
+    looks_continuing,
+    names_occasion,
+    on_same_occasion,
+    resolve_date,
+)
 
 MON = "2022-02-14"  # a Monday
 
@@ -105,6 +112,30 @@ def test_relative_to_previous_statement():
     assert resolve_date("Kyiv's envoy said a day earlier that no deal was near.", MON, previous=prev).value == "2022-02-09"
     at_the_time = resolve_date("Kyiv said at the time that the terms were unacceptable.", MON, previous=prev)
     assert (at_the_time.value, at_the_time.precision) == ("2022-02", "month")
+
+
+def test_a_speaker_quoted_on_a_named_day_dates_their_undated_words():
+    occasion = resolve_date("The foreign minister told reporters on Saturday that the offer stood.", MON)
+    assert names_occasion(occasion)
+    later = resolve_date("The minister also accused the alliance of ignoring Moscow.", MON)
+    got = on_same_occasion(later, occasion)
+    assert (got.value, got.precision, got.rule) == ("2022-02-12", "day", "speaker")
+
+
+def test_a_time_of_its_own_beats_the_speakers_occasion():
+    occasion = resolve_date("The foreign minister told reporters on Saturday that the offer stood.", MON)
+    own = resolve_date("In December, the minister demanded written guarantees.", MON)
+    assert on_same_occasion(own, occasion) == own
+    assert on_same_occasion(resolve_date("The minister accused the alliance.", MON), None).rule == "published"
+
+
+def test_only_a_named_day_is_an_occasion():
+    assert not names_occasion(resolve_date("The minister accused the alliance.", MON))  # publication date
+    assert not names_occasion(resolve_date("The minister said this week that talks were over.", MON))  # month
+    assert not names_occasion(resolve_date("The minister has recently accused the alliance.", MON))
+    carried = resolve_date("He added that talks were over.", MON,
+                           previous=ResolvedDate("2022-02-12", "day", "on Saturday", "weekday"))
+    assert not names_occasion(carried)
 
 
 def test_dateparser_weekday_bug_is_handled():
