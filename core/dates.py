@@ -404,11 +404,20 @@ def _r_months_ago(text, pub, previous):
 
 
 def _r_last_week(text, pub, previous):
-    return _month(pub)  # the spec's convention: "last week" is the publication month, month precision
+    # the spec's convention: a week is dated by its month; last week is the month a week back
+    # ("last week" in a paper of 3 February is late January)
+    return _month(pub - dt.timedelta(days=7))
 
 
 def _r_this_week(text, pub, previous):
+    if text.lower().endswith("weekend"):
+        return _month(_last_weekend(pub))  # "at the weekend" in Wednesday's paper: the weekend just past
     return _month(pub)
+
+
+def _last_weekend(d: dt.date) -> dt.date:
+    """The Saturday of the latest weekend that began on or before `d`."""
+    return d - dt.timedelta(days=(d.weekday() - 5) % 7)
 
 
 def _r_this_month(text, pub, previous):

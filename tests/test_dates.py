@@ -138,6 +138,21 @@ def test_only_a_named_day_is_an_occasion():
     assert not names_occasion(carried)
 
 
+@pytest.mark.parametrize("sentence, published, value", [
+    # a week is dated by its month: last week in a paper of early February is late January
+    ("The minister said last week that Russia wanted answers.", "2022-02-03", "2022-01"),
+    ("Last week, the alliance rejected the demand.", "2022-02-03", "2022-01"),
+    ("The minister said last week that Russia wanted answers.", "2022-02-24", "2022-02"),
+    # "at the weekend" in Tuesday's paper is the weekend just past
+    ("London said at the weekend that it would send more troops.", "2022-02-01", "2022-01"),
+    ("London said at the weekend that it would send more troops.", "2022-02-15", "2022-02"),
+    ("The minister said this week that Russia wanted answers.", "2022-02-01", "2022-02"),
+])
+def test_weeks_are_dated_by_their_month(sentence, published, value):
+    got = resolve_date(sentence, published)
+    assert (got.value, got.precision) == (value, "month"), got
+
+
 def test_dateparser_weekday_bug_is_handled():
     # dateparser resolves "Monday" on a Monday to the week before; the statement was made that day
     assert resolve_date("The minister said on Monday that talks would go on.", MON).value == MON
