@@ -136,6 +136,11 @@ _BARE_COMPLEMENT = {"said", "says", "told", "tells", "added", "noted", "claimed"
                     "saying", "adding", "claiming", "insisting", "noting", "arguing"}
 # "…, officials say": the saying is now, whatever the date of what is said.
 _PRESENT_REPORTING = re.compile(r"(?i)\b(?:says|say)\b")
+# Years and weeks that neither hold the verb of saying nor open the sentence place the event talked
+# of, not the saying ("the accords signed in 2015", "talks in Geneva this week"); a bare weekday,
+# "yesterday", a day of a month or a month in mid-sentence ("Russia in December demanded …") still
+# dates the statement, as news reports name the day of their own events that way.
+_PLACES_AN_EVENT = {"month_year", "in_year", "last_year", "this_week", "last_week"}
 # Expressions that, after a modal or a plan ("will meet on Monday", "could take place in January"), point ahead.
 _FUTURE_SENSITIVE = ("weekday", "day_month", "month_day", "in_month", "early_month", "today", "this_week")
 
@@ -272,7 +277,8 @@ def _year_is_modifier(sentence: str, e: DateExpression) -> bool:
 
 
 def _attachment(sentence: str, e: DateExpression) -> int:
-    """3: attached to a reporting verb; 2: opens the sentence; 1: elsewhere; 0: inside a reported clause."""
+    """3: attached to a reporting verb; 2: opens the sentence; 1: elsewhere; 0: inside a reported clause,
+    or a year or week elsewhere."""
     if e.kind == "none":
         return 1  # "recently", "previously": beats a later event date, not a date of the saying
     if _in_quote(sentence, e.start):
@@ -285,6 +291,8 @@ def _attachment(sentence: str, e: DateExpression) -> int:
         return 2
     if _in_reported_clause(sentence[:e.start]):
         return 0  # inside what was said: the date of the event reported, not of the saying
+    if e.kind in _PLACES_AN_EVENT:
+        return 0  # "the accords signed in 2015", "talks in Geneva this week"
     return 1
 
 

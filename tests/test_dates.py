@@ -153,6 +153,27 @@ def test_weeks_are_dated_by_their_month(sentence, published, value):
     assert (got.value, got.precision) == (value, "month"), got
 
 
+@pytest.mark.parametrize("sentence", [
+    "Kyiv's ties with Moscow collapsed in 2014, and Kyiv now demands the peninsula back.",
+    "The ministry demanded the return of the peninsula Russia seized in March 2014.",
+    "Moscow demanded guarantees before any talks in Geneva this week.",
+    "Warsaw wants the tanks delivered last year to be replaced soon.",
+])
+def test_a_year_or_week_in_mid_sentence_places_the_event_not_the_saying(sentence):
+    assert resolve_date(sentence, MON).value == MON
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("In 2019, the minister rejected the proposal.", "2019"),
+    ("The minister said last year that the proposal was dead.", "2021"),
+    ("Moscow this week demanded written guarantees.", "2022-02"),
+    ("Moscow in December demanded written guarantees.", "2021-12"),
+    ("Russia sent its proposals to Washington on 17 December.", "2021-12-17"),
+])
+def test_a_year_or_week_holding_the_verb_or_opening_the_sentence_still_dates_it(sentence, value):
+    assert resolve_date(sentence, MON).value == value
+
+
 def test_dateparser_weekday_bug_is_handled():
     # dateparser resolves "Monday" on a Monday to the week before; the statement was made that day
     assert resolve_date("The minister said on Monday that talks would go on.", MON).value == MON
