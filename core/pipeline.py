@@ -87,7 +87,7 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
         rule_id, cue = explain(stance, c.hits, model_id)
         for issue, _ in iss:
             rows.append(dict(article_id=article_id, sentence=original[start:end], char_start=start, char_end=end,
-                             actor=c.actor, speaker=c.speaker, target=target if target != c.actor else None,
+                             actor=c.actor, speaker=c.speaker, target=target,
                              stance=stance, issue=issue, date=date.value, date_precision=date.precision,
                              hedged=hedged, quote=direct_quote(c.text), confidence=round(p, 3),
                              rule_id=rule_id, cue=cue))

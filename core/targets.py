@@ -14,13 +14,19 @@ the party addressed, which the ranker learns from the words around it. Its
 options are wider than the order above: the actors named up to three sentences
 back (a speech goes on over several sentences) and the three the whole article
 names most (the party a story is about is often addressed without being named:
-"We need more weapons," he said).
+"We need more weapons," he said); and, when the sentence names a legislature,
+the actor itself (a legislator criticising its own government, as the spec codes it).
 """
 from __future__ import annotations
+
+import re
 
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj", "obj", "nsubjpass", "poss", "compound", "amod"}
 _BACK = 3  # sentences back whose named actors are options ("He added: …" continues a speech)
 _ARTICLE_TOP = 3  # the actors the article names most often are options too: the party a story is about
+# Words naming a legislature or its members: only then may the actor be its own target (spec).
+_LEGISLATURE = re.compile(r"\b(?:Sen|Rep)\.|\b(?:[Ss]enators?|[Ll]awmakers?|[Ll]egislators?|[Cc]ongress(?:man|woman)?|"
+                         r"Republicans?|Democrats?|MPs?|[Pp]arliament(?:arians?)?|[Oo]pposition)\b")
 _GENERIC_OK = {"West", "NATO", "United States", "Russia", "Ukraine", "European Union"}
 
 
@@ -38,6 +44,7 @@ def pick_target(cand, infos, prior: dict | None) -> tuple[str | None, str]:
         if before:
             return before[0].actor, "previous sentence"
     guess = (prior or {}).get(cand.actor)
+    guess = guess if guess != cand.actor else None  # never the actor itself without a legislature's word for it
     return guess, "prior" if guess else "none"
 
 
@@ -75,6 +82,13 @@ def target_options(cand, infos, prior: dict | None, stance: str) -> list[tuple[s
     guess = (prior or {}).get(cand.actor)
     if guess and guess != cand.actor:
         opts.setdefault(guess, {})["is_prior"] = 1.0
+    if _LEGISLATURE.search(info.span.text):
+        # a legislator criticising its own government: the actor itself is the target (spec), so it is
+        # an option when the sentence names a legislature ("Sen. X said the administration must …")
+        own = sum(m.actor == cand.actor for m in info.mentions)
+        f = opts.setdefault(cand.actor, {"self": 1.0, f"self&stance={stance}": 1.0})
+        if own > 1:
+            f["self&named_twice"] = 1.0
     out = [(None, {"is_none": 1.0, f"none&stance={stance}": 1.0, f"none&actor={cand.actor}": 1.0})]
     for actor, f in opts.items():
         f.update({f"pair={cand.actor}>{actor}": 1.0, f"opt={actor}": 1.0, f"opt&stance={actor}_{stance}": 1.0})

@@ -63,3 +63,20 @@ def test_the_party_the_article_names_most_is_an_option(nlp):
             "Latvia demanded tougher measures.")
     opts = _options(nlp, text, "Latvia", 4)
     assert opts["European Union"].get("article_rank=0") == 1.0
+
+
+def test_a_legislator_criticising_its_own_government_may_target_it(nlp):
+    text = "Sen. John Hale said the administration must impose tougher sanctions on Russia."
+    opts = _options(nlp, text, "United States", 0)
+    assert opts["United States"].get("self") == 1.0
+
+
+def test_the_actor_is_no_option_for_itself_without_a_legislature(nlp):
+    opts = _options(nlp, "Moscow warned Moscow's critics at home.", "Russia", 0, stance="warning")
+    assert "Russia" not in opts
+    from core.features import analyse, candidates
+    from core.targets import pick_target
+
+    infos = analyse(nlp("The Kremlin warned of consequences."), published="2022-02-14")
+    cand = next(c for c in candidates(infos) if c.actor == "Russia")
+    assert pick_target(cand, infos, {"Russia": "Russia"}) == (None, "none")
