@@ -401,6 +401,10 @@ def main(argv=None) -> int:
     thresholds, cv_rows = variants[args.encoder_weight]
     print(f"   chosen encoder weight: {args.encoder_weight}")
     curve = learning_curve(data, args, scorer, gold) if args.curve else []
+    first_rows = {w: scorer.score(first_gold(data, gold), rows) for w, (_, rows) in variants.items()}
+    curve += [{"fraction": 1.0, "encoder_weight": w, "L1_f1": scores[w]["L1"]["f1"], "L2_f1": scores[w]["L2"]["f1"],
+               "first_gold_L1_f1": first_rows[w]["L1"]["f1"], "first_gold_L2_f1": first_rows[w]["L2"]["f1"]}
+              for w in sorted({0.0, args.encoder_weight})]
     first = scorer.score(first_gold(data, gold), cv_rows)
     report(f"  of which the first {first['articles']} dev articles", first)
     confusion = stance_confusion(data, cv_rows)
