@@ -14,8 +14,16 @@ test"), times inside quotations and subordinate or relative clauses are
 dropped. Among the rest an expression attached to a reporting verb ("said on
 Sunday", "told CNN on Sunday") scores 3, one opening the sentence ("In March
 2022, ...") 2, one elsewhere 1, and one deep inside what was said ("said that
-the campaign began in March") 0, i.e. is dropped. A present-tense attribution
+the campaign began in March") 0, i.e. is dropped; so is a year or a week
+in mid-sentence that is neither ("the accords signed in 2015", "talks in Geneva
+this week"), which places the event talked of. A present-tense attribution
 ("…, officials say") dates the statement at publication.
+
+Weeks are dated by their month (spec): "last week" by the month a week back,
+"at the weekend" by the month of the weekend just past. Across sentences,
+`on_same_occasion` dates a named speaker's undated statement by the day the
+article last named for that speaker's words ("Lavrov said on Sunday …" …
+"Lavrov also said …"); the caller knows the speakers.
 
 dateparser is used only for the absolute day-and-month expressions ("17
 December", "Dec. 17"), with results cached; weekdays and relative phrases are
