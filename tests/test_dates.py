@@ -212,10 +212,10 @@ def test_many_sentences_resolve_fast():
     sentences = ["Moscow demanded that NATO halt its expansion.",
                  "Lavrov said on Sunday that talks should continue.",
                  "Back in December last year, Moscow asked NATO for guarantees."] * 1000
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the wall clock on a shared, loaded machine says little
     for s in sentences:
         resolve_date(s, MON)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_earlier_this_month_on_the_first_is_last_month():
