@@ -14,8 +14,16 @@ test"), times inside quotations and subordinate or relative clauses are
 dropped. Among the rest an expression attached to a reporting verb ("said on
 Sunday", "told CNN on Sunday") scores 3, one opening the sentence ("In March
 2022, ...") 2, one elsewhere 1, and one deep inside what was said ("said that
-the campaign began in March") 0, i.e. is dropped. A present-tense attribution
+the campaign began in March") 0, i.e. is dropped; so is a year or a week
+in mid-sentence that is neither ("the accords signed in 2015", "talks in Geneva
+this week"), which places the event talked of. A present-tense attribution
 ("…, officials say") dates the statement at publication.
+
+Weeks are dated by their month (spec): "last week" by the month a week back,
+"at the weekend" by the month of the weekend just past. Across sentences,
+`on_same_occasion` dates a named speaker's undated statement by the day the
+article last named for that speaker's words ("Lavrov said on Sunday …" …
+"Lavrov also said …"); the caller knows the speakers.
 
 dateparser is used only for the absolute day-and-month expressions ("17
 December", "Dec. 17"), with results cached; weekdays and relative phrases are
@@ -536,6 +544,7 @@ def _safe_replace_year(d: dt.date, year: int) -> dt.date:
         return d.replace(year=year, day=28)
 
 
+OCCASION_MAX_DAYS = 3  # a statement's day still in the news cycle ("on Friday" in Monday's paper)
 # Rules whose date the sentence itself gives (an expression), as opposed to the publication date or a carried one.
 _CARRIED_RULES = ("published", "none", "previous", "speaker")
 
@@ -545,17 +554,22 @@ def names_occasion(resolved: ResolvedDate) -> bool:
     return resolved.rule not in _CARRIED_RULES and resolved.precision == "day"
 
 
-def on_same_occasion(resolved: ResolvedDate, occasion: ResolvedDate | None) -> ResolvedDate:
-    """A statement with no time of its own, by a speaker the article already quoted on a named day, is
-    dated by that day (rule "speaker").
+def on_same_occasion(resolved: ResolvedDate, occasion: ResolvedDate | None,
+                     published: str | dt.date) -> ResolvedDate:
+    """A statement with no time of its own, by a speaker the article already quoted on a named day of
+    the news cycle, is dated by that day (rule "speaker").
 
     News reports quote one person's remarks from one occasion across many sentences and name the day
     once ("Lavrov said on Sunday …" … "Lavrov also said …"), so the speaker's last named day dates
     them, also over the sentences of others between. `occasion` is the date of the speaker's latest
-    earlier statement for which `names_occasion` holds, or None. A carried date ("previous") gives way,
-    since the sentence before may be someone else's.
+    earlier statement for which `names_occasion` holds, or None. Only a day at most
+    OCCASION_MAX_DAYS before publication counts: an older one is background the report retells
+    ("in a June 2024 speech, Putin said …"), after which the speaker's words are news again. A carried
+    date ("previous") gives way, since the sentence before may be someone else's.
     """
     if occasion is None or resolved.rule not in ("published", "previous"):
+        return resolved
+    if (_as_date(published) - _as_date(occasion.value)).days > OCCASION_MAX_DAYS:
         return resolved
     return ResolvedDate(occasion.value, occasion.precision, None, "speaker")
 

@@ -119,7 +119,7 @@ class _Dates:
         carried = "mentioned" not in cand.feats and cand.how not in ("mention",)
         got = self._resolved(i, self._own(i - 1)) if carried and i > 0 else self._resolved(i, None)
         if cand.speaker and getattr(got, "rule", None) in ("published", "previous"):
-            got = _same_occasion(got, self._occasion(cand.speaker, i))
+            got = _same_occasion(got, self._occasion(cand.speaker, i), self.published[:10])
         return self._or_news_day(i, got)
 
     def _occasion(self, speaker, i):
@@ -174,9 +174,9 @@ def _names_occasion(resolved):
     return isinstance(getattr(resolved, "rule", None), str) and names_occasion(resolved)
 
 
-def _same_occasion(resolved, occasion):
+def _same_occasion(resolved, occasion, published):
     from core.dates import on_same_occasion
-    return on_same_occasion(resolved, occasion)
+    return on_same_occasion(resolved, occasion, published)
 
 
 def _resolve(text, published, previous):

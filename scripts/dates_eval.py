@@ -79,7 +79,7 @@ def resolve_all(articles, ordered, mode: str, speakers=None) -> dict[tuple[str, 
             own = resolve_date(s, published) if carry is not None else got
             if by_speaker:
                 who = sorted(speakers.get((aid, s), ()))
-                got = on_same_occasion(got, next((occasions[w] for w in who if w in occasions), None))
+                got = on_same_occasion(got, next((occasions[w] for w in who if w in occasions), None), published)
                 if names_occasion(own):
                     occasions.update(dict.fromkeys(who, own))
             out[(aid, s)] = previous = got

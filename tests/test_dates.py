@@ -118,15 +118,24 @@ def test_a_speaker_quoted_on_a_named_day_dates_their_undated_words():
     occasion = resolve_date("The foreign minister told reporters on Saturday that the offer stood.", MON)
     assert names_occasion(occasion)
     later = resolve_date("The minister also accused the alliance of ignoring Moscow.", MON)
-    got = on_same_occasion(later, occasion)
+    got = on_same_occasion(later, occasion, MON)
     assert (got.value, got.precision, got.rule) == ("2022-02-12", "day", "speaker")
 
 
 def test_a_time_of_its_own_beats_the_speakers_occasion():
     occasion = resolve_date("The foreign minister told reporters on Saturday that the offer stood.", MON)
     own = resolve_date("In December, the minister demanded written guarantees.", MON)
-    assert on_same_occasion(own, occasion) == own
-    assert on_same_occasion(resolve_date("The minister accused the alliance.", MON), None).rule == "published"
+    assert on_same_occasion(own, occasion, MON) == own
+    assert on_same_occasion(resolve_date("The minister accused the alliance.", MON), None, MON).rule == "published"
+
+
+def test_an_occasion_long_before_publication_is_background_not_the_news():
+    speech = resolve_date("In a speech on 14 June 2021, the president demanded guarantees.", MON)
+    assert names_occasion(speech)
+    later = resolve_date("The president also accused the alliance of expanding.", MON)
+    assert on_same_occasion(later, speech, MON).value == MON
+    friday = resolve_date("The president said on Friday that talks were over.", MON)  # three days back
+    assert on_same_occasion(later, friday, MON).value == "2022-02-11"
 
 
 def test_only_a_named_day_is_an_occasion():
@@ -203,10 +212,10 @@ def test_many_sentences_resolve_fast():
     sentences = ["Moscow demanded that NATO halt its expansion.",
                  "Lavrov said on Sunday that talks should continue.",
                  "Back in December last year, Moscow asked NATO for guarantees."] * 1000
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the wall clock on a shared, loaded machine says little
     for s in sentences:
         resolve_date(s, MON)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_earlier_this_month_on_the_first_is_last_month():
