@@ -3,7 +3,7 @@ positions are reviewed, grouped and followed over time."""
 import streamlit as st
 
 from core import EXTRACTOR_VERSION
-from core.accuracy import confidence_table
+from core.accuracy import confidence_table, learning_curve_table
 from core.colors import stance_color
 from ui import reviewing
 
@@ -30,6 +30,9 @@ else:
         a.metric("Positions found, unseen articles (L1 F1)", f"{acc.unseen['L1_f1']:.2f}")
         b.metric("…and their issue (L2 F1)", f"{acc.unseen.get('L2_f1') or 0:.2f}")
         c.metric("Speaker right (unseen articles)", f"{acc.unseen.get('speaker') or 0:.2f}")
+        a, b, _ = st.columns(3)
+        a.metric("Date right (unseen articles)", f"{acc.unseen.get('date') or 0:.2f}")
+        b.metric("Target right (unseen articles)", f"{acc.unseen.get('target') or 0:.2f}")
     if acc.overall.get("L1"):
         l1, l2 = acc.overall.get("L1", {}), acc.overall.get("L2", {})
         a, b, c = st.columns(3)
@@ -63,6 +66,20 @@ else:
             "min_confidence": st.column_config.NumberColumn("minimum confidence", format="%.1f"),
             "precision": st.column_config.NumberColumn(format="%.2f"),
             "recall": st.column_config.NumberColumn(format="%.2f"),
+        })
+    curve = learning_curve_table(acc)
+    if not curve.empty:
+        st.subheader("Would more annotation help?")
+        st.markdown(
+            "Cross-validated F1 when each fold learns from only a share of its training articles, for the "
+            "linear model alone (encoder weight 0) and with the sentence encoder: a curve still rising at "
+            "the right says more annotated articles would still pay."
+        )
+        st.dataframe(curve, hide_index=True, column_config={
+            "fraction": st.column_config.NumberColumn("share of training articles", format="%.2f"),
+            "encoder_weight": st.column_config.NumberColumn("encoder weight", format="%.2f"),
+            "L1_f1": st.column_config.NumberColumn("L1 F1", format="%.3f"),
+            "L2_f1": st.column_config.NumberColumn("L2 F1", format="%.3f"),
         })
     version = acc.extractor_version or "not recorded in the report"
     when = f", scored {acc.when}" if acc.when else ""

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_extract.py [--articles 120] [--shared ../shared]
 
 Extracts the shared corpus repeated to at least --articles articles; prints words/s
-for both, their ratio (target: extractor >= 0.7x the bare parse) and peak memory.
+for both, their ratio (target: extractor >= 0.35x the bare parse since the sentence encoder; 0.7x before) and peak memory.
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     print(f"articles: {len(articles)}  words: {words}  positions: {len(positions)}")
     print(f"bare nlp.pipe: {words / bare:8.0f} words/s  ({bare:.1f} s)")
     print(f"extractor:     {words / full:8.0f} words/s  ({full:.1f} s)")
-    print(f"ratio extractor/bare: {bare / full:.2f}x  (target >= 0.70x)")
+    print(f"ratio extractor/bare: {bare / full:.2f}x  (target >= 0.35x)")
     print(f"peak memory: {peak_mb:.0f} MB")
     return 0
 

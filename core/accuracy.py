@@ -43,6 +43,7 @@ class Accuracy:
     when: str | None = None               # when the report was made (UTC), if it says
     unseen: dict = field(default_factory=dict)  # the model's cross-validated figures (L1_f1, L2_f1, …), if stored
     note: str | None = None               # the report's own caveat (e.g. "dev figures are held-in")
+    curve: tuple = ()                     # the learning curve: cross-validated L1/L2 by share of training articles
 
 
 def shared_dir(root: Path = ROOT) -> Path:
@@ -96,14 +97,27 @@ def from_report(data: dict, source: str) -> Accuracy:
     if unseen.get("per_stance_f1"):
         table[CV_COLUMN] = pd.array([unseen["per_stance_f1"].get(s) for s in STANCES], dtype="Float64")
     note = data.get("note") if isinstance(data, dict) and isinstance(data.get("note"), str) else None
-    return Accuracy(True, source, table, overall, report.get("articles"), version, run.get("when"), unseen, note)
+    return Accuracy(True, source, table, overall, report.get("articles"), version, run.get("when"), unseen, note,
+                    tuple(_model_field(data, "learning_curve") or ()))
 
 
 def _cross_validated(data) -> dict:
     """The model's figures on articles it never saw (`model.cv` in the report), or {}."""
-    model = data.get("model") if isinstance(data, dict) else None
-    cv = model.get("cv") if isinstance(model, dict) else None
+    cv = _model_field(data, "cv")
     return cv if isinstance(cv, dict) else {}
+
+
+def _model_field(data, name: str):
+    model = data.get("model") if isinstance(data, dict) else None
+    return model.get(name) if isinstance(model, dict) else None
+
+
+def learning_curve_table(acc: Accuracy) -> pd.DataFrame:
+    """Cross-validated L1/L2 F1 by the share of training articles each fold learnt from, with and
+    without the sentence encoder: what more annotation would buy (empty when the report lacks it)."""
+    cols = ["fraction", "encoder_weight", "L1_f1", "L2_f1"]
+    rows = [{c: r.get(c) for c in cols} for r in acc.curve if isinstance(r, dict)]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def confidence_table(acc: Accuracy) -> pd.DataFrame:

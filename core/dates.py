@@ -14,8 +14,16 @@ test"), times inside quotations and subordinate or relative clauses are
 dropped. Among the rest an expression attached to a reporting verb ("said on
 Sunday", "told CNN on Sunday") scores 3, one opening the sentence ("In March
 2022, ...") 2, one elsewhere 1, and one deep inside what was said ("said that
-the campaign began in March") 0, i.e. is dropped. A present-tense attribution
+the campaign began in March") 0, i.e. is dropped; so is a year or a week
+in mid-sentence that is neither ("the accords signed in 2015", "talks in Geneva
+this week"), which places the event talked of. A present-tense attribution
 ("…, officials say") dates the statement at publication.
+
+Weeks are dated by their month (spec): "last week" by the month a week back,
+"at the weekend" by the month of the weekend just past. Across sentences,
+`on_same_occasion` dates a named speaker's undated statement by the day the
+article last named for that speaker's words ("Lavrov said on Sunday …" …
+"Lavrov also said …"); the caller knows the speakers.
 
 dateparser is used only for the absolute day-and-month expressions ("17
 December", "Dec. 17"), with results cached; weekdays and relative phrases are
@@ -136,6 +144,11 @@ _BARE_COMPLEMENT = {"said", "says", "told", "tells", "added", "noted", "claimed"
                     "saying", "adding", "claiming", "insisting", "noting", "arguing"}
 # "…, officials say": the saying is now, whatever the date of what is said.
 _PRESENT_REPORTING = re.compile(r"(?i)\b(?:says|say)\b")
+# Years and weeks that neither hold the verb of saying nor open the sentence place the event talked
+# of, not the saying ("the accords signed in 2015", "talks in Geneva this week"); a bare weekday,
+# "yesterday", a day of a month or a month in mid-sentence ("Russia in December demanded …") still
+# dates the statement, as news reports name the day of their own events that way.
+_PLACES_AN_EVENT = {"month_year", "in_year", "last_year", "this_week", "last_week"}
 # Expressions that, after a modal or a plan ("will meet on Monday", "could take place in January"), point ahead.
 _FUTURE_SENSITIVE = ("weekday", "day_month", "month_day", "in_month", "early_month", "today", "this_week")
 
@@ -153,7 +166,7 @@ class ResolvedDate:
     value: str            # YYYY-MM-DD | YYYY-MM | YYYY
     precision: str        # day | month | year
     expression: str | None  # the words that gave the date; None when it is the publication date or carried
-    rule: str             # which rule resolved it (the expression kind, "published" or "previous")
+    rule: str             # which rule resolved it (the expression kind, "published", "previous" or "speaker")
 
 
 def find_date_expressions(sentence: str) -> list[DateExpression]:
@@ -272,7 +285,8 @@ def _year_is_modifier(sentence: str, e: DateExpression) -> bool:
 
 
 def _attachment(sentence: str, e: DateExpression) -> int:
-    """3: attached to a reporting verb; 2: opens the sentence; 1: elsewhere; 0: inside a reported clause."""
+    """3: attached to a reporting verb; 2: opens the sentence; 1: elsewhere; 0: inside a reported clause,
+    or a year or week elsewhere."""
     if e.kind == "none":
         return 1  # "recently", "previously": beats a later event date, not a date of the saying
     if _in_quote(sentence, e.start):
@@ -285,6 +299,8 @@ def _attachment(sentence: str, e: DateExpression) -> int:
         return 2
     if _in_reported_clause(sentence[:e.start]):
         return 0  # inside what was said: the date of the event reported, not of the saying
+    if e.kind in _PLACES_AN_EVENT:
+        return 0  # "the accords signed in 2015", "talks in Geneva this week"
     return 1
 
 
@@ -404,11 +420,20 @@ def _r_months_ago(text, pub, previous):
 
 
 def _r_last_week(text, pub, previous):
-    return _month(pub)  # the spec's convention: "last week" is the publication month, month precision
+    # the spec's convention: a week is dated by its month; last week is the month a week back
+    # ("last week" in a paper of 3 February is late January)
+    return _month(pub - dt.timedelta(days=7))
 
 
 def _r_this_week(text, pub, previous):
+    if text.lower().endswith("weekend"):
+        return _month(_last_weekend(pub))  # "at the weekend" in Wednesday's paper: the weekend just past
     return _month(pub)
+
+
+def _last_weekend(d: dt.date) -> dt.date:
+    """The Saturday of the latest weekend that began on or before `d`."""
+    return d - dt.timedelta(days=(d.weekday() - 5) % 7)
 
 
 def _r_this_month(text, pub, previous):
@@ -517,6 +542,36 @@ def _safe_replace_year(d: dt.date, year: int) -> dt.date:
         return d.replace(year=year)
     except ValueError:  # 29 February
         return d.replace(year=year, day=28)
+
+
+OCCASION_MAX_DAYS = 3  # a statement's day still in the news cycle ("on Friday" in Monday's paper)
+# Rules whose date the sentence itself gives (an expression), as opposed to the publication date or a carried one.
+_CARRIED_RULES = ("published", "none", "previous", "speaker")
+
+
+def names_occasion(resolved: ResolvedDate) -> bool:
+    """Does the sentence itself name the day its statement was made ("Lavrov said on Sunday …")?"""
+    return resolved.rule not in _CARRIED_RULES and resolved.precision == "day"
+
+
+def on_same_occasion(resolved: ResolvedDate, occasion: ResolvedDate | None,
+                     published: str | dt.date) -> ResolvedDate:
+    """A statement with no time of its own, by a speaker the article already quoted on a named day of
+    the news cycle, is dated by that day (rule "speaker").
+
+    News reports quote one person's remarks from one occasion across many sentences and name the day
+    once ("Lavrov said on Sunday …" … "Lavrov also said …"), so the speaker's last named day dates
+    them, also over the sentences of others between. `occasion` is the date of the speaker's latest
+    earlier statement for which `names_occasion` holds, or None. Only a day at most
+    OCCASION_MAX_DAYS before publication counts: an older one is background the report retells
+    ("in a June 2024 speech, Putin said …"), after which the speaker's words are news again. A carried
+    date ("previous") gives way, since the sentence before may be someone else's.
+    """
+    if occasion is None or resolved.rule not in ("published", "previous"):
+        return resolved
+    if (_as_date(published) - _as_date(occasion.value)).days > OCCASION_MAX_DAYS:
+        return resolved
+    return ResolvedDate(occasion.value, occasion.precision, None, "speaker")
 
 
 _CONTINUING = re.compile(

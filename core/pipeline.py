@@ -58,15 +58,15 @@ def article_rows(doc, *, article_id: str, published: str, original: str | None =
     infos = analyse(doc, published=published)
     cands = candidates(infos)
     model = load_model()
-    chosen = _choose(cands, model)
+    chosen = _choose(cands, model, infos)
     return _rows(chosen, infos, model, article_id, published, original or doc.text)
 
 
-def _choose(cands, model) -> list[tuple[object, str, float]]:
+def _choose(cands, model, infos=None, embedded=None) -> list[tuple[object, str, float]]:
     """(candidate, stance, probability) for every stance the model (or, lacking one, a cue) assigns."""
     if model is None:
         return [(c, h.stance, 0.3) for c in cands if "holder" in c.feats for h in c.hits[:1]]
-    probs = model.stance_proba(cands)
+    probs = model.stance_proba(cands, infos, embedded)
     return [(c, s, p) for c, row in zip(cands, probs, strict=False) for s, p in stances_above(row, model)]
 
 
@@ -87,7 +87,7 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
         rule_id, cue = explain(stance, c.hits, model_id)
         for issue, _ in iss:
             rows.append(dict(article_id=article_id, sentence=original[start:end], char_start=start, char_end=end,
-                             actor=c.actor, speaker=c.speaker, target=target if target != c.actor else None,
+                             actor=c.actor, speaker=c.speaker, target=target,
                              stance=stance, issue=issue, date=date.value, date_precision=date.precision,
                              hedged=hedged, quote=direct_quote(c.text), confidence=round(p, 3),
                              rule_id=rule_id, cue=cue))
@@ -104,7 +104,9 @@ class _Dates:
     """Resolve each sentence's date once.
 
     A sentence whose holder is carried ("he added", the next sentence of a quote) continues the
-    statement before it and takes that date unless it gives a time of its own. A sentence with
+    statement before it and takes that date unless it gives a time of its own. A named speaker's
+    statement with no time of its own takes the day the article last named for that speaker's
+    words (core.dates.on_same_occasion: "Lavrov said on Sunday …" … "Lavrov also said …"). A sentence with
     no time at all takes the news day: the day the lede's own statement was made ("Lavrov said on
     Sunday …"), which is what the rest of a news report goes on to quote; else the publication date.
     """
@@ -115,20 +117,36 @@ class _Dates:
     def of(self, cand):
         i = cand.sent_index
         carried = "mentioned" not in cand.feats and cand.how not in ("mention",)
-        if carried and i > 0:
-            return self._dated(i, previous=self._own(i - 1))
-        return self._own(i)
+        got = self._resolved(i, self._own(i - 1)) if carried and i > 0 else self._resolved(i, None)
+        if cand.speaker and getattr(got, "rule", None) in ("published", "previous"):
+            got = _same_occasion(got, self._occasion(cand.speaker, i), self.published[:10])
+        return self._or_news_day(i, got)
+
+    def _occasion(self, speaker, i):
+        """The speaker's latest named day before sentence i ("Lavrov said on Sunday"), or None."""
+        key = ("occasion", speaker, i)
+        if key not in self.cache:
+            self.cache[key] = None
+            for j in range(i - 1, -1, -1):
+                own = self._resolved(j, None)
+                if any(h.speaker == speaker for h in self.infos[j].holders) and _names_occasion(own):
+                    self.cache[key] = own
+                    break
+        return self.cache[key]
 
     def _own(self, i):
-        return self._dated(i, previous=None)
+        return self._or_news_day(i, self._resolved(i, None))
 
-    def _dated(self, i, previous):
-        key = (i, previous is not None)
+    def _or_news_day(self, i, got):
+        if i > 0 and getattr(got, "rule", None) == "published":
+            return self._news_day() or got
+        return got
+
+    def _resolved(self, i, previous):
+        """The sentence's date from its own words, else `previous`, else the publication date."""
+        key = (i, previous)
         if key not in self.cache:
-            got = _resolve(self.infos[i].span.text, self.published, previous)
-            if i > 0 and getattr(got, "rule", None) == "published":
-                got = self._news_day() or got
-            self.cache[key] = got
+            self.cache[key] = _resolve(self.infos[i].span.text, self.published, previous)
         return self.cache[key]
 
     def _news_day(self):
@@ -146,6 +164,19 @@ class _Dates:
 class _PublishedDate:
     def __init__(self, value):
         self.value, self.precision = value, "day"
+
+
+def _names_occasion(resolved):
+    try:
+        from core.dates import names_occasion
+    except ImportError:
+        return False
+    return isinstance(getattr(resolved, "rule", None), str) and names_occasion(resolved)
+
+
+def _same_occasion(resolved, occasion, published):
+    from core.dates import on_same_occasion
+    return on_same_occasion(resolved, occasion, published)
 
 
 def _resolve(text, published, previous):

@@ -10,11 +10,23 @@ Order of preference, because it is how news sentences name the addressee:
 When the model carries a target ranker (a logistic regression over the options
 below, trained on the dev gold), it scores the options instead of this order:
 a mentioned country is often the topic ("the invasion of Ukraine") rather than
-the party addressed, which the ranker learns from the words around it.
+the party addressed, which the ranker learns from the words around it. Its
+options are wider than the order above: the actors named up to three sentences
+back (a speech goes on over several sentences) and the three the whole article
+names most (the party a story is about is often addressed without being named:
+"We need more weapons," he said); and, when the sentence names a legislature,
+the actor itself (a legislator criticising its own government, as the spec codes it).
 """
 from __future__ import annotations
 
+import re
+
 _OBJECT_DEPS = {"dobj", "pobj", "dative", "iobj", "obj", "nsubjpass", "poss", "compound", "amod"}
+_BACK = 3  # sentences back whose named actors are options ("He added: …" continues a speech)
+_ARTICLE_TOP = 3  # the actors the article names most often are options too: the party a story is about
+# Words naming a legislature or its members: only then may the actor be its own target (spec).
+_LEGISLATURE = re.compile(r"\b(?:Sen|Rep)\.|\b(?:[Ss]enators?|[Ll]awmakers?|[Ll]egislators?|[Cc]ongress(?:man|woman)?|"
+                         r"Republicans?|Democrats?|MPs?|[Pp]arliament(?:arians?)?|[Oo]pposition)\b")
 _GENERIC_OK = {"West", "NATO", "United States", "Russia", "Ukraine", "European Union"}
 
 
@@ -32,6 +44,7 @@ def pick_target(cand, infos, prior: dict | None) -> tuple[str | None, str]:
         if before:
             return before[0].actor, "previous sentence"
     guess = (prior or {}).get(cand.actor)
+    guess = guess if guess != cand.actor else None  # never the actor itself without a legislature's word for it
     return guess, "prior" if guess else "none"
 
 
@@ -55,18 +68,43 @@ def target_options(cand, infos, prior: dict | None, stance: str) -> list[tuple[s
         head = _head_lemma(cand.sentence, m)
         f[f"head={head}"] = 1.0
         f[f"mention_kind={m.kind}"] = 1.0
-    if cand.sent_index > 0:
-        for m in infos[cand.sent_index - 1].mentions:
+    for back in range(1, _BACK + 1):
+        if cand.sent_index - back < 0:
+            break
+        for m in infos[cand.sent_index - back].mentions:
             if m.actor != cand.actor:
-                opts.setdefault(m.actor, {})["in_prev"] = 1.0
+                f = opts.setdefault(m.actor, {})
+                f.setdefault("in_prev" if back == 1 else f"in_prev{back}", 1.0)
+    for rank, (actor, share) in enumerate(_article_counterparts(infos, cand.actor)[:_ARTICLE_TOP]):
+        f = opts.setdefault(actor, {})
+        f[f"article_rank={rank}"] = 1.0
+        f["article_share"] = share
     guess = (prior or {}).get(cand.actor)
     if guess and guess != cand.actor:
         opts.setdefault(guess, {})["is_prior"] = 1.0
+    if _LEGISLATURE.search(info.span.text):
+        # a legislator criticising its own government: the actor itself is the target (spec), so it is
+        # an option when the sentence names a legislature ("Sen. X said the administration must …")
+        own = sum(m.actor == cand.actor for m in info.mentions)
+        f = opts.setdefault(cand.actor, {"self": 1.0, f"self&stance={stance}": 1.0})
+        if own > 1:
+            f["self&named_twice"] = 1.0
     out = [(None, {"is_none": 1.0, f"none&stance={stance}": 1.0, f"none&actor={cand.actor}": 1.0})]
     for actor, f in opts.items():
         f.update({f"pair={cand.actor}>{actor}": 1.0, f"opt={actor}": 1.0, f"opt&stance={actor}_{stance}": 1.0})
         out.append((actor, f))
     return out
+
+
+def _article_counterparts(infos, actor: str) -> list[tuple[str, float]]:
+    """The other actors the article names, most often named first, with their share of the mentions."""
+    counts: dict[str, int] = {}
+    for info in infos:
+        for m in info.mentions:
+            if m.actor != actor:
+                counts[m.actor] = counts.get(m.actor, 0) + 1
+    total = sum(counts.values()) or 1
+    return [(a, n / total) for a, n in sorted(counts.items(), key=lambda kv: -kv[1])]
 
 
 def rank_targets(chosen: list[tuple[object, str]], infos, prior, ranker) -> list[str | None]:

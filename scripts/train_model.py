@@ -36,6 +36,8 @@ from scripts.shared_data import DEFAULT_SHARED, read_jsonl  # noqa: E402
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
 DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
+ENCODER_WEIGHTS = "0.35,0.5,0.65"  # --encoder-weights default: around the plain average of the two models
+C_ENCODER = 1.0
 ISSUE_DICT_WEIGHT = 0.5  # --issue-dict-weight default: cross-validated best of 0.25, 0.5, 1, 3 (L2)
 
 
@@ -175,8 +177,10 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
     prior = target_prior(data)
-    return PositionModel(f"stance-lr@{EXTRACTOR_VERSION}", stance, issue, prior,
-                         target_ranker=fit_target_ranker(data, prior))
+    head = fit_encoder_head(data, args.C_encoder) if args.encoder_weight else None
+    model_id = f"stance-lr{'+minilm' if head is not None else ''}@{EXTRACTOR_VERSION}"
+    return PositionModel(model_id, stance, issue, prior, target_ranker=fit_target_ranker(data, prior),
+                         encoder_weight=args.encoder_weight if head is not None else 0.0, encoder_head=head)
 
 
 def fit_target_ranker(data, prior):
@@ -225,22 +229,47 @@ def predict_rows(data, model) -> list[dict]:
     rows = []
     for d in data:
         a = d["article"]
-        chosen = _choose(d["cands"], model)
+        chosen = _choose(d["cands"], model, embedded=d.get("emb"))
         rows.extend(_rows(chosen, d["infos"], model, a["id"], a["published"], a["text"]))
     return rows
 
 
-def cross_validate(data, args, scorer):
+def make_folds(n: int) -> list[tuple[list[int], list[int]]]:
+    """The article folds every cross-validated figure uses (this script's and train_encoder.py's)."""
     from sklearn.model_selection import GroupKFold
 
-    folds = list(GroupKFold(n_splits=N_FOLDS).split(np.arange(len(data)), groups=np.arange(len(data))))
-    models, s_oof, i_oof = [], {}, {}
-    for train, test in folds:
-        m = fit_position_model([data[i] for i in train], args)
-        models.append(m)
+    return [(list(a), list(b)) for a, b in GroupKFold(n_splits=N_FOLDS).split(np.arange(n), groups=np.arange(n))]
+
+
+def subsample(train: list[int], fraction: float, fold: int) -> list[int]:
+    """A seeded share of a fold's training articles (the learning curve); all of them at 1.0."""
+    if fraction >= 1.0:
+        return list(train)
+    rng = np.random.default_rng(13 * 100 + fold)
+    return sorted(rng.choice(train, size=max(1, round(len(train) * fraction)), replace=False).tolist())
+
+
+def cross_validate(data, args, fraction: float = 1.0, weights=(None,)) -> dict:
+    """Out-of-fold rows per encoder weight (None: the model's own), the fold models fitted once.
+    Thresholds are tuned on the out-of-fold scores of each variant, as the final model's are."""
+    folds = make_folds(len(data))
+    models = [fit_position_model([data[i] for i in subsample(train, fraction, k)], args)
+              for k, (train, _) in enumerate(folds)]
+    out = {}
+    for w in weights:
+        for m in models:
+            m.encoder_weight = m.encoder_weight if w is None else w
+            m.stance.thresholds = m.issue.thresholds = {}
+        out[w] = _out_of_fold(data, models, folds)
+    return out
+
+
+def _out_of_fold(data, models, folds):
+    s_oof, i_oof = {}, {}
+    for m, (_, test) in zip(models, folds, strict=True):
         for i in test:
             d = data[i]
-            s_oof[i] = m.stance_proba(d["cands"])
+            s_oof[i] = m.stance_proba(d["cands"], embedded=d.get("emb"))
             texts = [t for t, _, _, _ in d["issues"]]
             i_oof[i] = m.issue.proba(texts, texts, [issue_feats(t, s, c) for t, s, _, c in d["issues"]])
     order = range(len(data))
@@ -250,7 +279,7 @@ def cross_validate(data, args, scorer):
     i_y = [iss for i in order for _, _, iss, _ in data[i]["issues"]]
     thresholds = (tune_thresholds(s_probs, s_y, STANCES), tune_thresholds(i_probs, i_y, ISSUES))
     rows = []
-    for m, (_, test) in zip(models, folds, strict=False):
+    for m, (_, test) in zip(models, folds, strict=True):
         m.stance.thresholds, m.issue.thresholds = thresholds
         rows.extend(predict_rows([data[i] for i in test], m))
     return thresholds, rows
@@ -263,7 +292,68 @@ def report(title: str, rep: dict) -> None:
     print("   per stance F1: " + " ".join(f"{s}={m['f1']:.2f}" for s, m in rep["per_stance_L1"].items()))
 
 
-def main(argv=None) -> int:
+def load_examples(shared: Path):
+    """The dev gold's articles, parsed (cached), as training examples; and what the scores need."""
+    scorer = load_scorer(shared)
+    gold = read_jsonl(shared / "gold" / "dev.jsonl")
+    gold_by = defaultdict(list)
+    for g in gold:
+        gold_by[g["article_id"]].append(g)
+    files = sorted((shared / "corpus").glob("*.jsonl"))
+    corpus = [dict(a, _file=f.name) for f in files for a in read_jsonl(f)]
+    articles = [a for a in corpus if a["id"] in gold_by]  # train only on articles the dev gold covers
+    data, missed = build_examples(articles, parsed_docs(articles), gold_by, scorer)
+    for d in data:
+        d["gold"] = gold_by[d["article"]["id"]]
+    return data, dict(scorer=scorer, gold=gold, missed=missed)
+
+
+# The dev gold before it grew (seed, articles.jsonl, articles2.jsonl): figures on it compare with earlier reports.
+FIRST_GOLD_FILES = ("seed.jsonl", "articles.jsonl", "articles2.jsonl")
+
+
+def first_gold(data, gold) -> list[dict]:
+    ids = {d["article"]["id"] for d in data if d["article"]["_file"] in FIRST_GOLD_FILES}
+    return [g for g in gold if g["article_id"] in ids]
+
+
+def attach_embeddings(data) -> None:
+    """The sentence encoder's vector for every candidate (core/encoder.py), cached by encoder and texts."""
+    from core.encoder import MODELS_DIR, ONNX_NAME, encoder_input, load_encoder
+
+    enc = load_encoder(threads=2)
+    if enc is None:
+        print("no sentence encoder in models/: the linear model decides stances alone")
+        return
+    texts = [[encoder_input(c) for c in d["cands"]] for d in data]
+    key = hashlib.sha1((MODELS_DIR / ONNX_NAME).read_bytes() + "\x00".join(t for ts in texts for t in ts).encode())
+    path = CACHE / f"emb-{key.hexdigest()[:16]}.npy"
+    t0 = time.time()
+    if path.exists():
+        flat = np.load(path)
+    else:
+        flat = enc.embed([t for ts in texts for t in ts])
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.save(path, flat)
+    at = 0
+    for d, ts in zip(data, texts, strict=True):
+        d["emb"], at = flat[at:at + len(ts)], at + len(ts)
+    print(f"sentence vectors for {len(flat)} candidates [{time.time() - t0:.0f}s]", flush=True)
+
+
+def fit_encoder_head(data, C: float):
+    """p(stance | holds a position) from the sentence vectors: multinomial logistic regression on the
+    candidates that hold one (a row per stance they take)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = [d["emb"][k] for d in data if "emb" in d for k, y in enumerate(d["y"]) for _ in y]
+    y = [s for d in data if "emb" in d for ys in d["y"] for s in sorted(ys)]
+    if not X:
+        return None
+    return LogisticRegression(C=C, max_iter=3000).fit(np.stack(X), y)
+
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(DEFAULT_SHARED))
     ap.add_argument("--out", default=str(ROOT / "models" / "position_model.joblib"))
@@ -276,30 +366,49 @@ def main(argv=None) -> int:
                     help="scale of the parse and cue features against the n-grams (stance model)")
     ap.add_argument("--issue-dict-weight", type=float, default=ISSUE_DICT_WEIGHT,
                     help="scale of the issue-lexicon and context features against the n-grams (issue model)")
-    args = ap.parse_args(argv)
+    ap.add_argument("--encoder-weights", default=ENCODER_WEIGHTS,
+                    help="the sentence encoder's shares of p(stance | holder) to cross-validate (the best is kept; "
+                         "the linear model alone is always measured); 0: no encoder")
+    ap.add_argument("--C-encoder", type=float, default=C_ENCODER, help="regularisation of the encoder's stance head")
+    ap.add_argument("--curve", default="", help="training shares for a learning curve, e.g. 0.25,0.5,0.75")
+    return ap.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "gold" / "dev.jsonl").exists():
         print(f"no gold at {shared}/gold/dev.jsonl: nothing to train on", file=sys.stderr)
         return 2
-    scorer = load_scorer(shared)
-    gold = read_jsonl(shared / "gold" / "dev.jsonl")
-    gold_by = defaultdict(list)
-    for g in gold:
-        gold_by[g["article_id"]].append(g)
-    corpus = [a for f in sorted((shared / "corpus").glob("*.jsonl")) for a in read_jsonl(f)]
-    articles = [a for a in corpus if a["id"] in gold_by]  # train only on articles the dev gold covers
     t0 = time.time()
-    docs = parsed_docs(articles)
-    data, missed = build_examples(articles, docs, gold_by, scorer)
-    for d in data:
-        d["gold"] = gold_by[d["article"]["id"]]
+    data, ctx = load_examples(shared)
+    scorer, gold, missed = ctx["scorer"], ctx["gold"], ctx["missed"]
+    args.encoder_weight = max(float(w) for w in args.encoder_weights.split(","))
+    if args.encoder_weight:
+        attach_embeddings(data)
     n_c = sum(len(d["cands"]) for d in data)
-    print(f"{len(articles)} articles, {n_c} candidates; gold positions reachable by a candidate: "
+    print(f"{len(data)} articles, {n_c} candidates; gold positions reachable by a candidate: "
           f"{missed['covered']} (no sentence: {missed['sentence']}, actor not a candidate: {missed['actor']}) "
           f"[{time.time() - t0:.0f}s]")
-    thresholds, cv_rows = cross_validate(data, args, scorer)
-    cv = scorer.score(gold, cv_rows)
-    report(f"cross-validated by article ({N_FOLDS} folds)", cv)
+    weights = sorted({0.0, *(float(w) for w in args.encoder_weights.split(","))}) if "emb" in data[0] else [0.0]
+    variants = cross_validate(data, args, weights=weights)
+    scores = {w: scorer.score(gold, rows) for w, (_, rows) in variants.items()}
+    for w, rep in scores.items():
+        report(f"cross-validated by article ({N_FOLDS} folds, {len(data)} articles), encoder weight {w}", rep)
+    # the weight with the best cross-validated L1 (then L2); a choice among a few, so say all of them
+    args.encoder_weight = max(weights, key=lambda w: (scores[w]["L1"]["f1"], scores[w]["L2"]["f1"]))
+    alone, cv = scores[0.0], scores[args.encoder_weight]
+    thresholds, cv_rows = variants[args.encoder_weight]
+    print(f"   chosen encoder weight: {args.encoder_weight}")
+    curve = learning_curve(data, args, scorer, gold) if args.curve else []
+    first_rows = {w: scorer.score(first_gold(data, gold), rows) for w, (_, rows) in variants.items()}
+    curve += [{"fraction": 1.0, "encoder_weight": w, "L1_f1": scores[w]["L1"]["f1"], "L2_f1": scores[w]["L2"]["f1"],
+               "first_gold_L1_f1": first_rows[w]["L1"]["f1"], "first_gold_L2_f1": first_rows[w]["L2"]["f1"]}
+              for w in sorted({0.0, args.encoder_weight})]
+    first = scorer.score(first_gold(data, gold), cv_rows)
+    report(f"  of which the first {first['articles']} dev articles", first)
+    confusion = stance_confusion(data, cv_rows)
+    print_confusion(confusion)
     by_confidence = confidence_table(scorer, gold, cv_rows)
     print("   by confidence (unseen articles): " + " ".join(
         f">={r['min_confidence']}: P={r['precision']:.2f} R={r['recall']:.2f}" for r in by_confidence))
@@ -308,13 +417,74 @@ def main(argv=None) -> int:
     report("held-in (trained on all dev articles)", held_in)
     model.info = {"trained_on_articles": len(data), "candidates": n_c, "folds": N_FOLDS,
                   "thresholds": {"stance": thresholds[0], "issue": thresholds[1]},
-                  "cv": {**_brief(cv), "by_confidence": by_confidence}, "held_in": _brief(held_in)}
+                  "encoder_weight": model.encoder_weight,
+                  "cv": {**_brief(cv), "by_confidence": by_confidence}, "cv_first_gold": _brief(first),
+                  "cv_linear_alone": _brief(alone),
+                  "cv_by_encoder_weight": {str(w): {"L1_f1": r["L1"]["f1"], "L2_f1": r["L2"]["f1"]}
+                                           for w, r in scores.items()},
+                  "held_in": _brief(held_in), "learning_curve": curve, "stance_confusion": confusion,
+                  "train_seconds": round(time.time() - t0)}
     if not args.no_save:
         import joblib
 
         joblib.dump(model, args.out, compress=3)
         print(f"saved {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) [{time.time() - t0:.0f}s]")
     return 0
+
+
+def learning_curve(data, args, scorer, gold) -> list[dict]:
+    """Cross-validated L1/L2 with each fold trained on a share of its training articles (thresholds tuned
+    out of fold at each share, as for the full model): how much more annotation is worth."""
+    out = []
+    first = first_gold(data, gold)
+    for fraction in [float(x) for x in args.curve.split(",") if x]:
+        for w, (_, rows) in cross_validate(data, args, fraction, weights=(0.0, args.encoder_weight)).items():
+            rep, rep1 = scorer.score(gold, rows), scorer.score(first, rows)
+            out.append({"fraction": fraction, "encoder_weight": w, "L1_f1": rep["L1"]["f1"], "L2_f1": rep["L2"]["f1"],
+                        "first_gold_L1_f1": rep1["L1"]["f1"], "first_gold_L2_f1": rep1["L2"]["f1"]})
+            print(f"   learning curve, {fraction:.2f} of the training articles, encoder weight {w}: "
+                  f"L1 {rep['L1']['f1']:.3f} L2 {rep['L2']['f1']:.3f} "
+                  f"(first dev articles L1 {rep1['L1']['f1']:.3f} L2 {rep1['L2']['f1']:.3f})", flush=True)
+    return out
+
+
+def stance_confusion(data, rows) -> dict:
+    """Out of fold, per (sentence, actor) the gold holds a position for and the extractor found: gold
+    stance -> the extractor's top stance there ("-" where it gave that actor no stance in that sentence)."""
+    ours = defaultdict(dict)
+    for r in rows:
+        key = (r["article_id"], r["char_start"], r["actor"])
+        ours[key][r["stance"]] = max(ours[key].get(r["stance"], 0.0), r["confidence"])
+    out = defaultdict(Counter)
+    for d in data:
+        for (i, actor), gold_stances in _gold_groups(d).items():
+            got = ours.get((d["article"]["id"], _start(d, i), actor), {})
+            top = max(got, key=got.get) if got else "-"
+            for s in gold_stances:
+                out[s][top] += 1
+    return {s: dict(c) for s, c in sorted(out.items())}
+
+
+def _gold_groups(d) -> dict:
+    return {(c.sent_index, c.actor): y for c, y in zip(d["cands"], d["y"], strict=True) if y}
+
+
+def _start(d, i) -> int:
+    span = d["infos"][i].span
+    text = d["article"]["text"]
+    start = span.start_char
+    while start < span.end_char and text[start].isspace():
+        start += 1
+    return start
+
+
+def print_confusion(confusion: dict) -> None:
+    cols = [*STANCES, "-"]
+    print("   stance confusion out of fold (rows gold, columns the extractor's top stance; '-' none):")
+    print("   " + " " * 11 + " ".join(f"{c[:5]:>5}" for c in cols))
+    for s in STANCES:
+        row = confusion.get(s, {})
+        print(f"   {s:<11}" + " ".join(f"{row.get(c, 0):>5}" for c in cols))
 
 
 CONFIDENCE_CUTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)

@@ -96,3 +96,15 @@ def test_a_lede_about_long_ago_does_not_date_the_report(nlp):
         "Russian Foreign Minister Sergei Lavrov said in 2014 that Moscow would never accept NATO expansion.\n\n"
         "Ukrainian Foreign Minister Dmytro Kuleba accused Russia of massing troops near the border.")
     assert dates.get("Ukraine") == "2022-02-14"
+
+
+def test_a_speaker_quoted_on_a_named_day_keeps_that_day_later_in_the_report(nlp):
+    from core import extract_positions
+    rows = extract_positions(
+        "Ukrainian Foreign Minister Dmytro Kuleba spoke to journalists in Kyiv.\n\n"
+        "Kuleba said on Saturday that Ukraine was open to talks with Moscow.\n\n"
+        "The weather in the capital was mild and the streets were busy with shoppers.\n\n"
+        "Kuleba also accused Russia of massing troops near the border.",
+        article_id="d2", published="2022-02-14")
+    accusation = rows[rows["sentence"].str.startswith("Kuleba also")]
+    assert len(accusation) and set(accusation["date"]) == {"2022-02-12"}

@@ -227,3 +227,20 @@ def test_edit_and_add_through_the_page(db):
     at.selectbox(key=prefix + "_issue").select("negotiations")
     next(b for b in at.button if b.label == "Add this position").click().run()
     assert not at.exception and "1 added" in text(at)
+
+
+def test_about_page_shows_the_learning_curve_and_unseen_date_and_target(db, tmp_path, monkeypatch):
+    curve = [{"fraction": 0.5, "encoder_weight": 0.0, "L1_f1": 0.45, "L2_f1": 0.31},
+             {"fraction": 1.0, "encoder_weight": 0.5, "L1_f1": 0.52, "L2_f1": 0.37}]
+    report = {"articles": 3, "L1": {"f1": 0.8}, "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
+              "model": {"cv": {"L1_f1": 0.52, "L2_f1": 0.37, "speaker": 0.95, "date": 0.89, "target": 0.76},
+                        "learning_curve": curve}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
+    at = open_page("app_pages/about.py")
+    assert [m.value for m in at.metric][:5] == ["0.52", "0.37", "0.95", "0.89", "0.76"]
+    table = at.dataframe[-1].value
+    assert list(table["L1_f1"]) == [0.45, 0.52] and list(table["fraction"]) == [0.5, 1.0]
+    assert "Would more annotation help?" in [h.value for h in at.subheader]
