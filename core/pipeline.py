@@ -13,6 +13,8 @@ import datetime as dt
 import pandas as pd
 
 from core.classifier import load_model, stances_above
+from core.clean import mask_boilerplate
+from core.dates import names_occasion, on_same_occasion, resolve_date
 from core.features import analyse, candidates
 from core.hedging import direct_quote, is_hedged
 from core.issues import issue_context, lexicon_issues
@@ -28,10 +30,6 @@ _FALLBACK_MODEL_ID = "cues-only"
 
 def prepare_text(text: str, title: str | None) -> str:
     """The text the parser sees: same length as the article, boilerplate blanked (offsets stay valid)."""
-    try:
-        from core.clean import mask_boilerplate
-    except ImportError:
-        return text
     masked = mask_boilerplate(text, title)
     return masked if len(masked) == len(text) else text
 
@@ -167,23 +165,14 @@ class _PublishedDate:
 
 
 def _names_occasion(resolved):
-    try:
-        from core.dates import names_occasion
-    except ImportError:
-        return False
     return isinstance(getattr(resolved, "rule", None), str) and names_occasion(resolved)
 
 
 def _same_occasion(resolved, occasion, published):
-    from core.dates import on_same_occasion
     return on_same_occasion(resolved, occasion, published)
 
 
 def _resolve(text, published, previous):
-    try:
-        from core.dates import resolve_date
-    except ImportError:
-        return previous or _PublishedDate(published[:10])
     try:
         return resolve_date(text, published[:10], previous=previous)
     except Exception:  # a date we cannot read must not lose the position; the publication date stands

@@ -17,14 +17,8 @@ COMMAND_MODULES = ("core.cli.extract", "core.cli.evaluate", "core.cli.store_comm
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core", description="Parley: positions from news articles.")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        module.register(subparsers)
+    for name in COMMAND_MODULES:  # a missing command module is a broken install: let its ImportError say so
+        importlib.import_module(name).register(subparsers)
     return parser
 
 
