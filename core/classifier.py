@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from core.encoder import encoder_input, load_encoder
 from core.issues import issue_hits
 from core.schema import ISSUES, STANCES
 
@@ -125,7 +126,7 @@ class PositionModel:
     encoder_weight: float = 0.0
     encoder_head: object = None
 
-    def stance_proba(self, cands, infos=None, embedded: np.ndarray | None = None) -> np.ndarray:
+    def stance_proba(self, cands, embedded: np.ndarray | None = None) -> np.ndarray:
         """p(stance) per candidate: the holder model's p(holds) times p(stance | holds), the latter
         averaged with the encoder head's where the encoder is used. `embedded`: sentence vectors for
         every candidate, given (training); else the encoder runs here on the candidates that matter."""
@@ -158,8 +159,6 @@ class PositionModel:
 
     @staticmethod
     def _embed(cands):
-        from core.encoder import encoder_input, load_encoder
-
         enc = load_encoder()
         return None if enc is None or not cands else enc.embed([encoder_input(c) for c in cands])
 

