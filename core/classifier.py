@@ -121,46 +121,37 @@ class PositionModel:
     target_prior: dict           # actor -> most frequent target (or None)
     info: dict = field(default_factory=dict)   # training and cross-validation figures
     target_ranker: tuple | None = None          # (DictVectorizer, LogisticRegression) over target options
-    # The encoder's share of p(stance | holder) and the head that reads it from the sentence vectors
-    # (core/encoder.py); weight 0 or no head: the linear model decides alone.
+    # The fine-tuned encoder's share of p(stance | holder) (core/encoder.py); 0, or no encoder in
+    # models/: the linear model decides alone.
     encoder_weight: float = 0.0
-    encoder_head: object = None
 
-    def stance_proba(self, cands, embedded: np.ndarray | None = None) -> np.ndarray:
+    def stance_proba(self, cands, encoded: np.ndarray | None = None) -> np.ndarray:
         """p(stance) per candidate: the holder model's p(holds) times p(stance | holds), the latter
-        averaged with the encoder head's where the encoder is used. `embedded`: sentence vectors for
-        every candidate, given (training); else the encoder runs here on the candidates that matter."""
+        averaged with the encoder's where the encoder is used. `encoded`: the encoder's p(stance | holds)
+        for every candidate, given (training: out of fold); else the encoder runs here on the candidates
+        that matter."""
         args = ([c.text for c in cands], [c.local for c in cands], [c.feats for c in cands])
         if not self.uses_encoder():
             return self.stance.proba(*args)
         hold, given = self.stance.parts(*args)
         keep = np.flatnonzero(hold >= self.encoder_min_hold())
-        vectors = embedded[keep] if embedded is not None else self._embed([cands[k] for k in keep])
-        if len(keep) and vectors is not None:
+        probs = encoded[keep] if encoded is not None else self._encode([cands[k] for k in keep])
+        if len(keep) and probs is not None:
             w = self.encoder_weight
-            given[keep] = (1 - w) * given[keep] + w * self.head_proba(vectors)
+            given[keep] = (1 - w) * given[keep] + w * probs
         return hold[:, None] * given
 
     def uses_encoder(self) -> bool:
-        return isinstance(self.stance, FactoredModel) and bool(self.encoder_weight) and self.encoder_head is not None
+        return isinstance(self.stance, FactoredModel) and bool(self.encoder_weight)
 
     def encoder_min_hold(self) -> float:
         """Below the lowest stance threshold no stance can be kept whatever the encoder says
         (p(stance) <= p(holds)), so the encoder is skipped there: exact, and most candidates."""
         return min(self.stance.thresholds.values(), default=0.0)
 
-    def head_proba(self, vectors: np.ndarray) -> np.ndarray:
-        """p(stance | holds) from sentence vectors, in the stance model's label order."""
-        out = np.zeros((len(vectors), len(self.stance.labels)))
-        probs = self.encoder_head.predict_proba(vectors)
-        for k, label in enumerate(self.encoder_head.classes_):
-            out[:, self.stance.labels.index(label)] = probs[:, k]
-        return out
-
-    @staticmethod
-    def _embed(cands):
+    def _encode(self, cands) -> np.ndarray | None:
         enc = load_encoder()
-        return None if enc is None or not cands else enc.embed([encoder_input(c) for c in cands])
+        return None if enc is None or not cands else enc.proba([encoder_input(c) for c in cands], self.stance.labels)
 
     def issues_for(self, items: list[tuple[str, str, dict]]) -> list[list[tuple[str, float]]]:
         """(sentence text, stance, context features) -> issues above threshold (best first; at least one)."""

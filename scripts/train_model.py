@@ -36,8 +36,7 @@ from scripts.shared_data import DEFAULT_SHARED, read_jsonl  # noqa: E402
 CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
 DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
-ENCODER_WEIGHTS = "0.35,0.5,0.65"  # --encoder-weights default: around the plain average of the two models
-C_ENCODER = 1.0
+ENCODER_WEIGHTS = "0.35,0.5,0.65,0.8"  # --encoder-weights default: around the plain average of the two models
 ISSUE_DICT_WEIGHT = 0.5  # --issue-dict-weight default: cross-validated best of 0.25, 0.5, 1, 3 (L2)
 
 
@@ -177,10 +176,10 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
     if thresholds:
         stance.thresholds, issue.thresholds = thresholds
     prior = target_prior(data)
-    head = fit_encoder_head(data, args.C_encoder) if args.encoder_weight else None
-    model_id = f"stance-lr{'+minilm' if head is not None else ''}@{EXTRACTOR_VERSION}"
+    weight = args.encoder_weight if "enc" in data[0] else 0.0
+    model_id = f"stance-lr{'+minilm-ft' if weight else ''}@{EXTRACTOR_VERSION}"
     return PositionModel(model_id, stance, issue, prior, target_ranker=fit_target_ranker(data, prior),
-                         encoder_weight=args.encoder_weight if head is not None else 0.0, encoder_head=head)
+                         encoder_weight=weight)
 
 
 def fit_target_ranker(data, prior):
@@ -229,7 +228,7 @@ def predict_rows(data, model) -> list[dict]:
     rows = []
     for d in data:
         a = d["article"]
-        chosen = _choose(d["cands"], model, embedded=d.get("emb"))
+        chosen = _choose(d["cands"], model, encoded=d.get("enc"))
         rows.extend(_rows(chosen, d["infos"], model, a["id"], a["published"], a["text"]))
     return rows
 
@@ -269,7 +268,7 @@ def _out_of_fold(data, models, folds):
     for m, (_, test) in zip(models, folds, strict=True):
         for i in test:
             d = data[i]
-            s_oof[i] = m.stance_proba(d["cands"], embedded=d.get("emb"))
+            s_oof[i] = m.stance_proba(d["cands"], encoded=d.get("enc"))
             texts = [t for t, _, _, _ in d["issues"]]
             i_oof[i] = m.issue.proba(texts, texts, [issue_feats(t, s, c) for t, s, _, c in d["issues"]])
     order = range(len(data))
@@ -317,40 +316,53 @@ def first_gold(data, gold) -> list[dict]:
     return [g for g in gold if g["article_id"] in ids]
 
 
-def attach_embeddings(data) -> None:
-    """The sentence encoder's vector for every candidate (core/encoder.py), cached by encoder and texts."""
-    from core.encoder import MODELS_DIR, ONNX_NAME, encoder_input, load_encoder
+def attach_encoder_oof(data, path: Path, pairs_path: Path) -> None:
+    """The fine-tuned encoder's out-of-fold p(stance | holds) for every candidate (from
+    scripts/finetune_encoder.py --oof over the pairs --dump-pairs wrote), matched by article and input
+    text. A candidate the pairs lack (the extractor changed since) gets an even spread, the encoder's
+    "no opinion"; more than a few such and the scores belong to other candidates: stop."""
+    import json
 
-    enc = load_encoder(threads=2)
-    if enc is None:
-        print("no sentence encoder in models/: the linear model decides stances alone")
-        return
-    texts = [[encoder_input(c) for c in d["cands"]] for d in data]
-    key = hashlib.sha1((MODELS_DIR / ONNX_NAME).read_bytes() + "\x00".join(t for ts in texts for t in ts).encode())
-    path = CACHE / f"emb-{key.hexdigest()[:16]}.npy"
-    t0 = time.time()
-    if path.exists():
-        flat = np.load(path)
-    else:
-        flat = enc.embed([t for ts in texts for t in ts])
-        CACHE.mkdir(parents=True, exist_ok=True)
-        np.save(path, flat)
-    at = 0
-    for d, ts in zip(data, texts, strict=True):
-        d["emb"], at = flat[at:at + len(ts)], at + len(ts)
-    print(f"sentence vectors for {len(flat)} candidates [{time.time() - t0:.0f}s]", flush=True)
+    from core.encoder import encoder_input
+
+    flat = np.load(path)
+    keys = [(art["id"], text) for art in json.loads(pairs_path.read_text())["articles"] for text in art["texts"]]
+    if len(keys) != len(flat):
+        raise SystemExit(f"{path} holds {len(flat)} candidates, {pairs_path} {len(keys)}: fine-tune again")
+    scores = dict(zip(keys, flat, strict=True))
+    even = np.full(flat.shape[1], 1.0 / flat.shape[1], dtype=flat.dtype)
+    missing = 0
+    for d in data:
+        mine = [(d["article"]["id"], encoder_input(c)) for c in d["cands"]]
+        missing += sum(k not in scores for k in mine)
+        d["enc"] = np.array([scores.get(k, even) for k in mine]).reshape(len(mine), flat.shape[1])
+    n = sum(len(d["cands"]) for d in data)
+    if missing > 0.01 * n:
+        raise SystemExit(f"{missing} of {n} candidates have no encoder scores: dump the pairs and fine-tune again")
+    print(f"encoder scores out of fold for {n - missing} of {n} candidates ({missing} not in the pairs: an even spread)")
 
 
-def fit_encoder_head(data, C: float):
-    """p(stance | holds a position) from the sentence vectors: multinomial logistic regression on the
-    candidates that hold one (a row per stance they take)."""
-    from sklearn.linear_model import LogisticRegression
+def write_rows(rows, path: Path) -> None:
+    import json
 
-    X = [d["emb"][k] for d in data if "emb" in d for k, y in enumerate(d["y"]) for _ in y]
-    y = [s for d in data if "emb" in d for ys in d["y"] for s in sorted(ys)]
-    if not X:
-        return None
-    return LogisticRegression(C=C, max_iter=3000).fit(np.stack(X), y)
+    path.write_text("".join(json.dumps(r, default=str) + "\n" for r in rows))
+
+
+def dump_pairs(data, path: Path) -> int:
+    """What fine-tuning the encoder needs, in the fold order every cross-validated figure uses: per
+    article its candidates' encoder inputs and gold stances (empty: holds no position there)."""
+    import json
+
+    from core.encoder import encoder_input
+
+    folds = make_folds(len(data))
+    fold_of = {i: k for k, (_, test) in enumerate(folds) for i in test}
+    arts = [{"id": d["article"]["id"], "fold": fold_of[i], "texts": [encoder_input(c) for c in d["cands"]],
+             "y": [sorted(y) for y in d["y"]]} for i, d in enumerate(data)]
+    path.write_text(json.dumps({"folds": len(folds), "labels": list(STANCES), "articles": arts}))
+    print(f"wrote {path}: {len(arts)} articles, {sum(len(a['texts']) for a in arts)} candidates, "
+          f"{sum(bool(y) for a in arts for y in a['y'])} holding a position")
+    return 0
 
 
 def parse_args(argv):
@@ -366,11 +378,18 @@ def parse_args(argv):
                     help="scale of the parse and cue features against the n-grams (stance model)")
     ap.add_argument("--issue-dict-weight", type=float, default=ISSUE_DICT_WEIGHT,
                     help="scale of the issue-lexicon and context features against the n-grams (issue model)")
+    ap.add_argument("--encoder-oof", metavar="NPY", help="the fine-tuned encoder's out-of-fold stance probabilities "
+                    "(scripts/finetune_encoder.py --oof); without it the linear model decides alone")
+    ap.add_argument("--encoder-pairs", metavar="JSON", help="the pairs the out-of-fold scores were made from "
+                    "(--dump-pairs)")
     ap.add_argument("--encoder-weights", default=ENCODER_WEIGHTS,
-                    help="the sentence encoder's shares of p(stance | holder) to cross-validate (the best is kept; "
-                         "the linear model alone is always measured); 0: no encoder")
-    ap.add_argument("--C-encoder", type=float, default=C_ENCODER, help="regularisation of the encoder's stance head")
+                    help="the encoder's shares of p(stance | holder) to cross-validate (the best is kept; "
+                         "the linear model alone is always measured)")
     ap.add_argument("--curve", default="", help="training shares for a learning curve, e.g. 0.25,0.5,0.75")
+    ap.add_argument("--cv-rows", metavar="JSONL", help="also write the chosen variant's out-of-fold rows (error analysis "
+                    "with ../shared/eval/score.py)")
+    ap.add_argument("--dump-pairs", metavar="JSON", help="write the encoder's training pairs (every candidate's "
+                    "input text and gold stances, and the article folds) for scripts/finetune_encoder.py, and stop")
     return ap.parse_args(argv)
 
 
@@ -382,15 +401,17 @@ def main(argv=None) -> int:
         return 2
     t0 = time.time()
     data, ctx = load_examples(shared)
+    if args.dump_pairs:
+        return dump_pairs(data, Path(args.dump_pairs))
     scorer, gold, missed = ctx["scorer"], ctx["gold"], ctx["missed"]
     args.encoder_weight = max(float(w) for w in args.encoder_weights.split(","))
-    if args.encoder_weight:
-        attach_embeddings(data)
+    if args.encoder_oof:
+        attach_encoder_oof(data, Path(args.encoder_oof), Path(args.encoder_pairs))
     n_c = sum(len(d["cands"]) for d in data)
     print(f"{len(data)} articles, {n_c} candidates; gold positions reachable by a candidate: "
           f"{missed['covered']} (no sentence: {missed['sentence']}, actor not a candidate: {missed['actor']}) "
           f"[{time.time() - t0:.0f}s]")
-    weights = sorted({0.0, *(float(w) for w in args.encoder_weights.split(","))}) if "emb" in data[0] else [0.0]
+    weights = sorted({0.0, *(float(w) for w in args.encoder_weights.split(","))}) if "enc" in data[0] else [0.0]
     variants = cross_validate(data, args, weights=weights)
     scores = {w: scorer.score(gold, rows) for w, (_, rows) in variants.items()}
     for w, rep in scores.items():
@@ -400,6 +421,8 @@ def main(argv=None) -> int:
     alone, cv = scores[0.0], scores[args.encoder_weight]
     thresholds, cv_rows = variants[args.encoder_weight]
     print(f"   chosen encoder weight: {args.encoder_weight}")
+    if args.cv_rows:
+        write_rows(cv_rows, Path(args.cv_rows))
     curve = learning_curve(data, args, scorer, gold) if args.curve else []
     first_gold_rows = first_gold(data, gold)
     first_rows = {w: scorer.score(first_gold_rows, rows) for w, (_, rows) in variants.items()}
@@ -414,6 +437,8 @@ def main(argv=None) -> int:
     print("   by confidence (unseen articles): " + " ".join(
         f">={r['min_confidence']}: P={r['precision']:.2f} R={r['recall']:.2f}" for r in by_confidence))
     model = fit_position_model(data, args, thresholds)
+    for d in data:  # held in: the shipped encoder (models/) runs as in the app, not the out-of-fold scores
+        d.pop("enc", None)
     held_in = scorer.score(gold, predict_rows(data, model))
     report("held-in (trained on all dev articles)", held_in)
     model.info = {"trained_on_articles": len(data), "candidates": n_c, "folds": N_FOLDS,
@@ -434,12 +459,14 @@ def main(argv=None) -> int:
 
 
 def learning_curve(data, args, scorer, gold) -> list[dict]:
-    """Cross-validated L1/L2 with each fold trained on a share of its training articles (thresholds tuned
-    out of fold at each share, as for the full model): how much more annotation is worth."""
+    """Cross-validated L1/L2 with each fold's linear model trained on a share of its training articles
+    (thresholds tuned out of fold at each share, as for the full model): how much more annotation is worth.
+    The linear model alone: the encoder's out-of-fold scores come from networks trained on whole folds,
+    and fine-tuning one per share costs more CPU than the curve is worth."""
     out = []
     first = first_gold(data, gold)
     for fraction in [float(x) for x in args.curve.split(",") if x]:
-        for w, (_, rows) in cross_validate(data, args, fraction, weights=(0.0, args.encoder_weight)).items():
+        for w, (_, rows) in cross_validate(data, args, fraction, weights=(0.0,)).items():
             rep, rep1 = scorer.score(gold, rows), scorer.score(first, rows)
             out.append({"fraction": fraction, "encoder_weight": w, "L1_f1": rep["L1"]["f1"], "L2_f1": rep["L2"]["f1"],
                         "first_gold_L1_f1": rep1["L1"]["f1"], "first_gold_L2_f1": rep1["L2"]["f1"]})

@@ -198,3 +198,17 @@ def test_this_as_a_determiner_does_not_point_back(nlp):
 ])
 def test_verbs_of_hoping_and_worrying_attribute(nlp, text, actor):
     assert actor in actors(holders(nlp, text)[0])
+
+
+@pytest.mark.parametrize("text, actor, speaker", [
+    # a person the registry does not list speaks; the listed person in the phrase only places the party
+    ("Close Putin ally Ivan Petrovsky accused Britain of the attacks on Monday.", "Russia", "Ivan Petrovsky"),
+    ("Ukrainian lawmaker Oleksandra Ustynova said the delay would cost lives.", "Ukraine", "Oleksandra Ustynova"),
+])
+def test_an_unlisted_named_person_is_the_speaker(nlp, text, actor, speaker):
+    assert (actor, speaker) in {(a, s) for a, s, _ in holders(nlp, text)[0]}
+
+
+def test_a_listed_person_keeps_the_registry_name(nlp):
+    rows = holders(nlp, "Russian President Vladimir Putin said the talks had stalled.")
+    assert ("Russia", "Vladimir Putin") in {(a, s) for a, s, _ in rows[0]}
