@@ -129,7 +129,9 @@ def detect_shifts(df: pd.DataFrame, *, group: bool = True, rules: tuple[ShiftRul
             "position_id", "statement_id")
     df = df[[c for c in dict.fromkeys(used) if c in df.columns]]
     rows = df[df["stance"].isin(relevant)]  # before grouping: the other stances never take part
-    rows = statements(assign_statements(rows), lists=("outlets",)) if group else rows
+    if group:  # stored statement ids (core.derived) when every row has one; else grouped here
+        stored = "statement_id" in rows.columns and rows["statement_id"].notna().all()
+        rows = statements(rows if stored else assign_statements(rows), lists=("outlets",))
     rows = rows.assign(key=_keys(rows))
     # only the columns used below: sorting moves every column, and the others are dropped anyway
     needed = ("actor", "issue", *_CARRIED, "article_id", "char_start")

@@ -575,6 +575,9 @@ def replace_positions(conn, article_id: str, df: pd.DataFrame, *, extractor_vers
     rows = coerce(rows, POSITION_COLUMNS)
     rows.insert(0, "position_id", position_ids(rows))
     rows["extractor_version"] = extractor_version
+    from core import derived  # statement ids and shifts of the lines this article stands on, before and after
+
+    lines = derived.lines_of_article(conn, article_id)
     conn.execute("DELETE FROM positions WHERE article_id = $article_id", {"article_id": article_id})
     if len(rows):
         cols = quoted(rows.columns)
@@ -585,4 +588,5 @@ def replace_positions(conn, article_id: str, df: pd.DataFrame, *, extractor_vers
             conn.unregister("incoming_positions")
     conn.execute("UPDATE articles SET extractor_version = $version WHERE article_id = $article_id",
                  {"version": extractor_version, "article_id": article_id})
+    derived.refresh(conn, lines | set(zip(rows["actor"], rows["issue"], strict=True)))
     return len(rows)

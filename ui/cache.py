@@ -93,8 +93,11 @@ def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
     from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
-    return query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
-                           include_rejected=include_rejected)
+    df = query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
+                         include_rejected=include_rejected, statements=True)
+    # statement ids stored at write time (core.derived); a row without one (a rejected row the Review page
+    # lists) leaves grouping to the views
+    return df if df["statement_id"].notna().all() else df.drop(columns="statement_id")
 
 
 def positions(filters: Filters, *, reviewed_only: bool | None = None, include_rejected: bool = False) -> pd.DataFrame:
