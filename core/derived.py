@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 STATEMENTS_TABLE = "position_statements"
@@ -73,39 +74,73 @@ def refresh(conn, lines: Iterable[tuple[str, str]] | None = None) -> None:
         rows = overlay_rows(conn, Filters(actor=tuple(actors), issue=tuple(issues))) if actors and issues else None
         if rows is not None:
             rows = rows[[pair in lines for pair in zip(rows["actor"], rows["issue"], strict=True)]]
-        _forget(conn, lines)
     else:
         rows = overlay_rows(conn)
-        conn.execute(f"DELETE FROM {STATEMENTS_TABLE}")
-        conn.execute(f"DELETE FROM {SHIFTS_TABLE}")
     if rows is None or rows.empty:
-        return
-    rows = rows.drop_duplicates("position_id")   # one id, one statement (a review stands for its machine row)
-    grouped = assign_statements(rows.reset_index(drop=True))
-    ids = grouped[["position_id", "actor", "issue", "statement_id"]]
-    _insert(conn, STATEMENTS_TABLE, ids)
-    found = detect_shifts(grouped)
-    if len(found):
-        _insert(conn, SHIFTS_TABLE, found.assign(seq=range(len(found))))
+        ids, found = pd.DataFrame(columns=["position_id", *LINE, "statement_id"]), pd.DataFrame(columns=SHIFT_COLUMNS)
+    else:
+        rows = rows.drop_duplicates("position_id")   # one id, one statement (a review stands for its machine row)
+        grouped = assign_statements(rows.reset_index(drop=True))
+        ids = grouped[["position_id", *LINE, "statement_id"]]
+        found = detect_shifts(grouped)
+    # only what changed is written: a write touches few of the rows of the (long) lines it stands on
+    _replace(conn, STATEMENTS_TABLE, lines, ids, ["position_id"])
+    seq = found.groupby(list(LINE), sort=False).cumcount() if len(found) else []
+    _replace(conn, SHIFTS_TABLE, lines, found.assign(seq=seq), [*LINE, "seq"])
 
 
-def _forget(conn, lines: set[tuple[str, str]]) -> None:
-    touched = pd.DataFrame(sorted(lines, key=str), columns=list(LINE), dtype="string")
-    conn.register("touched_lines", touched)
-    try:
-        for table in (STATEMENTS_TABLE, SHIFTS_TABLE):
-            conn.execute(f"DELETE FROM {table} WHERE (actor, issue) IN (SELECT actor, issue FROM touched_lines)")
-    finally:
-        conn.unregister("touched_lines")
+def _replace(conn, table: str, lines: set | None, new: pd.DataFrame, key: list[str]) -> None:
+    """Make the table's rows of these lines (all rows for None) those of `new`, writing only the rows that differ."""
+    cols = list(new.columns)
+    where = "" if lines is None else " WHERE (actor, issue) IN (SELECT actor, issue FROM touched_lines)"
+    with _registered(conn, "touched_lines", _lines_frame(lines or set())):
+        old = conn.execute(f"SELECT {', '.join(cols)} FROM {table}{where}").df()
+    old_keys, new_keys = _row_keys(old, cols), _row_keys(new, cols)
+    gone = old[~old_keys.isin(set(new_keys)).to_numpy()]
+    added = new[~new_keys.isin(set(old_keys)).to_numpy()]
+    if len(gone):
+        cond = " AND ".join(f'{table}."{k}" = gone_rows."{k}"' for k in key)
+        with _registered(conn, "gone_rows", gone[key].reset_index(drop=True)):
+            conn.execute(f"DELETE FROM {table} USING gone_rows WHERE {cond}")
+    if len(added):
+        _insert(conn, table, added.reset_index(drop=True))
+
+
+def _row_keys(df: pd.DataFrame, cols: list[str]) -> pd.Series:
+    """Each row as one comparable text (numpy and Python values, lists and arrays, NA and None alike)."""
+    values = [[_plain(v) for v in df[c].tolist()] for c in cols]
+    return pd.Series([repr(row) for row in zip(*values, strict=True)] if cols else [], index=df.index, dtype=object)
+
+
+def _plain(value):
+    if isinstance(value, np.ndarray | list | tuple):
+        return tuple(_plain(v) for v in value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _lines_frame(lines: set) -> pd.DataFrame:
+    return pd.DataFrame(sorted(lines, key=str), columns=list(LINE), dtype="string")
+
+
+class _registered:
+    """A DataFrame visible to SQL under `name` inside the block."""
+
+    def __init__(self, conn, name: str, df: pd.DataFrame):
+        self.conn, self.name, self.df = conn, name, df
+
+    def __enter__(self):
+        self.conn.register(self.name, self.df)
+
+    def __exit__(self, *exc):
+        self.conn.unregister(self.name)
 
 
 def _insert(conn, table: str, df: pd.DataFrame) -> None:
     cols = ", ".join(f'"{c}"' for c in df.columns)
-    conn.register("derived_rows", df)
-    try:
+    with _registered(conn, "derived_rows", df):
         conn.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM derived_rows")
-    finally:
-        conn.unregister("derived_rows")
 
 
 def stored_shifts(conn, *, actor: str | None = None, issue: str | None = None) -> pd.DataFrame:
@@ -119,9 +154,12 @@ def stored_shifts(conn, *, actor: str | None = None, issue: str | None = None) -
             params[name] = value
     where = ("WHERE " + " AND ".join(conds)) if conds else ""
     cols = list(SHIFT_COLUMNS)
-    found = conn.execute(f"SELECT {', '.join(cols)} FROM {SHIFTS_TABLE} {where}"
-                         " ORDER BY to_date NULLS LAST, actor, issue, seq", params).fetchall()
-    if not found:
+    table = conn.sql(f"SELECT {', '.join(cols)} FROM {SHIFTS_TABLE} {where}"
+                     " ORDER BY to_date NULLS LAST, actor, issue, seq", params=params).to_arrow_table()
+    if not table.num_rows:
         return _empty_shifts()
-    # column by column from Python values, as detect_shifts builds its frame (same dtypes)
-    return pd.DataFrame({c: list(values) for c, values in zip(cols, zip(*found, strict=True), strict=True)})
+    # as detect_shifts builds its frame: strings and lists as Python objects (None when missing)
+    out = table.to_pandas()
+    for c in ("from_outlets", "to_outlets"):
+        out[c] = table.column(c).to_pylist()
+    return out
