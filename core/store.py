@@ -487,8 +487,13 @@ def _date_conditions(filters: Filters, params: dict) -> list[str]:
 def positions_query(filters: Filters | None, *, limit: int | None = None, offset: int = 0) -> tuple[str, dict]:
     """The SQL and parameters of Store.query_positions (core.review reads the same rows)."""
     where, params = where_clause(filters)
-    sql = (f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id) {where}"
-           ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
+    order = ' ORDER BY p."date", p.article_id, p.char_start, p.position_id'
+    if limit is not None and "a." not in where:
+        # A page of rows whose filters read positions only: that page is taken before the join, so only its
+        # rows meet their article (at 1M positions, joining every match first cost about a third more).
+        inner, params = _paginate(f"SELECT * FROM positions p {where}{order}", params, limit, offset)
+        return f"SELECT {SELECT_LIST} FROM ({inner}) p JOIN articles a USING (article_id){order}", params
+    sql = f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id) {where}{order}"
     return _paginate(sql, params, limit, offset)
 
 
