@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 STATEMENTS_TABLE = "position_statements"
 SHIFTS_TABLE = "shifts"
@@ -160,6 +161,7 @@ def stored_shifts(conn, *, actor: str | None = None, issue: str | None = None) -
         return _empty_shifts()
     # as detect_shifts builds its frame: strings and lists as Python objects (None when missing)
     out = table.to_pandas()
-    for c in ("from_outlets", "to_outlets"):
-        out[c] = table.column(c).to_pylist()
+    for field in table.schema:   # lists, and text columns Arrow did not give as Python objects (all missing)
+        if pa.types.is_list(field.type) or (pa.types.is_string(field.type) and out[field.name].dtype != object):
+            out[field.name] = table.column(field.name).to_pylist()
     return out
