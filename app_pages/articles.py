@@ -15,7 +15,7 @@ FURNITURE_PARAM = "_furniture"  # ?_furniture=1: show the page furniture too
 st.title("Articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
-listed = share.article_list(filters, df)  # the one definition the Overview counts too
+listed = cache.derived("articles:list", filters, lambda d: share.article_list(filters, d))  # as the Overview counts
 ids = listed["article_id"].tolist()
 titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"]), strict=True))
 wanted = st.query_params.get("_article")

@@ -57,9 +57,15 @@ def draw_board(moves, pairs, labels: dict[str, str]) -> None:
         box.markdown(f"**{share.md(other)} answers:**\n" + "\n".join(lines), unsafe_allow_html=True)
 
 
+def ledger_and_chart(rows):
+    """The ledger and its chart: kept per filter set (ui.cache.derived), so a reload only draws them."""
+    ledger = views.ledger(rows)
+    return ledger, charts.ledger_chart(ledger)
+
+
 if not share.empty_state(filters, df):
-    ledger = views.ledger(df)
-    st.plotly_chart(charts.ledger_chart(ledger), width="stretch", key="ledger")
+    ledger, ledger_figure = cache.derived("issues:ledger", filters, ledger_and_chart)
+    st.plotly_chart(ledger_figure, width="stretch", key="ledger")
     with st.expander("The ledger as a table"):
         st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
     st.header("Negotiation board")

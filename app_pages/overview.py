@@ -14,19 +14,22 @@ since_section(df)  # what is new since ?since= or the last follow run
 if not share.empty_state(filters, df):
     g = views.glance(df)
     # (no statement count here: grouping every row costs seconds at 100,000 positions; /positions says it)
-    figures = [("Articles", len(share.article_list(filters, df))), ("Positions", g["positions"]),
+    n_articles = cache.derived("overview:articles", filters, lambda d: len(share.article_list(filters, d)))
+    figures = [("Articles", n_articles), ("Positions", g["positions"]),
                ("Actors", g["actors"]), ("Outlets", g["outlets"])]
     for col, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
         col.metric(label, f"{value:,}")
     st.caption(f"Statements dated from {g['first']} to {g['last']}. A statement carried by several outlets is one "
                "statement and several positions (reports).")
-    st.plotly_chart(charts.stance_mix_chart(views.stance_mix(df)), width="stretch", key="mix")
+    mix = cache.derived("overview:mix", filters, lambda d: charts.stance_mix_chart(views.stance_mix(d)))
+    st.plotly_chart(mix, width="stretch", key="mix")
     mode = reviewing.count_mode()  # statements by default; ?_count=reports lists every report
     latest = views.latest_statements if mode == "statements" else views.latest
     left, right = st.columns(2)
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
         col.subheader(heading)
-        rows = reviewing.with_trust(latest(df, (stance,), n=8))
+        rows = cache.derived(f"overview:latest:{mode}:{stance}", filters,
+                             lambda d, s=stance: reviewing.with_trust(latest(d, (s,), n=8)))
         if rows.empty:
             col.caption(f"No {stance}s among these positions.")
         for r in rows.to_dict("records"):

@@ -4,8 +4,8 @@ import streamlit as st
 
 from core import review, writers
 from core.filters import count_phrase
+from ui import cache, reviewing, share, sidebar, view
 from ui import review_forms as forms
-from ui import reviewing, share, sidebar, view
 
 QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
 
@@ -23,16 +23,26 @@ st.caption(", ".join(f"{n:,} {status}" for status, n in counts.items()) + " unde
 name = reviewing.reviewer()
 actors = sorted(set(df["actor"].dropna()) | set(df["target"].dropna()))
 
+
+
+def queue_head(rows):
+    """(positions to check, the first QUEUE_SIZE of them in queue order)."""
+    queue = review.review_queue(rows)
+    return len(queue), queue.head(QUEUE_SIZE)
+
+
 queue_tab, reviewed_tab, add_tab, audit_tab = st.tabs(["Queue", "Reviewed", "Add a missed position", "Audit trail"])
 
 with queue_tab:
-    queue = review.review_queue(df)
+    # the queue's order (every unreviewed row sorted) is kept per filter set and database version: a decision
+    # writes, so the next run works it out again
+    n_queue, queue = cache.derived("review:queue", filters, queue_head)
     if only:
         st.info("The queue holds unreviewed positions: switch off “Reviewed positions only” to see it.")
     elif queue.empty:
         st.success("Nothing left to check under these filters.", icon=":material/task_alt:")
     else:
-        st.markdown(f"**{len(queue):,} positions to check**, lowest confidence first.")
+        st.markdown(f"**{n_queue:,} positions to check**, lowest confidence first.")
         items = queue.head(QUEUE_SIZE).set_index("position_id", drop=False)
         forms.panel(items.loc[forms.pick("Position to check", items, "_position")], name, actors, "queue")
 

@@ -10,9 +10,17 @@ st.title("Timeline")
 filters = sidebar.filters()
 df = cache.positions(filters)
 share.header(filters, df, "timeline")
+
+
+def chart(rows):
+    """(points drawn, the figure): kept per filter set (ui.cache.derived), so a reload only draws it."""
+    shown = views.most_recent(rows, MAX_POINTS)
+    return len(shown), charts.timeline_chart(reviewing.with_trust(shown))
+
+
 if not share.empty_state(filters, df):
-    shown = views.most_recent(df, MAX_POINTS)
-    if len(shown) < len(df):
-        st.caption(f"Drawing the {len(shown):,} most recent of {len(df):,} positions; narrow the filters to see all.")
-    st.plotly_chart(charts.timeline_chart(reviewing.with_trust(shown)), width="stretch", key="timeline")
+    drawn, figure = cache.derived("timeline", filters, chart)
+    if drawn < len(df):
+        st.caption(f"Drawing the {drawn:,} most recent of {len(df):,} positions; narrow the filters to see all.")
+    st.plotly_chart(figure, width="stretch", key="timeline")
     st.caption("Drag to zoom, double-click to reset; click a stance in the legend to hide it.")

@@ -21,52 +21,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import CHROMIUM, ROOT, launch, load_page, start_server, stop_server  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PAGES = ["", "timeline", "actors", "issues", "network", "positions", "articles", "review", "shifts"]
-PAGE_TIMEOUT_MS = 120_000
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)}, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited with {proc.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit(f"streamlit did not answer within 120 s; see {log}")
 
 
 def rss_mb(pid: int) -> float:
@@ -93,24 +60,6 @@ def count_articles(db: Path) -> int:
     return open_store(db, read_only=True).counts()["articles"]
 
 
-async def load_page(page, url: str) -> tuple[float, str | None]:
-    """Seconds until the page's sentence is drawn and no script runs; an error text, or None."""
-    start = time.perf_counter()
-    try:
-        await page.goto(url, timeout=PAGE_TIMEOUT_MS)
-        await page.wait_for_selector("p.parley-showing, [data-testid='stException'], [data-testid='stAlertContentError']",
-                                     timeout=PAGE_TIMEOUT_MS)
-        await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                     timeout=PAGE_TIMEOUT_MS)
-    except Exception as err:  # a timeout or a dropped connection: counted as an error, the run goes on
-        return time.perf_counter() - start, f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
-    elapsed = time.perf_counter() - start
-    bad = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
-    if await bad.count():
-        return elapsed, (await bad.first.inner_text())[:160]
-    return elapsed, None
-
-
 async def session(browser, base: str, index: int, loads: int) -> list[tuple[float, str | None]]:
     context = await browser.new_context()
     page = await context.new_page()
@@ -126,7 +75,7 @@ async def run_level(base: str, n: int, loads: int) -> list[tuple[float, str | No
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = await launch(pw)
         try:
             per_session = await asyncio.gather(*(session(browser, base, i, loads) for i in range(n)))
         finally:
@@ -190,11 +139,7 @@ def main() -> int:
                 writer.wait(timeout=30)
                 report(n, results, count_articles(db) - before, rss_mb(server.pid))
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server)
     return 0
 
 

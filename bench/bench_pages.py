@@ -91,7 +91,10 @@ def grow(store, target: int) -> None:
         conn.execute(f"INSERT INTO positions ({', '.join(pcols)}) SELECT "
                      + ", ".join(pos_expr.get(c, f"p.{c}") for c in pcols) + " FROM positions p, reps")
         conn.execute("COMMIT")
-        conn.execute("CHECKPOINT")
+    with store.transaction() as conn:  # the copies' statement ids and shifts, as a writer would store them
+        from core import derived
+        derived.refresh(conn)
+    store.checkpoint()
 
 
 _COMPONENTS = []  # one component registry for every AppTest, as one server process has

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import derived
 from core.filters import Filters
 from core.schema import DATE_PRECISIONS, ISSUES, POSITION_COLUMNS, STANCES, coerce
 from core.store import (
@@ -105,6 +106,7 @@ def add(store: Store, article_id: str, reviewer: str, fields: dict, *, note: str
             raise ReviewError("this position was already added (same sentence, actor, stance and issue)")
         _write_state(conn, row, "added", reviewer, origin=row)
         _log(conn, row["position_id"], article_id, "add", reviewer, None, row, note)
+        derived.refresh(conn, derived.lines_of([row]))
     return row
 
 
@@ -122,6 +124,8 @@ def _decide(store: Store, position_id: str, reviewer: str, action: str, *,
                 raise ReviewError(f"position {position_id!r} has no review to reopen")
             conn.execute("DELETE FROM review_state WHERE position_id = $id", {"id": position_id})
             _log(conn, position_id, before["article_id"], action, reviewer, before, None, note)
+            origin = {"actor": state["origin_actor"], "issue": state["origin_issue"]}
+            derived.refresh(conn, derived.lines_of([before, origin, _machine_row(conn, position_id)]))
             return {**before, "review_status": "removed" if state["status"] == "added" else "unreviewed"}
         if changes:
             after = _apply_changes(conn, before, changes)
@@ -129,6 +133,7 @@ def _decide(store: Store, position_id: str, reviewer: str, action: str, *,
         origin = {f: (state or before)[f"origin_{f}" if state else f] for f in ORIGIN}
         _write_state(conn, after, status, reviewer, origin=origin)
         _log(conn, position_id, before["article_id"], action, reviewer, before, after, note)
+        derived.refresh(conn, derived.lines_of([before, after, origin, _machine_row(conn, position_id)]))
     return {**after, "review_status": status}
 
 
@@ -144,25 +149,43 @@ def _next_status(action: str, state: dict | None, before: dict, after: dict) -> 
 # -- reading: the overlay ---------------------------------------------------------------
 
 def query_positions(store: Store, filters: Filters | None = None, *, reviewed_only: bool = False,
-                    include_rejected: bool = False, limit: int | None = None) -> pd.DataFrame:
+                    include_rejected: bool = False, limit: int | None = None, statements: bool = False) -> pd.DataFrame:
     """Store.query_positions with reviews applied (see apply_reviews), in one connection.
 
-    The machine rows are read with the store's own WHERE clause and order; `limit` caps them.
-    """
-    sql, params = positions_query(filters, limit=limit)
+    The machine rows are read with the store's own WHERE clause and order; `limit` caps them. `statements`
+    adds the stored `statement_id` of each row (core.derived)."""
     # One connection for every read: opening a DuckDB file costs more than any query.
     with store.connect() as conn:
-        keys = _review_keys(conn)
-        if keys.empty:
-            base = fetch_frame(conn, sql, params, QUERY_DTYPES)
-            return _overlay(base, keys, pd.DataFrame(), reviewed_only, include_rejected)
-        reviewed = _reviewed_rows(conn, filters, None)
-        merged = _merged_rows(conn, sql, params, filters, _hidden_ids(conn, keys), reviewed_only, include_rejected)
+        return overlay_rows(conn, filters, reviewed_only=reviewed_only, include_rejected=include_rejected,
+                            limit=limit, statements=statements)
+
+
+def overlay_rows(conn, filters: Filters | None = None, *, reviewed_only: bool = False, include_rejected: bool = False,
+                 limit: int | None = None, statements: bool = False) -> pd.DataFrame:
+    """query_positions on an open connection (a writer's, inside its transaction, reads its own rows).
+
+    `statements`: add each row's stored `statement_id` (core.derived), NA where none is stored."""
+    sql, params = positions_query(filters, limit=limit)
+    keys = _review_keys(conn)
+    if keys.empty:
+        base = fetch_frame(conn, _with_statement_ids(sql) if statements else sql, params, QUERY_DTYPES)
+        return _overlay(base, keys, pd.DataFrame(), reviewed_only, include_rejected)
+    reviewed = _reviewed_rows(conn, filters, None)
+    merged = _merged_rows(conn, sql, params, filters, _hidden_ids(conn, keys), reviewed_only, include_rejected,
+                          statements=statements)
     return _with_review_times(merged, reviewed)
 
 
+def _with_statement_ids(sql: str, then: str = "") -> str:
+    """The rows of `sql` (ordered as the store orders positions, then by `then`) with their stored statement_id."""
+    from core.derived import STATEMENTS_TABLE
+
+    return (f"SELECT q.*, s.statement_id FROM ({sql}) q LEFT JOIN {STATEMENTS_TABLE} s USING (position_id)"
+            f' ORDER BY q."date", q.article_id, q.char_start, q.position_id{then}')
+
+
 def _merged_rows(conn, machine_sql: str, params_all: dict, filters: Filters | None, hidden: list[str],
-                 reviewed_only: bool, include_rejected: bool) -> pd.DataFrame:
+                 reviewed_only: bool, include_rejected: bool, *, statements: bool = False) -> pd.DataFrame:
     """The overlay in SQL: visible machine rows UNION ALL reviewed rows, status-filtered, in the store's order.
 
     Doing it in DuckDB avoids filtering, concatenating and re-sorting 100k rows in pandas; `_src`
@@ -181,6 +204,8 @@ def _merged_rows(conn, machine_sql: str, params_all: dict, filters: Filters | No
     cols = [*QUERY_COLUMNS, "review_status", "reviewer"]
     sql = (f"SELECT {quoted(cols)}, _src FROM ({' UNION ALL '.join(parts)}) u WHERE {keep}"
            ' ORDER BY "date", article_id, char_start, position_id, _src')
+    if statements:
+        sql = _with_statement_ids(sql, then=", q._src")
     types = {**QUERY_DTYPES, "review_status": "string", "reviewer": "string"}
     return fetch_frame(conn, sql, params, types)
 
@@ -304,6 +329,7 @@ def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool, *, re
     elif not include_rejected:
         df = df[df["review_status"] != "rejected"]
     cols = [c for c in QUERY_COLUMNS if c in df.columns] + list(REVIEW_COLUMNS)
+    cols += ["statement_id"] if "statement_id" in df.columns else []   # stored ones (overlay_rows)
     if not resort:  # the store's rows come typed and sorted; only merged reviewed rows need more
         return df[cols].astype({c: "string" for c in REVIEW_COLUMNS}).reset_index(drop=True)
     types = {**POSITION_COLUMNS, **{c: "string" for c in cols if c not in POSITION_COLUMNS}}

@@ -487,8 +487,13 @@ def _date_conditions(filters: Filters, params: dict) -> list[str]:
 def positions_query(filters: Filters | None, *, limit: int | None = None, offset: int = 0) -> tuple[str, dict]:
     """The SQL and parameters of Store.query_positions (core.review reads the same rows)."""
     where, params = where_clause(filters)
-    sql = (f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id) {where}"
-           ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')
+    order = ' ORDER BY p."date", p.article_id, p.char_start, p.position_id'
+    if limit is not None and "a." not in where:
+        # A page of rows whose filters read positions only: that page is taken before the join, so only its
+        # rows meet their article (at 1M positions, joining every match first cost about a third more).
+        inner, params = _paginate(f"SELECT * FROM positions p {where}{order}", params, limit, offset)
+        return f"SELECT {SELECT_LIST} FROM ({inner}) p JOIN articles a USING (article_id){order}", params
+    sql = f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id) {where}{order}"
     return _paginate(sql, params, limit, offset)
 
 
@@ -575,6 +580,9 @@ def replace_positions(conn, article_id: str, df: pd.DataFrame, *, extractor_vers
     rows = coerce(rows, POSITION_COLUMNS)
     rows.insert(0, "position_id", position_ids(rows))
     rows["extractor_version"] = extractor_version
+    from core import derived  # statement ids and shifts of the lines this article stands on, before and after
+
+    lines = derived.lines_of_article(conn, article_id)
     conn.execute("DELETE FROM positions WHERE article_id = $article_id", {"article_id": article_id})
     if len(rows):
         cols = quoted(rows.columns)
@@ -585,4 +593,5 @@ def replace_positions(conn, article_id: str, df: pd.DataFrame, *, extractor_vers
             conn.unregister("incoming_positions")
     conn.execute("UPDATE articles SET extractor_version = $version WHERE article_id = $article_id",
                  {"version": extractor_version, "article_id": article_id})
+    derived.refresh(conn, lines | set(zip(rows["actor"], rows["issue"], strict=True)))
     return len(rows)

@@ -93,8 +93,11 @@ def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
     from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
-    return query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
-                           include_rejected=include_rejected)
+    df = query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
+                         include_rejected=include_rejected, statements=True)
+    # statement ids stored at write time (core.derived); a row without one (a rejected row the Review page
+    # lists) leaves grouping to the views
+    return df if df["statement_id"].notna().all() else df.drop(columns="statement_id")
 
 
 def positions(filters: Filters, *, reviewed_only: bool | None = None, include_rejected: bool = False) -> pd.DataFrame:
@@ -106,6 +109,23 @@ def positions(filters: Filters, *, reviewed_only: bool | None = None, include_re
         reviewed_only = is_reviewed_only()
     path = db_key()
     return _positions(path, query_string(filters), reviewed_only, include_rejected, version(path)).copy(deep=False)
+
+
+# What a page works out of the positions (a chart's figure, a ledger, the article list…), kept like the
+# positions themselves: per filter set and database version, shared by every session, so a reload or a
+# shared link draws it instead of working it out again. `_fn` is not part of the key: `name` says what it is.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _derived(name: str, path: str, qs: str, reviewed_only: bool, version: str, _fn):
+    return _fn(_positions(path, qs, reviewed_only, False, version).copy(deep=False))
+
+
+def derived(name: str, filters: Filters, fn, *, reviewed_only: bool | None = None):
+    """fn(the positions of `filters`), kept per filter set and database version (see _derived). `name` must
+    say everything else fn depends on (a page's focus: `profile:Russia`). Callers only read what it returns."""
+    if reviewed_only is None:
+        reviewed_only = is_reviewed_only()
+    path = db_key()
+    return _derived(name, path, query_string(filters), reviewed_only, version(path), fn)
 
 
 def is_reviewed_only() -> bool:
@@ -167,7 +187,7 @@ def is_empty() -> bool:
 
 def clear() -> None:
     """Forget every query result: called after an ingest or a sample load changed the database."""
-    for fn in (_positions, _facets, _counts, _articles, _article):
+    for fn in (_positions, _derived, _facets, _counts, _articles, _article):
         fn.clear()
     from ui import reviewing  # its cached reads carry review status too
     reviewing.clear_own()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import grouping, review, shifts, views
+from core import derived, grouping, review, shifts, views
 from core.accuracy import Accuracy, load_accuracy
 from core.colors import stance_color
 from core.filters import Filters, count_phrase, query_string
@@ -186,6 +186,9 @@ def run(action, *args, **kwargs) -> bool:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None,
             version: str = "") -> pd.DataFrame:
+    if not qs and not only:  # the unfiltered view's shifts are stored at write time (core.derived)
+        with cache._open(path).connect() as conn:
+            return derived.stored_shifts(conn, actor=actor, issue=issue)
     df = cache._positions(path, qs, only, False, version).copy(deep=False)  # the cached frame itself stays untouched
     if actor:
         df = df[df["actor"] == actor]

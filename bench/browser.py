@@ -1,0 +1,98 @@
+"""What the browser benchmarks share: Debian's Chromium under Playwright and `streamlit run app.py` on loopback.
+
+Everything stays on this machine: the server listens on 127.0.0.1 only, and Chromium
+(/usr/bin/chromium) is started without background networking. A page's time runs from navigation
+until its "Showing …" sentence is drawn and the app reports no running script.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PAGE_TIMEOUT_MS = 120_000
+DRAWN = "p.parley-showing, [data-testid='stException'], [data-testid='stAlertContentError']"
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)}, stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"streamlit exited with {proc.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit(f"streamlit did not answer within 120 s; see {log}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+async def launch(pw):
+    """Headless Debian Chromium under Playwright (async API)."""
+    return await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+async def until_drawn(page, start: float, selector: str | None = None) -> tuple[float, str | None]:
+    """Seconds since `start` until the page's sentence (or `selector`) is drawn and no script runs; an error
+    text, or None."""
+    try:
+        await page.wait_for_selector(selector or DRAWN, timeout=PAGE_TIMEOUT_MS)
+        await page.wait_for_function(IDLE, timeout=PAGE_TIMEOUT_MS)
+    except Exception as err:  # a timeout or a dropped connection: counted as an error, the run goes on
+        return time.perf_counter() - start, f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
+    elapsed = time.perf_counter() - start
+    bad = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+    if await bad.count():
+        return elapsed, (await bad.first.inner_text())[:160]
+    return elapsed, None
+
+
+async def load_page(page, url: str, selector: str | None = None) -> tuple[float, str | None]:
+    """Navigate to `url`: seconds until the page's sentence is drawn and no script runs; an error text, or None."""
+    start = time.perf_counter()
+    try:
+        await page.goto(url, timeout=PAGE_TIMEOUT_MS)
+    except Exception as err:
+        return time.perf_counter() - start, f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
+    return await until_drawn(page, start, selector)
+
+
+async def reload_page(page, selector: str | None = None) -> tuple[float, str | None]:
+    """The browser's reload of the page it shows (a new session on the server, its caches warm)."""
+    start = time.perf_counter()
+    try:
+        await page.reload(timeout=PAGE_TIMEOUT_MS)
+    except Exception as err:
+        return time.perf_counter() - start, f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
+    return await until_drawn(page, start, selector)
