@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.paths import shared_dir  # noqa: E402
+
 
 def load_articles(shared: Path, n: int) -> list[dict]:
     base = [json.loads(line) for f in sorted((shared / "corpus").glob("*.jsonl"))
@@ -31,7 +33,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--runs", type=int, default=2, help="interleaved runs; the best time of each counts (shared CPUs)")
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=shared_dir())
     args = ap.parse_args(argv)
     if not (args.shared / "corpus").is_dir():
         print(f"skipped: no corpus at {args.shared}/corpus", file=sys.stderr)

@@ -34,12 +34,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from core.paths import shared_dir  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PAGES = ["", "timeline", "actors", "issues", "network", "positions", "articles", "review", "shifts"]
 PAGE_TIMEOUT_MS = 120_000
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = shared_dir() / "corpus"
 
 
 def free_port() -> int:

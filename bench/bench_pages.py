@@ -36,10 +36,11 @@ import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from core.ingest import ingest_articles  # noqa: E402
+from core.paths import shared_dir  # noqa: E402
 from core.schema import STANCES  # noqa: E402
 from core.store import open_store  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = shared_dir() / "corpus"
 PAGES = ["overview", "timeline", "actors", "issues", "network", "positions", "articles", "ingest"]
 SYNTHETIC = "bench: synthetic copy"
 PAGE_TARGET_MS, CHANGE_TARGET_MS = 1000, 500

@@ -37,9 +37,10 @@ sys.path.insert(0, str(ROOT))
 from core.export import export_positions  # noqa: E402
 from core.filters import Filters  # noqa: E402
 from core.ingest import ingest_articles  # noqa: E402
+from core.paths import shared_dir  # noqa: E402
 from core.store import open_store  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = shared_dir() / "corpus"
 
 QUERIES = {
     "dashboard table: actor=Russia, stance in (demand, warning), 2022, limit 500":

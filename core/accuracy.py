@@ -14,7 +14,6 @@ The figures come from the shared scorer (`../shared/eval/score.py`, its
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from dataclasses import dataclass, field
@@ -22,9 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.evaluate import load_scorer
+from core.paths import ROOT, shared_dir
 from core.schema import STANCES
 
-ROOT = Path(__file__).resolve().parent.parent
 REPORT_PATH = Path("models") / "eval_report.json"
 REPORT_ENV = "PARLEY_EVAL_REPORT"  # another report file instead (a test, or a report kept elsewhere)
 PREDICTIONS_PATH = Path("models") / "dev_predictions.jsonl"
@@ -46,18 +46,14 @@ class Accuracy:
     curve: tuple = ()                     # the learning curve: cross-validated L1/L2 by share of training articles
 
 
-def shared_dir(root: Path = ROOT) -> Path:
-    return Path(os.environ.get("PARLEY_SHARED", root.parent / "shared"))
-
-
 def load_accuracy(root: Path | str = ROOT, shared: Path | str | None = None) -> Accuracy:
     """The best figures available (see the module docstring), never raising for a missing file."""
     root = Path(root)
-    shared = Path(shared) if shared else shared_dir(root)
+    shared = shared_dir(shared)
     scorer, gold, preds = shared / "eval" / "score.py", shared / "gold" / "dev.jsonl", root / PREDICTIONS_PATH
     if scorer.is_file() and gold.is_file() and preds.is_file():
         try:
-            report = _score_now(scorer, gold, preds)
+            report = _score_now(shared, gold, preds)
         except (SystemExit, Exception):  # noqa: BLE001 - the scorer exits on a broken line; fall back
             report = None
         if report is not None:
@@ -156,11 +152,8 @@ def _find_report(data) -> dict | None:
     return None
 
 
-def _score_now(scorer: Path, gold: Path, preds: Path) -> dict:
-    # The scorer is a standalone script outside the package: load it by path.
-    spec = importlib.util.spec_from_file_location("parley_shared_score", scorer)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _score_now(shared: Path, gold: Path, preds: Path) -> dict:
+    module = load_scorer(shared)
     return module.score(module.load(str(gold)), module.load(str(preds)))
 
 

@@ -16,9 +16,10 @@ from scipy import sparse
 
 from core.encoder import encoder_input, load_encoder
 from core.issues import issue_hits
+from core.paths import MODELS_DIR
 from core.schema import ISSUES, STANCES
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "position_model.joblib"
+MODEL_PATH = MODELS_DIR / "position_model.joblib"
 
 
 def issue_feats(text: str, stance: str, context: dict | None = None) -> dict:

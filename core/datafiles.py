@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).parent / "data"
+from core.paths import RULES_DIR
+
+DATA_DIR = RULES_DIR
 
 
 class DataFileError(ValueError):

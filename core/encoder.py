@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+from core.paths import MODELS_DIR
+
 ONNX_NAME = "sentence_encoder.onnx"
 TOKENIZER_NAME = "sentence_tokenizer.json"
 DIM = 384

@@ -12,7 +12,7 @@ import json
 import time
 from pathlib import Path
 
-DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+from core.paths import shared_dir
 
 
 class SharedMissing(FileNotFoundError):
@@ -20,6 +20,7 @@ class SharedMissing(FileNotFoundError):
 
 
 def load_scorer(shared: Path):
+    """The shared scorer (SHARED/eval/score.py), a standalone script outside the package, loaded by path."""
     path = Path(shared) / "eval" / "score.py"
     if not path.exists():
         raise SharedMissing(f"no scorer at {path}: evaluation needs ../shared (eval/score.py, gold/, corpus/)")
@@ -29,7 +30,7 @@ def load_scorer(shared: Path):
     return module
 
 
-def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Path = DEFAULT_SHARED,
+def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Path | None = None,
              progress=None) -> dict:
     """Extract the gold's articles from the corpus and score them; returns the scorer's report plus run facts."""
     from core import EXTRACTOR_VERSION, extract_corpus
@@ -37,6 +38,7 @@ def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Pa
     from core.schema import articles_frame
     from core.writers import to_jsonl
 
+    shared = shared_dir(shared)
     gold = Path(gold) if gold else Path(shared) / "gold" / "dev.jsonl"
     corpus = Path(corpus) if corpus else Path(shared) / "corpus"
     if not gold.exists() or not corpus.is_dir():

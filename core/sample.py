@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from core.ingest import IngestSummary, Progress, ingest_paths
-from core.store import PROJECT_ROOT, Store
-
-SAMPLE_PATH = PROJECT_ROOT / "data" / "sample.jsonl"
+from core.paths import SAMPLE_PATH
+from core.store import Store
 
 
 def ensure_sample(store: Store, *, progress: Progress | None = None, extract=None) -> IngestSummary | None:

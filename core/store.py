@@ -38,11 +38,10 @@ import pyarrow as pa
 
 from core import migrations
 from core.filters import LIST_PARAMS, Filters
+from core.paths import DB_ENV as ENV_VAR
+from core.paths import db_path as resolve_db_path
 from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, coerce
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = PROJECT_ROOT / "data" / "parley.duckdb"
-ENV_VAR = "PARLEY_DB"
 READ_ONLY_ENV = "PARLEY_READ_ONLY"  # set (1/true/yes) to open the database read-only (a dashboard on a copy)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds to keep retrying a locked file before giving up
 # Never fetch or load extensions: a non-DuckDB file (SQLite, Parquet) makes DuckDB try to download a
@@ -86,12 +85,6 @@ class StoreFull(StoreError):
 
 class StoreDamaged(StoreError):
     """The file is truncated or corrupt (or not a Parley database); the message says what to do."""
-
-
-def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
-    """--db PATH, else $PARLEY_DB, else data/parley.duckdb under the project root (not the cwd)."""
-    chosen = path or os.environ.get(ENV_VAR) or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
 
 
 def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False,

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
+from core.paths import shared_dir
+
+SHARED = shared_dir()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from core.paths import ROOT
 
 GOOD = [
     {"id": "good-1", "title": "Moscow demands", "outlet": "Example News", "published": "2022-02-14", "url": None,

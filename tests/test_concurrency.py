@@ -11,13 +11,11 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
+from core.paths import ROOT
 from core.store import StoreBusy, open_store
-
-ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = textwrap.dedent("""
     import json, sys, time

@@ -7,18 +7,17 @@ where a missing piece is a failure. Screenshots go to artifacts/screenshots/.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from core.paths import ROOT, shared_dir
 from tests.browser_support import chromium, missing, shot, streamlit_app
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
+SHARED = shared_dir()
 N_ARTICLES = 10  # enough for every chart; a full corpus would make the test slow
 PAGES = ["", "timeline", "actors", "issues", "network", "positions", "articles", "ingest",
          "review", "shifts", "about"]

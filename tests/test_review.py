@@ -5,17 +5,16 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from core import review
 from core.filters import Filters
+from core.paths import ROOT
 from core.schema import positions_frame
 from core.store import insert_article, open_store, replace_positions
 
-ROOT = Path(__file__).resolve().parent.parent
 OLD_VERSION = "0.0.0-test-old"
 TEXT = ("Moscow demanded that NATO halt its expansion. "
         "Kyiv said it was ready for talks with Moscow. "

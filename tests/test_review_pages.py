@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -12,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from core.accuracy import load_accuracy
 from core.ingest import ingest_articles
+from core.paths import ROOT
 from core.schema import positions_frame
 from core.store import open_store
 
-ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60  # the machine is shared; slowness is measured elsewhere
 
 # (article, published, outlet, sentence, actor, stance, target, issue, confidence)

@@ -8,16 +8,16 @@ import pytest
 
 from core import migrations
 from core.filters import Filters
+from core.paths import DEFAULT_DB
+from core.paths import db_path as resolve_db_path
 from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, positions_frame
 from core.store import (
-    DEFAULT_DB,
     QUERY_COLUMNS,
     StoreError,
     insert_article,
     open_store,
     position_ids,
     replace_positions,
-    resolve_db_path,
 )
 
 POS = dict(char_start=0, char_end=10, hedged=False, confidence=0.5, date_precision="day", issue="other")

@@ -11,7 +11,6 @@ version are dropped when a read first sees the new one (they only cost memory).
 """
 from __future__ import annotations
 
-import os
 import threading
 from urllib.parse import parse_qs
 
@@ -19,7 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from core.filters import Filters, from_query, query_string
-from core.store import Store, db_version, open_store, read_only_reason, resolve_db_path
+from core.paths import db_path
+from core.store import Store, db_version, open_store, read_only_reason
 
 REVIEWED_PARAM = "_reviewed"  # ?_reviewed=1: only positions a reviewer accepted, edited or added (every page)
 # Kept for code written against it (another branch may add a cache with ttl=QUERY_TTL); these caches
@@ -35,7 +35,7 @@ def db_key() -> str:
     """The database this session reads: $PARLEY_DB or the default (part of every cache key).
 
     Called before every cached read, so it is where a write by any process is noticed."""
-    path = str(resolve_db_path(os.environ.get("PARLEY_DB")))
+    path = str(db_path())
     _forget_if_changed(path)
     return path
 

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
 from core.filters import from_query, to_query
+from core.paths import ROOT
 from ui.cache import reviewed_params
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,9 @@ def run_backup(args) -> int:
 
 def run_restore(args) -> int:
     from core.backup import restore
-    from core.store import resolve_db_path
+    from core.paths import db_path
 
-    target = resolve_db_path(args.db)
+    target = db_path(args.db)
     try:
         counts = restore(args.backup, target)
     except StoreError as err:
