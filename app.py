@@ -5,7 +5,7 @@ bundled sample article, and draws a page menu that keeps the filters.
 """
 import streamlit as st
 
-from core.store import StoreError
+from core.storage.store import StoreError
 from ui import cache, nav, sidebar
 
 st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wide")

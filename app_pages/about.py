@@ -3,8 +3,8 @@ positions are reviewed, grouped and followed over time."""
 import streamlit as st
 
 from core import EXTRACTOR_VERSION
-from core.accuracy import confidence_table, learning_curve_table
-from core.colors import stance_color
+from core.measure.accuracy import confidence_table, learning_curve_table
+from core.present.colors import stance_color
 from ui import reviewing
 
 st.title("About Parley")

@@ -2,8 +2,9 @@
 issues, through which speakers, over time) and, optionally, a second actor beside it."""
 import streamlit as st
 
-from core import charts, views
-from core.labels import issue_label
+from core.analysis import views
+from core.present import charts
+from core.present.labels import issue_label
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Actors")

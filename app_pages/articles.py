@@ -5,10 +5,10 @@ import json
 
 import streamlit as st
 
-from core import highlight
-from core.accuracy import trust_words
-from core.clean import find_boilerplate
-from core.evidence import article_heading, citation
+from core.extract.clean import find_boilerplate
+from core.measure.accuracy import trust_words
+from core.present import highlight
+from core.present.evidence import article_heading, citation
 from ui import cache, reviewing, share, sidebar, view
 
 FURNITURE_PARAM = "_furniture"  # ?_furniture=1: show the page furniture too

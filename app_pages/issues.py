@@ -3,10 +3,11 @@ actors), every move of each in time order, each demand with the other side's rep
 from its evidence."""
 import streamlit as st
 
-from core import charts, negotiation, views
-from core.accuracy import trust_legend
+from core.analysis import negotiation, views
 from core.filters import count_phrase
-from core.labels import issue_label, issue_labels, stance_verb
+from core.measure.accuracy import trust_legend
+from core.present import charts
+from core.present.labels import issue_label, issue_labels, stance_verb
 from ui import board, cache, reviewing, share, sidebar, view
 
 st.title("Issues")

@@ -1,8 +1,9 @@
 """Overview: the corpus at a glance, the stance mix over time, the latest demands and concessions."""
 import streamlit as st
 
-from core import charts, views
-from core.labels import issue_label
+from core.analysis import views
+from core.present import charts
+from core.present.labels import issue_label
 from ui import cache, reviewing, share, sidebar
 from ui.since import since_section
 

@@ -1,12 +1,12 @@
 """Positions: the filtered rows as a table, newest first, each leading to its article."""
 import streamlit as st
 
-from core import views
-from core.accuracy import REVIEWED_STATUSES as REVIEWED
-from core.accuracy import trust_legend
-from core.evidence import citation
+from core.analysis import views
 from core.filters import count_phrase
-from core.labels import issue_labels, stance_verb
+from core.measure.accuracy import REVIEWED_STATUSES as REVIEWED
+from core.measure.accuracy import trust_legend
+from core.present.evidence import citation
+from core.present.labels import issue_labels, stance_verb
 from ui import cache, reviewing, share, sidebar, view
 
 st.title("Positions")

@@ -2,8 +2,8 @@
 Every decision is recorded with the reviewer's name and time in an audit trail that can be downloaded."""
 import streamlit as st
 
-from core import review, writers
 from core.filters import count_phrase
+from core.storage import review, writers
 from ui import review_forms as forms
 from ui import reviewing, share, sidebar, view
 

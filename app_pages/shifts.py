@@ -2,9 +2,9 @@
 withdrawn, a warning escalated), with the two evidence sentences side by side and the rule that called it."""
 import streamlit as st
 
-from core import writers
+from core.analysis.shifts import KINDS, RULES_EXPLAINED, lines_summary, rules_table
 from core.filters import count_phrase
-from core.shifts import KINDS, RULES_EXPLAINED, lines_summary, rules_table
+from core.storage import writers
 from ui import reviewing, share, sidebar, view
 
 SHOWN = 100  # shift cards drawn; the download holds every shift

@@ -1,7 +1,8 @@
 """Timeline: positions over time, one row per actor, coloured by stance; hover for the evidence."""
 import streamlit as st
 
-from core import charts, views
+from core.analysis import views
+from core.present import charts
 from ui import cache, reviewing, share, sidebar
 
 MAX_POINTS = 2000  # beyond this the browser slows down; the caption says when points are left out

@@ -39,15 +39,15 @@ def main(argv=None) -> int:
         print(f"skipped: no corpus at {args.shared}/corpus", file=sys.stderr)
         return 0
     from core import extract_corpus
-    from core.classifier import load_model
-    from core.nlp import load_nlp
+    from core.extract.classifier import load_model
+    from core.extract.nlp import load_nlp
     from core.schema import articles_frame
 
     articles = load_articles(args.shared, args.articles)
     nlp = load_nlp()
     load_model()
     extract_corpus(articles_frame(articles[:1]))  # warm up: registry, matchers, model
-    from core.pipeline import prepare_text
+    from core.extract.pipeline import prepare_text
     # the bare parse gets the very texts the extractor parses (boilerplate already blanked)
     texts = [prepare_text(a["text"], a.get("title")) for a in articles]
     words = sum(len(t.split()) for t in texts)

@@ -92,7 +92,7 @@ def start_ingest(db: Path, corpus: Path, log: Path) -> subprocess.Popen:
 
 
 def count_articles(db: Path) -> int:
-    from core.store import open_store
+    from core.storage.store import open_store
     return open_store(db, read_only=True).counts()["articles"]
 
 

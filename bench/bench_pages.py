@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core.ingest import ingest_articles  # noqa: E402
+from core.ingest.ingest import ingest_articles  # noqa: E402
 from core.paths import shared_dir  # noqa: E402
 from core.schema import STANCES  # noqa: E402
-from core.store import open_store  # noqa: E402
+from core.storage.store import open_store  # noqa: E402
 
 CORPUS = shared_dir() / "corpus"
 PAGES = ["overview", "timeline", "actors", "issues", "network", "positions", "articles", "ingest"]

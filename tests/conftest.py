@@ -13,7 +13,7 @@ SHARED = shared_dir()
 
 @pytest.fixture(scope="session")
 def nlp():
-    from core.nlp import load_nlp
+    from core.extract.nlp import load_nlp
 
     return load_nlp()
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.ingest import ingest_articles
+from core.ingest.ingest import ingest_articles
 from core.paths import ROOT
 from core.schema import positions_frame
-from core.store import open_store
+from core.storage.store import open_store
 
 SAMPLE = json.loads((ROOT / "data" / "sample.jsonl").read_text(encoding="utf-8").splitlines()[0])
 SAMPLE_ID = SAMPLE["id"]

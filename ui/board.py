@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import charts, negotiation
+from core.analysis import negotiation
 from core.filters import Filters, query_string
+from core.present import charts
 from ui import cache, reviewing
 
 

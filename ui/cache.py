@@ -3,7 +3,7 @@
 The store handle and the spaCy model are resources (one per process); query
 results are bounded `st.cache_data` entries keyed by the database path and the
 filters' query string (the URL is the key) and the database's version
-(core.store.db_version: the file's and its .wal's size and time, changed by every
+(core.storage.store.db_version: the file's and its .wal's size and time, changed by every
 commit of any process, a command-line ingest included), instead of a time to live:
 a read after a write misses the cache and sees the new rows, and a result computed
 while a write landed is never served for the newer version. Entries of an older
@@ -19,7 +19,7 @@ import streamlit as st
 
 from core.filters import Filters, from_query, query_string
 from core.paths import db_path
-from core.store import Store, db_version, open_store, read_only_reason
+from core.storage.store import Store, db_version, open_store, read_only_reason
 
 REVIEWED_PARAM = "_reviewed"  # ?_reviewed=1: only positions a reviewer accepted, edited or added (every page)
 # Kept for code written against it (another branch may add a cache with ttl=QUERY_TTL); these caches
@@ -75,7 +75,7 @@ def store() -> Store:
 @st.cache_resource(show_spinner="Loading the language model…")
 def model():
     """The spaCy pipeline the extractor uses, loaded once per server process."""
-    from core.nlp import load_nlp
+    from core.extract.nlp import load_nlp
 
     return load_nlp()
 
@@ -92,7 +92,7 @@ def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected
                version: str = "") -> pd.DataFrame:
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
-    from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
+    from core.storage.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
     return query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
                            include_rejected=include_rejected)
 
@@ -150,7 +150,7 @@ def articles(filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(max_entries=QUERY_ENTRIES, show_spinner=False)
 def _article(path: str, article_id: str, version: str = "") -> tuple[dict | None, pd.DataFrame]:
-    from core.review import positions_for_article
+    from core.storage.review import positions_for_article
     st_ = _open(path)
     return st_.article(article_id), positions_for_article(st_, article_id)
 
@@ -175,7 +175,7 @@ def clear() -> None:
 
 def load_sample() -> object:
     """Fill an empty database with the bundled sample article, then clear the caches."""
-    from core.sample import ensure_sample
+    from core.ingest.sample import ensure_sample
 
     model()
     result = ensure_sample(store())

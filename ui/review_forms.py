@@ -7,9 +7,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from core import review
-from core.evidence import article_sentences, evidence_html
+from core.present.evidence import article_sentences, evidence_html
 from core.schema import DATE_PRECISIONS, ISSUES, STANCES
+from core.storage import review
 from ui import cache, reviewing
 from ui.share import md
 

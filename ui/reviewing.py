@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import grouping, review, shifts, views
-from core.accuracy import Accuracy, load_accuracy
-from core.colors import stance_color
+from core.analysis import grouping, shifts, views
 from core.filters import Filters, count_phrase, query_string
-from core.labels import issue_label
-from core.store import StoreError
+from core.measure.accuracy import Accuracy, load_accuracy
+from core.present.colors import stance_color
+from core.present.labels import issue_label
+from core.storage import review
+from core.storage.store import StoreError
 from ui import cache
 from ui.cache import REVIEWED_PARAM
 from ui.share import md, or_default
@@ -234,6 +235,6 @@ def _toggle_to_url() -> None:
 def with_trust(df: pd.DataFrame) -> pd.DataFrame:
     """The rows with `trust` (likely / uncertain / reviewed, by the measured precision table) and `why`
     (cue and rule): what a list, table or hover shows beside each row."""
-    from core.accuracy import trust_words, why_column
+    from core.measure.accuracy import trust_words, why_column
 
     return df.assign(trust=trust_words(df, accuracy()), why=why_column(df))

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.filters import Filters, describe, file_stem, query_string
-from core.writers import to_csv, to_jsonl
+from core.storage.writers import to_csv, to_jsonl
 from ui import cache
 
 DEFAULT_BASE = "http://localhost:8501"
@@ -225,8 +225,8 @@ def carried(row) -> str:
 
 
 def article_list(filters: Filters, df: pd.DataFrame) -> pd.DataFrame:
-    """The articles this view shows (core.views.article_list): those holding a shown position; every stored
+    """The articles this view shows (core.analysis.views.article_list): those holding a shown position; every stored
     article when nothing narrows the view. Overview counts it, Articles lists it: one definition."""
-    from core.views import article_list as shown_articles
+    from core.analysis.views import article_list as shown_articles
 
     return shown_articles(cache.articles(filters), df, include_empty=filters.is_empty() and not cache.is_reviewed_only())

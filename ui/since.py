@@ -1,5 +1,5 @@
 """The Overview's "since DATE" section: what is new since a day (`?since=YYYY-MM-DD`) or, by default,
-since the last `follow` run started (stored in follow_runs). The figures come from core.changes,
+since the last `follow` run started (stored in follow_runs). The figures come from core.storage.changes,
 the same text `python -m core follow` prints at the end of a run."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from core import feeds
-from core.changes import what_changed
 from core.filters import parse_date
+from core.ingest import feeds
+from core.storage.changes import what_changed
 from ui import cache, share
 
 SINCE_PARAM = "since"

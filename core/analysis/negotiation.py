@@ -20,9 +20,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from core.grouping import date_span
-from core.grouping import statements as grouped_statements
-from core.views import by_date
+from core.analysis.grouping import date_span
+from core.analysis.grouping import statements as grouped_statements
+from core.analysis.views import by_date
 
 PRESETS: dict[str, tuple[str, ...]] = {
     "Russia": ("Russia",),
@@ -89,7 +89,7 @@ def board(df: pd.DataFrame, issue: str, side_a: Iterable[str], side_b: Iterable[
     """Every move of either side on the issue, oldest first (undated last).
 
     Added columns: `lane` ("A" or "B"), `side` (the side's label), `move_id` (the position_id, or the
-    row's place when the frame has none). With `statements`, reports of one statement (core.grouping) are
+    row's place when the frame has none). With `statements`, reports of one statement (core.analysis.grouping) are
     one move, its earliest report's fields with `n_reports` and `outlets` (who carried it)."""
     side_a = tuple(side_a)
     side_b = tuple(a for a in side_b if a not in side_a)

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.datafiles import Field, load_records
-from core.grouping import KEY_COLUMNS, _plain_list, assign_statements, date_span, gc_paused, records_of, statements
+from core.analysis.grouping import (
+    KEY_COLUMNS,
+    _plain_list,
+    assign_statements,
+    date_span,
+    gc_paused,
+    records_of,
+    statements,
+)
+from core.rules.datafiles import Field, load_records
 from core.schema import STANCES
 
 RULES_FILE = "shift_rules.jsonl"

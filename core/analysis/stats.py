@@ -1,8 +1,8 @@
 """Counts of what the store holds, for `python -m core stats`."""
 from __future__ import annotations
 
-from core.feeds import feed_lines
-from core.store import Store
+from core.ingest.feeds import feed_lines
+from core.storage.store import Store
 
 
 def stats_lines(store: Store, *, top: int = 10) -> list[str]:

@@ -80,10 +80,10 @@ def latest(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFr
 
 
 def latest_statements(df: pd.DataFrame, stances: tuple[str, ...], n: int = 10) -> pd.DataFrame:
-    """The n newest *statements* of these stances, newest first: reports of one statement (core.grouping)
+    """The n newest *statements* of these stances, newest first: reports of one statement (core.analysis.grouping)
     count once, with `n_reports` and `outlets` (the outlets that carried it). Only the newest reports are
     grouped (10 per statement asked for): a statement's reports lie within days of each other."""
-    from core.grouping import statements
+    from core.analysis.grouping import statements
 
     candidates = most_recent(df[df["stance"].isin(stances)], max(n, 1) * 10)
     if candidates.empty:
@@ -192,13 +192,13 @@ COMPARED_FIELDS = ("speaker", "quote", "date", "confidence")
 
 
 def statement_reports(df: pd.DataFrame, position_id: str) -> pd.DataFrame:
-    """Every report of the statement this position belongs to (core.grouping), one per row, earliest
+    """Every report of the statement this position belongs to (core.analysis.grouping), one per row, earliest
     published first: how each outlet carried the same statement.
 
     Added columns: `wording` (0-100, how close each report's words are to the first report's) and
     `differs` (the fields among COMPARED_FIELDS whose value is not the first report's). Empty when the
     position is not among the rows."""
-    from core.grouping import KEY_COLUMNS, assign_statements, similarity
+    from core.analysis.grouping import KEY_COLUMNS, assign_statements, similarity
 
     hit = df[df["position_id"] == position_id] if "position_id" in df.columns else df.iloc[0:0]
     if hit.empty:

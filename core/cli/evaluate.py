@@ -15,7 +15,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from core.evaluate import SharedMissing, evaluate, format_report, write_report
+    from core.measure.evaluate import SharedMissing, evaluate, format_report, write_report
 
     try:
         rep = evaluate(gold=args.gold, corpus=args.corpus, shared=args.shared)

@@ -16,7 +16,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from core.datafiles import DATA_DIR, DataFileError, Field, load_records
+from core.rules.datafiles import DATA_DIR, DataFileError, Field, load_records
 
 ACTORS_FILE = DATA_DIR / "actors.jsonl"
 ROLES_NEEDING_BODY = frozenset({"ambassador", "aide", "deputy", "minister"})
@@ -377,7 +377,7 @@ def _build_matchers(reg: ActorRegistry, vocab):
 
 
 def _make_doc(vocab):
-    from core.nlp import load_nlp
+    from core.extract.nlp import load_nlp
 
     nlp = load_nlp()
     if nlp.vocab is vocab:

@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from core.encoder import encoder_input, load_encoder
-from core.issues import issue_hits
+from core.extract.encoder import encoder_input, load_encoder
+from core.extract.issues import issue_hits
 from core.paths import MODELS_DIR
 from core.schema import ISSUES, STANCES
 
 MODEL_PATH = MODELS_DIR / "position_model.joblib"
+PICKLED_AS = "core.classifier"  # the module path models/position_model.joblib was saved under
 
 
 def issue_feats(text: str, stance: str, context: dict | None = None) -> dict:
@@ -123,7 +124,7 @@ class PositionModel:
     info: dict = field(default_factory=dict)   # training and cross-validation figures
     target_ranker: tuple | None = None          # (DictVectorizer, LogisticRegression) over target options
     # The encoder's share of p(stance | holder) and the head that reads it from the sentence vectors
-    # (core/encoder.py); weight 0 or no head: the linear model decides alone.
+    # (core/extract/encoder.py); weight 0 or no head: the linear model decides alone.
     encoder_weight: float = 0.0
     encoder_head: object = None
 
@@ -197,9 +198,17 @@ def load_model(path: str | None = None) -> PositionModel | None:
     p = Path(path) if path else MODEL_PATH
     if not p.exists():
         return None
+    import sys
+
     import joblib
 
-    return joblib.load(p)
+    # A model saved before issue 12's layout names its classes core.classifier.*: read those as this module's.
+    # The name is registered only while loading, so nothing else can import the old path.
+    sys.modules[PICKLED_AS] = sys.modules[__name__]
+    try:
+        return joblib.load(p)
+    finally:
+        del sys.modules[PICKLED_AS]
 
 
 __all__ = ["PositionModel", "LabelModel", "load_model", "issue_feats", "stances_above", "STANCES", "ISSUES"]

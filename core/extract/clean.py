@@ -19,7 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from core.datafiles import DataFileError, Field, load_records
+from core.rules.datafiles import DataFileError, Field, load_records
 
 DATA_FILE = "boilerplate.jsonl"
 KINDS = ("line", "span", "dateline")

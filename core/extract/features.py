@@ -1,7 +1,7 @@
 """Candidates for positions: one per (body sentence, actor that may hold a stance in it), with features.
 
 Who holds a stance and what stance it is are decided together by the stance
-model (core/classifier.py) over these candidates: a sentence yields one
+model (core/extract/classifier.py) over these candidates: a sentence yields one
 candidate per actor it mentions, per holder the speaker module names, and per
 holder carried over from the sentences just before ("he added", the second
 sentence of a quote). The features say how the actor stands in the sentence
@@ -15,11 +15,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from core.actors import get_registry
-from core.hedging import has_quote_mark
-from core.segment import split_sentences
-from core.speakers import attribute_sentences
-from core.stance import CueHit, find_cues
+from core.extract.actors import get_registry
+from core.extract.hedging import has_quote_mark
+from core.extract.segment import split_sentences
+from core.extract.speakers import attribute_sentences
+from core.extract.stance import CueHit, find_cues
 
 _MODALS = {"will", "would", "can", "could", "may", "might", "must", "should", "shall"}
 _NEG = {"not", "n't", "never", "no"}

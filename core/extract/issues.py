@@ -1,6 +1,6 @@
 """Issue lexicon (core/data/issues.jsonl): which issues a sentence touches.
 
-Lexicon hits are features of the learned issue model (core/classifier.py) and its
+Lexicon hits are features of the learned issue model (core/extract/classifier.py) and its
 fallback when no model is present.
 """
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 import functools
 import re
 
-from core.datafiles import Field, load_records
-from core.patterns import PatternSet
+from core.extract.stance import _regex
+from core.rules.datafiles import Field, load_records
+from core.rules.patterns import PatternSet
 from core.schema import ISSUES
-from core.stance import _regex
 
 ISSUES_FILE = "issues.jsonl"
 ISSUE_FIELDS = [Field("issue", (str,), choices=ISSUES), Field("pattern", (str,), check=_regex),

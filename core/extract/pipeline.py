@@ -1,9 +1,9 @@
 """Article text -> position rows.
 
-Steps: mask page boilerplate (core.clean) -> parse once (spaCy, nlp.pipe over
-the corpus) -> body sentences, actor mentions and holders (core.segment,
-core.actors, core.speakers) -> candidates with features (core.features) -> stances by
-the learned model (core.classifier) -> per position: issues, target, date,
+Steps: mask page boilerplate (core.extract.clean) -> parse once (spaCy, nlp.pipe over
+the corpus) -> body sentences, actor mentions and holders (core.extract.segment,
+core.extract.actors, core.extract.speakers) -> candidates with features (core.extract.features) -> stances by
+the learned model (core.extract.classifier) -> per position: issues, target, date,
 hedge and quote.
 """
 from __future__ import annotations
@@ -12,16 +12,16 @@ import datetime as dt
 
 import pandas as pd
 
-from core.classifier import load_model, stances_above
-from core.clean import mask_boilerplate
-from core.dates import names_occasion, on_same_occasion, resolve_date
-from core.features import analyse, candidates
-from core.hedging import direct_quote, is_hedged
-from core.issues import issue_context, lexicon_issues
-from core.nlp import load_nlp
+from core.extract.classifier import load_model, stances_above
+from core.extract.clean import mask_boilerplate
+from core.extract.dates import names_occasion, on_same_occasion, resolve_date
+from core.extract.features import analyse, candidates
+from core.extract.hedging import direct_quote, is_hedged
+from core.extract.issues import issue_context, lexicon_issues
+from core.extract.nlp import load_nlp
+from core.extract.stance import explain
+from core.extract.targets import pick_target, rank_targets
 from core.schema import articles_frame, positions_frame
-from core.stance import explain
-from core.targets import pick_target, rank_targets
 
 BATCH_SIZE = 8
 _NEWS_DAY_MAX_GAP = 3  # days: a lede's "on Friday" in Monday's paper still dates the report
@@ -104,7 +104,7 @@ class _Dates:
     A sentence whose holder is carried ("he added", the next sentence of a quote) continues the
     statement before it and takes that date unless it gives a time of its own. A named speaker's
     statement with no time of its own takes the day the article last named for that speaker's
-    words (core.dates.on_same_occasion: "Lavrov said on Sunday …" … "Lavrov also said …"). A sentence with
+    words (core.extract.dates.on_same_occasion: "Lavrov said on Sunday …" … "Lavrov also said …"). A sentence with
     no time at all takes the news day: the day the lede's own statement was made ("Lavrov said on
     Sunday …"), which is what the rest of a news report goes on to quote; else the publication date.
     """

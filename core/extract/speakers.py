@@ -21,7 +21,7 @@ import bisect
 import functools
 from dataclasses import dataclass
 
-from core.actors import NON_ACTOR_WORDS, OFFICIAL_TITLES, Mention, get_registry
+from core.extract.actors import NON_ACTOR_WORDS, OFFICIAL_TITLES, Mention, get_registry
 
 # Reporting and stance verbs: their subject states something ("Lavrov said", "Moscow demanded").
 SPEECH_VERBS = frozenset("""

@@ -1,7 +1,7 @@
 """Stance cue rules (core/data/stance_cues.jsonl): find which cues fire in a sentence.
 
 The cues do not decide a stance alone: their hits are features of the learned
-stance model (core/classifier.py), and they explain a row (rule_id, cue) when the
+stance model (core/extract/classifier.py), and they explain a row (rule_id, cue) when the
 model picks a stance whose cue fired.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from core.datafiles import DataFileError, Field, load_records
-from core.patterns import PatternSet
+from core.rules.datafiles import DataFileError, Field, load_records
+from core.rules.patterns import PatternSet
 from core.schema import STANCES
 
 CUES_FILE = "stance_cues.jsonl"

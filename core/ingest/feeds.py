@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from core.store import Store, fetch_frame, fetch_one
+from core.storage.store import Store, fetch_frame, fetch_one
 
 BACKOFF_BASE = dt.timedelta(minutes=15)   # after the first failure; doubled after each further one
 BACKOFF_MAX = dt.timedelta(hours=24)

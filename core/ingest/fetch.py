@@ -324,8 +324,8 @@ def _remaining(deadline: float, url: str) -> float:
 
 def page_to_article(page: Page, *, requested_url: str, published: str | None = None) -> dict:
     """Article dict (core.schema.ARTICLE_COLUMNS) from a fetched page, read as an .html file is
-    (core.readers.html_article) and let in by the same gate (core.readers.gate)."""
-    from core.readers import gate, html_article
+    (core.ingest.readers.html_article) and let in by the same gate (core.ingest.readers.gate)."""
+    from core.ingest.readers import gate, html_article
 
     meta = html_article(page.body, url=page.url) or {}
     text = (meta.get("text") or "").strip()

@@ -4,17 +4,17 @@
     print(summary.text())
 
 For each feed whose backoff has passed: a conditional GET (ETag / Last-Modified)
-through core.fetch (same address rules, size and time caps), parsed by
-core.sources; then the newest `max_items` items (MAX_ITEMS_PER_FEED, 100: a
+through core.ingest.fetch (same address rules, size and time caps), parsed by
+core.ingest.sources; then the newest `max_items` items (MAX_ITEMS_PER_FEED, 100: a
 10,000-item feed is read a slice at a time, and the summary says so). An item is
-fetched only when this feed has not decided it before (core.feeds.known_items)
+fetched only when this feed has not decided it before (core.ingest.feeds.known_items)
 and no stored article has its URL. Each page goes through the same extraction
 and duplicate checks as `ingest`; it is stored, with its feed, only when it is
 English, has text and holds a position whose actor is in the actor registry
 (core/data/actors.jsonl). Everything else is counted and named in the summary.
 
-Politeness (core/polite.py): a per-host delay, robots.txt obeyed, a User-Agent naming Parley.
-A failing feed is retried after an exponential backoff (core.feeds.next_retry).
+Politeness (core/ingest/polite.py): a per-host delay, robots.txt obeyed, a User-Agent naming Parley.
+A failing feed is retried after an exponential backoff (core.ingest.feeds.next_retry).
 
 `stop` (a threading.Event, set on SIGTERM or Ctrl-C by the CLI) is checked
 between articles: the current article finishes or is abandoned, nothing is half-written.
@@ -31,12 +31,12 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from core import feeds as F
-from core.fetch import TIMEOUT, FetchError
-from core.ingest import Pending, find_duplicate, free_article_id, normalise_url, prepare
-from core.polite import Polite
-from core.sources import FEED_TYPES, Item, NotAFeed, Parsed, newest_first, parse_source
-from core.store import Store, insert_article, replace_positions
+from core.ingest import feeds as F
+from core.ingest.fetch import TIMEOUT, FetchError
+from core.ingest.ingest import Pending, find_duplicate, free_article_id, normalise_url, prepare
+from core.ingest.polite import Polite
+from core.ingest.sources import FEED_TYPES, Item, NotAFeed, Parsed, newest_first, parse_source
+from core.storage.store import Store, insert_article, replace_positions
 
 MAX_ITEMS_PER_FEED = 100
 MAX_INDEX_SITEMAPS = 3      # a sitemap index: its newest child sitemaps are read
@@ -52,9 +52,9 @@ class FollowOptions:
     max_items: int = MAX_ITEMS_PER_FEED
     timeout: float = TIMEOUT
     stop: threading.Event = field(default_factory=threading.Event)
-    fetch: Callable | None = None     # core.fetch.fetch; the bench wraps it to time fetching
+    fetch: Callable | None = None     # core.ingest.fetch.fetch; the bench wraps it to time fetching
     extract: Callable | None = None   # core.extract_positions
-    now: Callable | None = None       # core.feeds.utcnow; tests move the clock past a backoff
+    now: Callable | None = None       # core.ingest.feeds.utcnow; tests move the clock past a backoff
     # Articles (and item outcomes) written per connection, each article in its own transaction. Opening
     # and closing the file costs ~70 ms per connection (closing checkpoints), more than the writes;
     # 10 at a time keeps a dashboard waiting well under a second. 1 releases the file after each.
@@ -96,7 +96,7 @@ class RunSummary:
     started_at: object
     feeds: list[FeedReport] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)     # feeds still backing off, with until when
-    changes: object = None                                # core.changes.Changes
+    changes: object = None                                # core.storage.changes.Changes
     interrupted: bool = False
     seconds: dict = field(default_factory=lambda: {"fetch": 0.0, "extract": 0.0, "store": 0.0, "total": 0.0})
 
@@ -153,10 +153,10 @@ def follow_once(store: Store, opts: FollowOptions | None = None) -> RunSummary:
 
 
 def changes_since(store: Store, since) -> object:
-    """core.changes over the articles stored since `since` (on the lines of their actors only)."""
-    from core.changes import what_changed
+    """core.storage.changes over the articles stored since `since` (on the lines of their actors only)."""
     from core.filters import Filters
-    from core.review import query_positions
+    from core.storage.changes import what_changed
+    from core.storage.review import query_positions
 
     ids = F.articles_added_since(store, since)
     actors = _actors_of(store, ids)
@@ -362,7 +362,7 @@ def _fetch_and_extract(run: _Items, item: Item, url: str) -> Pending | _Result:
 
 def _extract(store, page, item: Item, opts) -> Pending | _Result:
     """A Pending article with positions of a registry actor, or why not."""
-    from core.fetch import page_to_article
+    from core.ingest.fetch import page_to_article
 
     # a page and an item that both give no date: the news is from the day it was listed
     published = item.published or F.utcnow().date().isoformat()
@@ -401,7 +401,7 @@ def _write(run: _Items, url: str, p: Pending) -> _Result:
 
 
 def registry_actors() -> set[str]:
-    from core.actors import get_registry
+    from core.extract.actors import get_registry
 
     return set(get_registry().actors)
 
@@ -418,7 +418,7 @@ def follow_every(store_of: Callable[[], Store], interval: float, opts: FollowOpt
                  report: Callable[[RunSummary], None], cycles: int | None = None) -> int:
     """Run follow_once every `interval` seconds until `opts.stop` is set (or `cycles` runs);
     a run that fails on the database is reported and the next one tried. Returns runs made."""
-    from core.store import StoreError
+    from core.storage.store import StoreError
 
     runs = 0
     while not opts.stop.is_set() and (cycles is None or runs < cycles):

@@ -1,11 +1,11 @@
 """Ingest: articles (dicts, files, folders, URLs) into the store, once each, one transaction per article.
 
-    from core.ingest import ingest_paths
+    from core.ingest.ingest import ingest_paths
     summary = ingest_paths(store, ["../shared/corpus", "https://example.org/news/1"])
     print(summary)            # "12 new, 3 duplicate, 1 failed"
 
 An article already stored -- same URL, or the same text after normalising case,
-Unicode forms, quotes and whitespace (core.readers.text_hash) -- is counted as a duplicate and not
+Unicode forms, quotes and whitespace (core.ingest.readers.text_hash) -- is counted as a duplicate and not
 extracted again. Positions are extracted before the database is opened for
 writing, then the article and its positions are written in one short
 transaction, so a failure loses only that article and readers (the dashboard)
@@ -22,9 +22,9 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 import pandas as pd
 
-from core.readers import gate, read_inputs, text_hash, valid_date
+from core.ingest.readers import gate, read_inputs, text_hash, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
-from core.store import (
+from core.storage.store import (
     Store,
     StoreBusy,
     StoreFull,
@@ -172,7 +172,7 @@ def ingest_paths(store: Store, inputs: Iterable[str | Path], *, published: str |
                  fetch: Callable[..., dict] | None = None, write_batch: int = 1) -> IngestSummary:
     """Ingest files, folders (recursively) and http(s) URLs; read problems count as failures.
 
-    `fetch(url, published=...)` replaces core.fetch.fetch_article (tests); `write_batch` as in ingest_articles.
+    `fetch(url, published=...)` replaces core.ingest.fetch.fetch_article (tests); `write_batch` as in ingest_articles.
     """
     summary = IngestSummary()
     items: list[tuple[dict | str, str]] = []
@@ -357,7 +357,7 @@ def _write(store: Store, p: Pending) -> tuple[str, Outcome]:
 
 
 def _prepare_url(store: Store, url: str, extract: Extract, fetch, published: str | None) -> Pending | tuple[str, Outcome]:
-    from core.fetch import FetchError, fetch_article
+    from core.ingest.fetch import FetchError, fetch_article
 
     norm = normalise_url(url)
     with store.connect() as conn:  # do not fetch a page already stored

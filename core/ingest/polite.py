@@ -1,8 +1,8 @@
 """Polite fetching for the follower: one request per host every `delay` seconds, robots.txt obeyed.
 
-Every request still goes through core.fetch (the SSRF guard, size and time caps).
+Every request still goes through core.ingest.fetch (the SSRF guard, size and time caps).
 robots.txt is fetched once per host and run, parsed with protego and obeyed for
-core.fetch.USER_AGENT; RFC 9309: a 4xx robots.txt ("unavailable") allows
+core.ingest.fetch.USER_AGENT; RFC 9309: a 4xx robots.txt ("unavailable") allows
 everything, an unreachable one (5xx, network, refused address) disallows the host
 for this run. A Crawl-delay longer than `delay` is honoured up to MAX_CRAWL_DELAY.
 """
@@ -11,18 +11,18 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from core.fetch import USER_AGENT, FetchError
+from core.ingest.fetch import USER_AGENT, FetchError
 
 MAX_CRAWL_DELAY = 30.0
 ROBOTS_MAX_BYTES = 512 * 1024   # RFC 9309 asks crawlers to read at least 500 KiB
 
 
 class Polite:
-    """Fetches through core.fetch, one request per host every `delay` s, obeying robots.txt."""
+    """Fetches through core.ingest.fetch, one request per host every `delay` s, obeying robots.txt."""
 
     def __init__(self, opts, timings: dict):
-        """`opts`: core.follow.FollowOptions (delay, timeout, stop, fetch); `timings["fetch"]` sums fetch time."""
-        from core.fetch import fetch
+        """`opts`: core.ingest.follow.FollowOptions (delay, timeout, stop, fetch); `timings["fetch"]` sums fetch time."""
+        from core.ingest.fetch import fetch
 
         self.fetch, self.opts, self.timings = opts.fetch or fetch, opts, timings
         self.last: dict[str, float] = {}

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.language import guess_language, is_english
+from core.ingest.language import guess_language, is_english
 
 MAX_FILE_BYTES = 20 * 1024 * 1024   # 20 MB: far above any news article or corpus file we expect
 MAX_ARTICLE_CHARS = 200_000         # about 30,000 words; longer is a book or a scrape gone wrong
@@ -121,7 +121,7 @@ def _read_text(path: Path, result: ReadResult) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise _Skip(f"file is {size / (1024 * 1024):.1f} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit "
-                        "(core.readers.MAX_FILE_BYTES); split it into smaller files")
+                        "(core.ingest.readers.MAX_FILE_BYTES); split it into smaller files")
         data = path.read_bytes()
     except OSError as err:
         raise _Skip(f"cannot read the file ({err.strerror or err}); check that it exists and is readable") from None
@@ -271,7 +271,7 @@ def _parse_html(path: Path, text: str, result: ReadResult) -> Iterator[tuple[int
 def html_article(page: str | bytes, url: str | None = None) -> dict | None:
     """text, title, published, url and outlet of a web page, or None when it holds no article text.
 
-    The one reading of HTML, for .html files and fetched URLs alike (core.fetch), so that the same page
+    The one reading of HTML, for .html files and fetched URLs alike (core.ingest.fetch), so that the same page
     given both ways is the same text and is stored once. The headline is metadata, not body: trafilatura
     starts the text with the <h1> when it repeats the title, and that line is dropped."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
@@ -345,7 +345,7 @@ def _to_article(record: dict, path: Path, line: int | None, fallback: str | None
 
 def gate(text: str | None) -> str | None:
     """The one check every article text passes on its way in -- files, folders, uploads, URLs, pasted text and
-    library callers of core.ingest: why it is kept out (a sentence naming the limit), or None to let it in.
+    library callers of core.ingest.ingest: why it is kept out (a sentence naming the limit), or None to let it in.
 
     Empty text, text over MAX_ARTICLE_CHARS, and text that is not English. Add any new limit here, so
     that no way in can skip it."""
@@ -354,7 +354,7 @@ def gate(text: str | None) -> str | None:
         return "no article text ('text' is missing or empty); skipped"
     if len(text) > MAX_ARTICLE_CHARS:
         return (f"article text is {len(text):,} characters, over the {MAX_ARTICLE_CHARS:,} limit "
-                "(core.readers.MAX_ARTICLE_CHARS); split it")
+                "(core.ingest.readers.MAX_ARTICLE_CHARS); split it")
     if not is_english(text):
         return f"text is not English (it looks like {guess_language(text).name}): Parley skips articles not in English"
     return None

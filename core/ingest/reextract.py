@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from core import ingest
-from core.ingest import Extract, Progress
+from core.ingest import ingest
+from core.ingest.ingest import Extract, Progress
 from core.schema import validate_positions
-from core.store import Store, StoreError, fetch_one, replace_positions
+from core.storage.store import Store, StoreError, fetch_one, replace_positions
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """The bundled sample article (data/sample.jsonl), loaded into an empty store so a new user sees positions."""
 from __future__ import annotations
 
-from core.ingest import IngestSummary, Progress, ingest_paths
+from core.ingest.ingest import IngestSummary, Progress, ingest_paths
 from core.paths import SAMPLE_PATH
-from core.store import Store
+from core.storage.store import Store
 
 
 def ensure_sample(store: Store, *, progress: Progress | None = None, extract=None) -> IngestSummary | None:

@@ -1,4 +1,4 @@
-"""Reading a feed or a sitemap that was already fetched (through core.fetch) into its item links.
+"""Reading a feed or a sitemap that was already fetched (through core.ingest.fetch) into its item links.
 
     parsed = parse_source(body, url)   # RSS 0.9x/1.0/2.0 and Atom via feedparser; (news) sitemaps via lxml
     parsed.items                       # newest first, capped by the caller

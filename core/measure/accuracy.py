@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.evaluate import load_scorer
+from core.measure.evaluate import load_scorer
 from core.paths import ROOT, shared_dir
 from core.schema import STANCES
 

@@ -34,9 +34,9 @@ def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Pa
              progress=None) -> dict:
     """Extract the gold's articles from the corpus and score them; returns the scorer's report plus run facts."""
     from core import EXTRACTOR_VERSION, extract_corpus
-    from core.readers import read_inputs
+    from core.ingest.readers import read_inputs
     from core.schema import articles_frame
-    from core.writers import to_jsonl
+    from core.storage.writers import to_jsonl
 
     shared = shared_dir(shared)
     gold = Path(gold) if gold else Path(shared) / "gold" / "dev.jsonl"
@@ -63,7 +63,7 @@ def evaluate(*, gold: Path | None = None, corpus: Path | None = None, shared: Pa
 
 
 def _model_info() -> dict:
-    from core.classifier import load_model
+    from core.extract.classifier import load_model
 
     model = load_model()
     return {"id": model.model_id, **model.info} if model is not None else {"id": None}

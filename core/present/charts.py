@@ -1,6 +1,6 @@
 """Chart builders: pure functions, a DataFrame in and a plotly Figure out (no Streamlit).
 
-Stances always take their colour from core.colors and appear in the contract's
+Stances always take their colour from core.present.colors and appear in the contract's
 order, so the same stance looks the same on every page. Backgrounds are left to
 the page's theme (Streamlit applies light or dark), so only marks carry colour.
 """
@@ -12,10 +12,10 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.colors import STANCE_COLORS, stance_color, text_color
-from core.labels import issue_label, issue_labels
+from core.analysis.views import date_values
+from core.present.colors import STANCE_COLORS, stance_color, text_color
+from core.present.labels import issue_label, issue_labels
 from core.schema import ISSUES, STANCES
-from core.views import date_values
 
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend_title_text="stance", hovermode="closest",
                legend=dict(traceorder="normal"))
@@ -264,7 +264,7 @@ def _html_safe(value) -> str:
 
 def negotiation_chart(moves: pd.DataFrame, title: str = "Moves over time") -> go.Figure:
     """The board's two lanes: side A above side B, a dot per move coloured by stance, the sentence on hover
-    (input: core.negotiation.board)."""
+    (input: core.analysis.negotiation.board)."""
     lanes = list(dict.fromkeys(moves.sort_values("lane", kind="stable")["side"])) if len(moves) else []
     fig = _figure(title, xaxis_title=None, height=260,
                   yaxis=dict(categoryorder="array", categoryarray=lanes[::-1], title=None))

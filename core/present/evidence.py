@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from core.colors import stance_rgba
+from core.present.colors import stance_rgba
 
 # A sentence ends at . ! ? (and a closing quote or bracket after it) followed by space and a capital,
 # a quote or a digit; or at a line break. Good enough to *offer* sentences: the reviewer chooses.

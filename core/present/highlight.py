@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 
-from core.colors import stance_color, stance_rgba
-from core.labels import issue_label
+from core.present.colors import stance_color, stance_rgba
+from core.present.labels import issue_label
 from core.schema import STANCES
 
 _MARK = ('<mark class="parley-pos"{extra} style="background:{bg};border-bottom:3px solid {fg};'
@@ -73,7 +73,7 @@ def highlight(text: str, positions: pd.DataFrame, focus: str | None = None,
     """The whole text as escaped HTML, positions wrapped in <mark> with a hover title per row (what it
     says, then why). The position `focus` (a position_id: the one a link pointed at) is outlined and its
     first mark carries `id="pos-…"` (anchor_id). Text in the `hide` spans (page furniture,
-    core.clean.find_boilerplate) is left out unless a position covers it; offsets are unaffected."""
+    core.extract.clean.find_boilerplate) is left out unless a position covers it; offsets are unaffected."""
     text = text or ""
     placed = spans(text, positions) if positions is not None and len(positions) else []
     hide = [(int(s), int(e)) for s, e, *_ in hide]

@@ -1,6 +1,6 @@
 """Backup and restore: a consistent copy of the database, taken while the dashboard keeps reading it.
 
-    from core.backup import backup, restore
+    from core.storage.backup import backup, restore
     backup(open_store(read_only=True), "backups/2026-12-07")   # a folder: schema.sql, load.sql, one Parquet per table
     restore("backups/2026-12-07", "data/restored.duckdb")      # into a NEW file, never over an existing one
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.store import Store, StoreError, connect_with_retry, damage_named, open_store
+from core.storage.store import Store, StoreError, connect_with_retry, damage_named, open_store
 
 MANIFEST = "parley_backup.json"
 BACKUP_FILES = ("schema.sql", "load.sql", MANIFEST)

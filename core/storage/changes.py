@@ -6,7 +6,7 @@
 "New" means stored since then: the positions of the articles added since (an
 article's positions are re-extracted in place, so the article's arrival is the
 moment that counts, not the statement's own date). A new shift is one the rules
-of core.shifts find whose later position is new; it is found against the whole
+of core.analysis.shifts find whose later position is new; it is found against the whole
 line, so a new statement is compared with what the actor said before.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core.shifts import detect_shifts
+from core.analysis.shifts import detect_shifts
 
 TOP = 5
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import pandas as pd
 
 from core.filters import Filters
-from core.store import QUERY_COLUMNS, Store
-from core.writers import OUTPUT_FORMATS, write_positions
+from core.storage.store import QUERY_COLUMNS, Store
+from core.storage.writers import OUTPUT_FORMATS, write_positions
 
 EXPORT_COLUMNS = (*QUERY_COLUMNS, "review_status")
 
 
 def export_frame(store: Store, filters: Filters | None = None, *, limit: int | None = None) -> pd.DataFrame:
     """Exactly the rows and columns an export writes: reviews applied, each row's review_status."""
-    from core.review import query_positions
+    from core.storage.review import query_positions
 
     return query_positions(store, filters or Filters(), limit=limit)[list(EXPORT_COLUMNS)]
 

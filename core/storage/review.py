@@ -33,7 +33,7 @@ import pandas as pd
 
 from core.filters import Filters
 from core.schema import DATE_PRECISIONS, ISSUES, POSITION_COLUMNS, STANCES, coerce
-from core.store import (
+from core.storage.store import (
     ARTICLE_POSITIONS_SQL,
     QUERY_COLUMNS,
     QUERY_DTYPES,
@@ -44,7 +44,7 @@ from core.store import (
     quoted,
     where_clause,
 )
-from core.writers import check_output, write_table
+from core.storage.writers import check_output, write_table
 
 STATUSES = ("unreviewed", "accepted", "edited", "rejected", "added")
 REVIEWED = ("accepted", "edited", "added")  # what "reviewed only" keeps
@@ -375,7 +375,7 @@ def explain(row) -> str:
     """Why this row exists, in words: the rule and the cue that fired, or the reviewer who added it.
 
     Understands the extractor's cue notes ("called on (demand.call_on, scored by M)" and
-    "no demand cue word; scored by M", see core.stance.explain) and says them plainly.
+    "no demand cue word; scored by M", see core.extract.stance.explain) and says them plainly.
     """
     rule, cue = _plain(row.get("rule_id")), _plain(row.get("cue"))
     stance = _plain(row.get("stance")) or "?"

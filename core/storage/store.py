@@ -1,6 +1,6 @@
 """The DuckDB store: one file holding articles and positions, opened briefly per operation.
 
-    from core.store import open_store
+    from core.storage.store import open_store
     from core.filters import Filters
     store = open_store()                       # --db / PARLEY_DB / data/parley.duckdb
     df = store.query_positions(Filters(actor=("Russia",)), limit=500)
@@ -36,11 +36,11 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from core import migrations
 from core.filters import LIST_PARAMS, Filters
 from core.paths import DB_ENV as ENV_VAR
 from core.paths import db_path as resolve_db_path
 from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, coerce
+from core.storage import migrations
 
 READ_ONLY_ENV = "PARLEY_READ_ONLY"  # set (1/true/yes) to open the database read-only (a dashboard on a copy)
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds to keep retrying a locked file before giving up
@@ -401,7 +401,7 @@ def is_busy_error(err: Exception) -> bool:
 def check_contract(conn) -> None:
     """Refuse a database whose tables lack a column of core.schema (a migration is missing)."""
     for table, columns in (("articles", ARTICLE_COLUMNS), ("positions", POSITION_COLUMNS),
-                           ("review_state", POSITION_COLUMNS)):  # core.review reads it like positions
+                           ("review_state", POSITION_COLUMNS)):  # core.storage.review reads it like positions
         have = {r[0] for r in conn.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = $table",
             {"table": table}).fetchall()}
@@ -409,7 +409,7 @@ def check_contract(conn) -> None:
         if missing:
             raise StoreError(
                 f"table {table} lacks contract columns {missing}: core/schema.py changed without a "
-                "migration; add one that calls core.migrations.ensure_columns (see core/migrations/__init__.py)")
+                "migration; add one that calls core.storage.migrations.ensure_columns (see core/storage/migrations/__init__.py)")
 
 
 # -- SQL building -------------------------------------------------------------
@@ -478,7 +478,7 @@ def _date_conditions(filters: Filters, params: dict) -> list[str]:
 
 
 def positions_query(filters: Filters | None, *, limit: int | None = None, offset: int = 0) -> tuple[str, dict]:
-    """The SQL and parameters of Store.query_positions (core.review reads the same rows)."""
+    """The SQL and parameters of Store.query_positions (core.storage.review reads the same rows)."""
     where, params = where_clause(filters)
     sql = (f"SELECT {SELECT_LIST} FROM positions p JOIN articles a USING (article_id) {where}"
            ' ORDER BY p."date", p.article_id, p.char_start, p.position_id')

@@ -1,10 +1,10 @@
-"""Same statement, many reports: which positions core.grouping puts together, and why."""
+"""Same statement, many reports: which positions core.analysis.grouping puts together, and why."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from core.grouping import (
+from core.analysis.grouping import (
     GroupingRule,
     assign_statements,
     count,

@@ -1,10 +1,10 @@
-"""The negotiation board's logic (core.negotiation) on hand-written moves."""
+"""The negotiation board's logic (core.analysis.negotiation) on hand-written moves."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from core import negotiation as N
+from core.analysis import negotiation as N
 
 WEST = N.PRESETS["NATO + United States + West"]
 
@@ -110,8 +110,8 @@ def test_empty_board_has_no_pairs():
 
 
 def test_board_chart_draws_two_lanes_coloured_by_stance():
-    from core import charts
-    from core.colors import stance_color
+    from core.present import charts
+    from core.present.colors import stance_color
 
     b = N.board(DF, "nato_enlargement", ("Russia",), WEST)
     fig = charts.negotiation_chart(b)

@@ -6,9 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from core.datafiles import DataFileError
+from core.analysis.shifts import RULES_EXPLAINED, detect_shifts, lines_summary, load_rules, position_line, rules_table
+from core.rules.datafiles import DataFileError
 from core.schema import positions_frame
-from core.shifts import RULES_EXPLAINED, detect_shifts, lines_summary, load_rules, position_line, rules_table
 
 SENTENCES = {
     "demand": "Moscow demanded that NATO halt its expansion.",

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import core
-from core import ingest as ingest_module
 from core.cli import main
+from core.ingest import ingest as ingest_module
 from tests._store_helpers import article, stub_extract
 
 
@@ -112,10 +112,10 @@ def test_reextract(tmp_path, corpus, capsys, monkeypatch):
 
 
 def test_busy_database_message_not_traceback(tmp_path, corpus, capsys, monkeypatch):
-    import core.store
+    import core.storage.store
     db = tmp_path / "busy.duckdb"
-    core.store.open_store(db)
-    monkeypatch.setattr(core.store, "DEFAULT_BUSY_TIMEOUT", 0.3)
+    core.storage.store.open_store(db)
+    monkeypatch.setattr(core.storage.store, "DEFAULT_BUSY_TIMEOUT", 0.3)
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\nc = duckdb.connect(sys.argv[1])\n"
                                "print('locked', flush=True)\ntime.sleep(4)\n", str(db)], stdout=subprocess.PIPE, text=True)
     try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.actors import get_registry
+from core.extract.actors import get_registry
 
 
 @pytest.fixture(scope="module")

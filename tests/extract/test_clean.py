@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from core.clean import find_boilerplate, load_rules, mask_boilerplate
-from core.datafiles import DataFileError
+from core.extract.clean import find_boilerplate, load_rules, mask_boilerplate
+from core.rules.datafiles import DataFileError
 
 BODY = "Moscow demanded that NATO halt its expansion. The alliance rejected the demand on Monday."
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from core.dates import (
+from core.extract.dates import (
     ResolvedDate,
     find_date_expressions,
     looks_continuing,

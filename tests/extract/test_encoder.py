@@ -1,4 +1,4 @@
-"""The sentence encoder (core/encoder.py): what it reads, how its stance head joins the linear model,
+"""The sentence encoder (core/extract/encoder.py): what it reads, how its stance head joins the linear model,
 and that the committed int8 model runs offline and tells plain statements apart as a reader would."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from core.encoder import DIM, encoder_input, load_encoder
-from core.features import analyse, candidates
+from core.extract.encoder import DIM, encoder_input, load_encoder
+from core.extract.features import analyse, candidates
 from tests.dashboard_data import ROOT
 
 
@@ -68,7 +68,7 @@ PLAIN = [  # (candidate text, the stance a reader gives it)
 
 
 def test_the_stance_head_reads_plain_statements_as_a_reader_would(encoder):
-    from core.classifier import load_model
+    from core.extract.classifier import load_model
 
     model = load_model()
     assert model is not None and model.uses_encoder()
@@ -80,7 +80,7 @@ def test_the_stance_head_reads_plain_statements_as_a_reader_would(encoder):
 
 
 def test_the_encoder_changes_no_candidate_the_holder_model_drops(nlp, encoder):
-    from core.classifier import load_model
+    from core.extract.classifier import load_model
 
     model = load_model()
     _, cands = _cands(nlp, "Russia demanded that NATO pull back. Ukraine, NATO and the EU met in Brussels.")
@@ -103,8 +103,8 @@ def test_extraction_runs_with_the_network_refused():
             raise OSError("network refused by the test")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        from core.encoder import load_encoder
-        from core.pipeline import extract_positions
+        from core.extract.encoder import load_encoder
+        from core.extract.pipeline import extract_positions
         assert load_encoder() is not None
         rows = extract_positions("Russia demanded that NATO withdraw its troops from Eastern Europe, "
                                  "Foreign Minister Sergei Lavrov said on Monday.", article_id="a", published="2022-02-14")

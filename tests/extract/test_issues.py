@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from core.datafiles import DataFileError, load_records
-from core.issues import ISSUE_FIELDS, issue_context, issue_hits, lexicon_issues
-from core.stance import CUE_FIELDS, load_cues
+from core.extract.issues import ISSUE_FIELDS, issue_context, issue_hits, lexicon_issues
+from core.extract.stance import CUE_FIELDS, load_cues
+from core.rules.datafiles import DataFileError, load_records
 
 CASES = [
     ("Moscow wants a promise that Kyiv will never join NATO.", "nato_enlargement"),

@@ -64,7 +64,7 @@ def test_corpus_calls_progress_once_per_article(nlp):
 
 
 def test_model_loads_from_repo_without_download():
-    from core.classifier import MODEL_PATH, load_model
+    from core.extract.classifier import MODEL_PATH, load_model
     assert MODEL_PATH.exists(), "models/position_model.joblib is missing: run scripts/train_model.py"
     model = load_model()
     assert model.model_id and set(model.stance.labels) == set(pd.Series(list(model.stance.labels)))

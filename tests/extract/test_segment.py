@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.segment import split_sentences
+from core.extract.segment import split_sentences
 
 
 def texts(nlp, text):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.segment import split_sentences
-from core.speakers import attribute_sentences
+from core.extract.segment import split_sentences
+from core.extract.speakers import attribute_sentences
 
 
 def holders(nlp, text, published="2022-02-14"):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.hedging import direct_quote, is_hedged
-from core.stance import explain, find_cues
+from core.extract.hedging import direct_quote, is_hedged
+from core.extract.stance import explain, find_cues
 
 CASES = [
     ("Moscow demanded that NATO halt its expansion.", "Russia", "demand"),

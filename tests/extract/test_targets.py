@@ -29,8 +29,8 @@ def test_target_is_never_the_actor_itself(extract):
 
 
 def test_prior_is_used_when_no_other_party(nlp):
-    from core.features import analyse, candidates
-    from core.targets import pick_target
+    from core.extract.features import analyse, candidates
+    from core.extract.targets import pick_target
 
     infos = analyse(nlp("The Kremlin warned of consequences."), published="2022-02-14")
     cand = next(c for c in candidates(infos) if c.actor == "Russia")
@@ -39,8 +39,8 @@ def test_prior_is_used_when_no_other_party(nlp):
 
 
 def _options(nlp, text, actor, sentence_no, stance="demand"):
-    from core.features import analyse, candidates
-    from core.targets import target_options
+    from core.extract.features import analyse, candidates
+    from core.extract.targets import target_options
 
     infos = analyse(nlp(text), published="2022-02-14")
     cand = next(c for c in candidates(infos) if c.actor == actor and c.sent_index == sentence_no)
@@ -74,8 +74,8 @@ def test_a_legislator_criticising_its_own_government_may_target_it(nlp):
 def test_the_actor_is_no_option_for_itself_without_a_legislature(nlp):
     opts = _options(nlp, "Moscow warned Moscow's critics at home.", "Russia", 0, stance="warning")
     assert "Russia" not in opts
-    from core.features import analyse, candidates
-    from core.targets import pick_target
+    from core.extract.features import analyse, candidates
+    from core.extract.targets import pick_target
 
     infos = analyse(nlp("The Kremlin warned of consequences."), published="2022-02-14")
     cand = next(c for c in candidates(infos) if c.actor == "Russia")

@@ -1,4 +1,4 @@
-"""core.fetch: what a URL may reach. Only loopback is ever contacted (a local http.server);
+"""core.ingest.fetch: what a URL may reach. Only loopback is ever contacted (a local http.server);
 every other address must be refused before any connection is made."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from core import fetch as F
+from core.ingest import fetch as F
 
 ARTICLE_HTML = """<html><head><title>Moscow sets terms</title>
 <meta property="og:site_name" content="Test Wire">
@@ -294,9 +294,9 @@ def test_https_is_pinned_and_verified_against_the_name(tls_server, monkeypatch):
 
 def test_the_same_page_by_url_and_by_file_is_one_article(tmp_path):
     """The headline is taken out of the body both ways, so the texts match and the second copy is a duplicate."""
-    from core.ingest import ingest_paths
-    from core.readers import read_inputs
-    from core.store import open_store
+    from core.ingest.ingest import ingest_paths
+    from core.ingest.readers import read_inputs
+    from core.storage.store import open_store
     from tests._store_helpers import stub_extract
 
     path = tmp_path / "story.html"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import fetch as F
+from core.ingest import fetch as F
 from tests import feed_site
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from core import feeds as F
-from core.follow import FollowOptions, follow_once
-from core.store import open_store
+from core.ingest import feeds as F
+from core.ingest.follow import FollowOptions, follow_once
+from core.storage.store import open_store
 from tests import feed_site
 
 
@@ -192,7 +192,7 @@ def test_requests_to_one_host_are_spaced_by_the_delay(allowed, store):
 def test_a_stop_ends_the_run_between_articles_and_the_next_run_goes_on(allowed, store):
     import threading
 
-    from core.fetch import fetch
+    from core.ingest.fetch import fetch
 
     site, stop = allowed, threading.Event()
 

@@ -147,9 +147,9 @@ def test_intervals():
 
 SINCE_SCRIPT = """
 import datetime as dt, sys
-from core.feeds import articles_added_since, utcnow
-from core.ingest import ingest_articles
-from core.store import open_store
+from core.ingest.feeds import articles_added_since, utcnow
+from core.ingest.ingest import ingest_articles
+from core.storage.store import open_store
 from tests.dashboard_data import fake_extract
 store = open_store(sys.argv[1])
 before = utcnow() - dt.timedelta(seconds=5)

@@ -8,10 +8,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import fetch as F
-from core import readers
-from core.ingest import ingest_articles, ingest_paths
-from core.store import open_store
+from core.ingest import fetch as F
+from core.ingest import readers
+from core.ingest.ingest import ingest_articles, ingest_paths
+from core.storage.store import open_store
 from tests import dashboard_data as data
 from tests._store_helpers import stub_extract
 

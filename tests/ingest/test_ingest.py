@@ -1,4 +1,4 @@
-"""core.ingest and core.reextract: once per article, one transaction per article, every problem named."""
+"""core.ingest.ingest and core.ingest.reextract: once per article, one transaction per article, every problem named."""
 from __future__ import annotations
 
 import json
@@ -7,11 +7,11 @@ import duckdb
 import pytest
 
 import core
-from core import ingest as I
-from core.reextract import reextract
-from core.sample import ensure_sample
+from core.ingest import ingest as I
+from core.ingest.reextract import reextract
+from core.ingest.sample import ensure_sample
 from core.schema import positions_frame
-from core.store import open_store
+from core.storage.store import open_store
 from tests._store_helpers import article, stub_extract
 
 
@@ -125,7 +125,7 @@ def test_urls_are_fetched_once_and_fetch_errors_named(store):
     def fake_fetch(url, *, published=None):
         fetched.append(url)
         if "bad" in url:
-            from core.fetch import FetchError
+            from core.ingest.fetch import FetchError
             raise FetchError(f"refused {url!r}: resolves to 127.0.0.1, which is not a public address")
         return article(9, url=url, article_id="url-x")
     urls = ["https://news.example/9", "http://bad.example/"]
@@ -201,7 +201,7 @@ def test_write_batches_store_the_same(store, tmp_path):
 
 
 def test_busy_store_names_what_was_not_stored(store, monkeypatch):
-    from core.store import StoreBusy
+    from core.storage.store import StoreBusy
     calls = []
 
     def busy_after_two(*args, **kwargs):
@@ -209,9 +209,9 @@ def test_busy_store_names_what_was_not_stored(store, monkeypatch):
         if len(calls) > 2:
             raise StoreBusy("the database is busy: another Parley process is writing; try again")
         return real(*args, **kwargs)
-    import core.store
-    real = core.store.connect_with_retry
-    monkeypatch.setattr(core.store, "connect_with_retry", busy_after_two)
+    import core.storage.store
+    real = core.storage.store.connect_with_retry
+    monkeypatch.setattr(core.storage.store, "connect_with_retry", busy_after_two)
     s = ingest(store, [article(n) for n in range(4)])  # 1 connection for the dedupe check, then 1 per article
     monkeypatch.undo()
     assert s.counts() == {"new": 1, "duplicate": 0, "failed": 3}
@@ -254,7 +254,7 @@ def test_url_normalising_keeps_what_tells_articles_apart():
 
 
 def test_reextract_write_failure_keeps_old_positions_and_goes_on(store, monkeypatch):
-    import core.reextract as R
+    import core.ingest.reextract as R
     monkeypatch.setattr(core, "EXTRACTOR_VERSION", "old")
     ingest(store, [article(1), article(2)])
     real = R.replace_positions
@@ -271,18 +271,18 @@ def test_reextract_write_failure_keeps_old_positions_and_goes_on(store, monkeypa
 
 
 def test_reextract_busy_store_names_what_was_left(store, monkeypatch):
-    import core.store
-    from core.store import StoreBusy
+    import core.storage.store
+    from core.storage.store import StoreBusy
     monkeypatch.setattr(core, "EXTRACTOR_VERSION", "old")
     ingest(store, [article(1), article(2), article(3)])
-    real, calls = core.store.connect_with_retry, []
+    real, calls = core.storage.store.connect_with_retry, []
 
     def busy_after_three(*args, **kwargs):
         calls.append(1)
         if len(calls) > 3:  # the stale list, then a1's read and write
             raise StoreBusy("the database is busy: another Parley process is writing; try again")
         return real(*args, **kwargs)
-    monkeypatch.setattr(core.store, "connect_with_retry", busy_after_three)
+    monkeypatch.setattr(core.storage.store, "connect_with_retry", busy_after_three)
     s = reextract(store, version="new", extract=stub_extract)
     monkeypatch.undo()
     assert [a for a, _, _ in s.updated] == ["a1"]
@@ -297,7 +297,7 @@ def test_a_publication_date_that_is_not_a_date_is_refused_not_stored(store):
 
 
 def test_one_run_and_two_runs_agree_on_what_is_the_same_text(tmp_path):
-    """Within a run and against the store, "same text" is one rule (core.readers.text_hash)."""
+    """Within a run and against the store, "same text" is one rule (core.ingest.readers.text_hash)."""
     texts = {"a.txt": "Moscow demanded that NATO halt its expansion. Kyiv warned of war.",
              "b.txt": "Moscow demanded that NATO halt its expansion; Kyiv warned of war!",   # other punctuation
              "c.txt": "MOSCOW demanded that NATO halt its  expansion. Kyiv warned of war."}  # case and spacing

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from core.store import open_store
+from core.storage.store import open_store
 from tests._store_helpers import article
 from tests.dashboard_data import ROOT
 
@@ -22,7 +22,7 @@ from tests.dashboard_data import ROOT
 CLI = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
-    from core import ingest
+    from core.ingest import ingest
     from core.cli import main
     from tests._store_helpers import stub_extract
 

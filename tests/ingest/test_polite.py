@@ -1,11 +1,11 @@
-"""core.polite against a loopback site: robots.txt Crawl-delay, Disallow, and an unreachable robots.txt."""
+"""core.ingest.polite against a loopback site: robots.txt Crawl-delay, Disallow, and an unreachable robots.txt."""
 from __future__ import annotations
 
 import pytest
 
-from core.fetch import FetchError
-from core.follow import FollowOptions
-from core.polite import Polite
+from core.ingest.fetch import FetchError
+from core.ingest.follow import FollowOptions
+from core.ingest.polite import Polite
 from tests import feed_site
 
 

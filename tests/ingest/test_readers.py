@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from core import readers
-from core.language import guess_language, is_english
-from core.readers import make_article_id, markdown_to_text, read_inputs
+from core.ingest import readers
+from core.ingest.language import guess_language, is_english
+from core.ingest.readers import make_article_id, markdown_to_text, read_inputs
 
 EN = ("Moscow demanded that NATO halt its expansion. The alliance rejected the demand on Monday, "
       "and the foreign minister said that Russia would respond to any new deployment near its borders.")

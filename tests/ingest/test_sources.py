@@ -1,12 +1,12 @@
-"""core.sources: feeds and sitemaps read from bytes, never fetched by the parser itself."""
+"""core.ingest.sources: feeds and sitemaps read from bytes, never fetched by the parser itself."""
 from __future__ import annotations
 
 import gzip
 
 import pytest
 
-from core import sources
-from core.sources import NotAFeed, parse_source
+from core.ingest import sources
+from core.ingest.sources import NotAFeed, parse_source
 from tests.feed_site import atom, news_sitemap, rss
 
 BASE = "http://news.example"

@@ -1,9 +1,9 @@
-"""core.accuracy: per-stance figures from the stored report, the shared scorer, or a plain 'none'."""
+"""core.measure.accuracy: per-stance figures from the stored report, the shared scorer, or a plain 'none'."""
 from __future__ import annotations
 
 import json
 
-from core.accuracy import load_accuracy
+from core.measure.accuracy import load_accuracy
 
 REPORT = {"articles": 2, "L1": {"precision": 0.5, "recall": 0.25, "f1": 0.33, "tp": 1, "gold": 4, "pred": 2},
           "per_stance_L1": {"demand": {"precision": 1.0, "recall": 0.5, "f1": 0.67, "tp": 1, "gold": 2, "pred": 1}}}
@@ -65,7 +65,7 @@ def test_cross_validated_figures_are_carried_beside_the_held_in_ones(tmp_path):
 
 
 def _with_cuts(cuts):
-    from core.accuracy import from_report
+    from core.measure.accuracy import from_report
 
     return from_report({"per_stance_L1": {"demand": {"precision": 0.5}},
                         "model": {"cv": {"by_confidence": cuts}}}, "test")
@@ -76,7 +76,7 @@ CUTS = [{"min_confidence": 0.2, "precision": 0.49, "recall": 0.4}, {"min_confide
 
 
 def test_likely_is_where_the_measured_precision_reaches_seven_in_ten():
-    from core.accuracy import likely_cut, trust_word
+    from core.measure.accuracy import likely_cut, trust_word
 
     acc = _with_cuts(CUTS)
     assert likely_cut(acc) == 0.4
@@ -92,7 +92,7 @@ def test_likely_is_where_the_measured_precision_reaches_seven_in_ten():
 def test_trust_words_and_why_of_every_row():
     import pandas as pd
 
-    from core.accuracy import trust_legend, trust_words, why_column
+    from core.measure.accuracy import trust_legend, trust_words, why_column
 
     acc = _with_cuts(CUTS)
     df = pd.DataFrame({"confidence": pd.array([0.9, 0.2, 0.1, None], dtype="Float64"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from core.cli import main
-from core.evaluate import SharedMissing, evaluate, format_report, load_scorer
+from core.measure.evaluate import SharedMissing, evaluate, format_report, load_scorer
 
 
 def test_missing_shared_is_reported(tmp_path, capsys):

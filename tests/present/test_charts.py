@@ -5,8 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core import charts, views
-from core.colors import STANCE_COLORS, stance_color, text_color
+from core.analysis import views
+from core.present import charts
+from core.present.colors import STANCE_COLORS, stance_color, text_color
 from core.schema import STANCES
 
 
@@ -202,7 +203,7 @@ def test_hover_adds_the_trust_word_and_why_when_the_rows_carry_them():
 
 
 def test_issue_codes_are_drawn_as_words():
-    from core.labels import issue_label
+    from core.present.labels import issue_label
 
     assert issue_label("nato_enlargement") == "NATO enlargement" and issue_label("brand_new") == "brand new"
     fig = charts.ledger_chart(views.ledger(DF))

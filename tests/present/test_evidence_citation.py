@@ -1,7 +1,7 @@
 """A position's citation, to paste elsewhere: quote, speaker, outlet, date, address."""
 import pandas as pd
 
-from core.evidence import citation
+from core.present.evidence import citation
 
 
 def test_citation_names_quote_speaker_outlet_date_and_url():

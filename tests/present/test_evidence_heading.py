@@ -1,5 +1,5 @@
 """An article is named by its title, else by its first line, never by an id when it has text."""
-from core.evidence import HEADING_CHARS, article_heading
+from core.present.evidence import HEADING_CHARS, article_heading
 
 
 def test_title_wins():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.colors import STANCE_COLORS
-from core.highlight import highlight, legend, position_label
+from core.present.colors import STANCE_COLORS
+from core.present.highlight import highlight, legend, position_label
 
 TEXT = "Intro <script>alert('x')</script>. Russia demanded guarantees. NATO rejected it & said no."
 
@@ -97,7 +97,7 @@ def test_the_linked_position_is_outlined_and_anchored_once():
 
 
 def test_anchor_ids_keep_only_safe_characters():
-    from core.highlight import anchor_id
+    from core.present.highlight import anchor_id
 
     assert anchor_id('ab"><script>1') == "pos-abscript1"
 

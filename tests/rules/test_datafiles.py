@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from core.actors import ACTORS_FILE, load_actor_records
-from core.datafiles import DATA_DIR, DataFileError, load_records
+from core.extract.actors import ACTORS_FILE, load_actor_records
+from core.rules.datafiles import DATA_DIR, DataFileError, load_records
 
 
 def test_every_data_file_is_valid_jsonl_with_unique_ids():

@@ -1,7 +1,7 @@
 """PatternSet: searching many patterns at once finds exactly what searching each alone finds."""
 import re
 
-from core.patterns import GROUP_SIZE, PatternSet
+from core.rules.patterns import GROUP_SIZE, PatternSet
 
 
 def _one_by_one(patterns, text):

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from core import review
-from core.backup import table_counts
 from core.cli import main
-from core.store import open_store
+from core.storage import review
+from core.storage.backup import table_counts
+from core.storage.store import open_store
 from tests import dashboard_data as data
-from tests.test_read_only import HOLDER
+from tests.storage.test_read_only import HOLDER
 
 FILLED = ("articles", "positions", "review_state", "review_log", "schema_migrations")  # the fixture writes these
 

@@ -1,10 +1,10 @@
-"""core.changes: what is new since a moment, with the real shift rules, on hand-written rows."""
+"""core.storage.changes: what is new since a moment, with the real shift rules, on hand-written rows."""
 from __future__ import annotations
 
 import pandas as pd
 
-from core.changes import what_changed
-from tests.test_shifts import line
+from core.storage.changes import what_changed
+from tests.analysis.test_shifts import line
 
 
 def corpus():

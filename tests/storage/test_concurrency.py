@@ -15,14 +15,14 @@ import time
 import pytest
 
 from core.paths import ROOT
-from core.store import StoreBusy, open_store
+from core.storage.store import StoreBusy, open_store
 
 WRITER = textwrap.dedent("""
     import json, sys, time
     sys.path[:0] = [{root!r}]
     from tests._store_helpers import article, stub_extract
-    from core.ingest import ingest_articles
-    from core.store import open_store
+    from core.ingest.ingest import ingest_articles
+    from core.storage.store import open_store
 
     def slow_extract(text, **kw):
         time.sleep(0.02)  # stands in for the real extractor: the lock is not held meanwhile

@@ -13,10 +13,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import ingest as ingest_module
 from core.cli import main
-from core.ingest import ingest_articles
-from core.store import connect_with_retry, open_store
+from core.ingest import ingest as ingest_module
+from core.ingest.ingest import ingest_articles
+from core.storage.store import connect_with_retry, open_store
 from tests._store_helpers import article, stub_extract
 from tests.dashboard_data import ROOT
 

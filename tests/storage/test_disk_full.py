@@ -11,15 +11,15 @@ import textwrap
 
 import pytest
 
-from core.ingest import ingest_articles
-from core.store import open_store
+from core.ingest.ingest import ingest_articles
+from core.storage.store import open_store
 from tests._store_helpers import article, stub_extract
 from tests.dashboard_data import ROOT
 
 CLI = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from core import ingest
+    from core.ingest import ingest
     from core.cli import main
     from tests._store_helpers import stub_extract
     ingest._default_extract = lambda: stub_extract

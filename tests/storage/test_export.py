@@ -1,4 +1,4 @@
-"""core.export: exactly the filtered rows, the contract's columns first, readable by the shared scorer."""
+"""core.storage.export: exactly the filtered rows, the contract's columns first, readable by the shared scorer."""
 from __future__ import annotations
 
 import json
@@ -8,11 +8,11 @@ import sys
 import pandas as pd
 import pytest
 
-from core.export import EXPORT_COLUMNS, export_frame, export_positions
 from core.filters import Filters
-from core.ingest import ingest_articles
+from core.ingest.ingest import ingest_articles
 from core.schema import CONTRACT_COLUMNS
-from core.store import open_store
+from core.storage.export import EXPORT_COLUMNS, export_frame, export_positions
+from core.storage.store import open_store
 from tests._store_helpers import article, stub_extract
 
 
@@ -60,7 +60,7 @@ def test_shared_scorer_reads_a_jsonl_export(store, tmp_path, shared_dir):
 
 
 def test_csv_cells_holding_lists_are_joined_not_repr(tmp_path):
-    from core.writers import to_csv, write_table
+    from core.storage.writers import to_csv, write_table
     path = tmp_path / "shifts.csv"
     df = pd.DataFrame({"kind": ["softened", "opened"], "to_outlets": [["Wire A", "Wire B"], []]})
     write_table(df, path)

@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.cli import main
-from core.store import open_store
+from core.storage.store import open_store
 from tests import dashboard_data as data
 
 ROOT = data.ROOT

@@ -9,11 +9,11 @@ import sys
 import pandas as pd
 import pytest
 
-from core import review
 from core.filters import Filters
 from core.paths import ROOT
 from core.schema import positions_frame
-from core.store import insert_article, open_store, replace_positions
+from core.storage import review
+from core.storage.store import insert_article, open_store, replace_positions
 
 OLD_VERSION = "0.0.0-test-old"
 TEXT = ("Moscow demanded that NATO halt its expansion. "
@@ -209,7 +209,7 @@ def test_audit_and_shifts_commands(store, tmp_path):
 
 
 def test_evidence_in_its_paragraph_escaped_and_sentences_to_pick():
-    from core.evidence import article_sentences, evidence_html, paragraph_around
+    from core.present.evidence import article_sentences, evidence_html, paragraph_around
 
     text = "MOSCOW (AP) — First para.\n“We will not allow it,” he said. Kyiv <b>disagreed</b>! Was it so?\n\nNext."
     start = text.index("Kyiv")
@@ -223,11 +223,11 @@ def test_evidence_in_its_paragraph_escaped_and_sentences_to_pick():
 
 
 def test_export_carries_review_status(store, tmp_path):
-    """Exports apply reviews and say each row's status (active once core/export.py is wired to core.review)."""
-    from core import export
+    """Exports apply reviews and say each row's status (active once core/storage/export.py is wired to core.storage.review)."""
+    from core.storage import export
 
     if "review_status" not in export.EXPORT_COLUMNS:
-        pytest.skip("core/export.py does not apply reviews yet: wiring pending (issue 5)")
+        pytest.skip("core/storage/export.py does not apply reviews yet: wiring pending (issue 5)")
     review.reject(store, pid(store, "rejection"), "Ann")
     review.edit(store, pid(store, "demand"), "Ann", {"target": "West"})
     out = tmp_path / "out.csv"

@@ -1,4 +1,4 @@
-"""core.store: path resolution, migrations, and the query API the dashboard calls."""
+"""core.storage.store: path resolution, migrations, and the query API the dashboard calls."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,12 +6,12 @@ import datetime as dt
 import duckdb
 import pytest
 
-from core import migrations
 from core.filters import Filters
 from core.paths import DEFAULT_DB
 from core.paths import db_path as resolve_db_path
 from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS, positions_frame
-from core.store import (
+from core.storage import migrations
+from core.storage.store import (
     QUERY_COLUMNS,
     StoreError,
     insert_article,
@@ -206,7 +206,7 @@ def test_position_ids_unique_for_identical_rows():
 
 
 def test_session_reuses_one_connection(store, monkeypatch):
-    import core.store as S
+    import core.storage.store as S
     opened = []
     real = S.connect_with_retry
     monkeypatch.setattr(S, "connect_with_retry", lambda *a, **k: opened.append(1) or real(*a, **k))
@@ -237,7 +237,7 @@ def test_unusable_paths_raise_store_error(tmp_path):
 
 
 def test_a_file_that_is_not_a_database_says_what_to_do(tmp_path):
-    from core.store import StoreError
+    from core.storage.store import StoreError
     path = tmp_path / "notes.txt"
     path.write_text("not a database", encoding="utf-8")
     with pytest.raises(StoreError, match=r"not a valid DuckDB database.*choose another --db PATH"):

@@ -30,8 +30,8 @@ def corpus_db(tmp_path_factory) -> Path:
     corpus = SHARED / "corpus" / "articles.jsonl"
     if not corpus.is_file():
         missing(f"{corpus} is absent: the browser test needs ../shared/corpus beside the project")
-    from core.ingest import ingest_articles
-    from core.store import open_store
+    from core.ingest.ingest import ingest_articles
+    from core.storage.store import open_store
 
     rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     path = tmp_path_factory.mktemp("e2e") / "parley.duckdb"

@@ -11,8 +11,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import review
-from core.store import open_store
+from core.storage import review
+from core.storage.store import open_store
 from tests import dashboard_data as data
 
 ROOT = data.ROOT
@@ -20,7 +20,7 @@ ROOT = data.ROOT
 CLI_INGEST = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
-    from core import ingest
+    from core.ingest import ingest
     from core.cli import main
     from tests._store_helpers import stub_extract
     ingest._default_extract = lambda: stub_extract
@@ -62,7 +62,7 @@ def test_cli_ingest_shows_on_the_next_page_run(db, tmp_path):
 
 
 def test_a_review_changes_the_version_readers_key_on(db):
-    from core.store import db_version
+    from core.storage.store import db_version
     before = db_version(db)
     store = open_store(db)
     row = store.query_positions(limit=1).iloc[0]

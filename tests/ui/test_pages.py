@@ -156,7 +156,7 @@ def test_negotiation_board_sides_are_sets_and_every_move_links_to_its_evidence()
 
 
 def test_negotiation_board_pages_through_every_move(monkeypatch):
-    from core import negotiation
+    from core.analysis import negotiation
 
     monkeypatch.setattr(negotiation, "PAGE_SIZE", 2)
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="Ukraine,NATO",
@@ -379,7 +379,7 @@ def test_empty_database_offers_the_sample(tmp_path, monkeypatch):
 
 
 def test_fresh_clone_shows_the_sample_positions(tmp_path, monkeypatch):
-    pytest.importorskip("core.sample", reason="core.sample (the store engineer's) has not landed yet")
+    pytest.importorskip("core.ingest.sample", reason="core.ingest.sample (the store engineer's) has not landed yet")
     monkeypatch.setenv("PARLEY_DB", str(tmp_path / "fresh.duckdb"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -421,16 +421,16 @@ def test_date_widgets_write_the_url():
 
 def test_positions_page_queries_each_filter_set_once(monkeypatch):
     # The table, the statement count and the downloads share one cached read: the store is asked once.
-    import core.review
+    import core.storage.review
 
     calls = []
-    real = core.review.query_positions
+    real = core.storage.review.query_positions
 
     def counting(store, filters=None, **kw):
         calls.append((filters, kw))
         return real(store, filters, **kw)
 
-    monkeypatch.setattr(core.review, "query_positions", counting)
+    monkeypatch.setattr(core.storage.review, "query_positions", counting)
     at = open_page("app_pages/positions.py", stance="demand")
     assert count(at) == data.N_DEMANDS
     demand_calls = [c for c in calls if c[0] is not None and c[0].stance == ("demand",)]
@@ -439,16 +439,16 @@ def test_positions_page_queries_each_filter_set_once(monkeypatch):
 
 def test_actor_shifts_are_detected_on_that_actors_rows_only(monkeypatch):
     # Shifts are found per actor-and-issue line: the actor page need not detect every actor's.
-    import core.shifts
+    import core.analysis.shifts
 
     seen = []
-    real = core.shifts.detect_shifts
+    real = core.analysis.shifts.detect_shifts
 
     def recording(df, **kw):
         seen.append(set(df["actor"].dropna()))
         return real(df, **kw)
 
-    monkeypatch.setattr(core.shifts, "detect_shifts", recording)
+    monkeypatch.setattr(core.analysis.shifts, "detect_shifts", recording)
     at = open_page("app_pages/actors.py", _actor="Ukraine")
     assert "profile of Ukraine" in sentence(at)
     assert seen and all(actors <= {"Ukraine"} for actors in seen), seen
@@ -574,8 +574,8 @@ def test_trust_words_why_and_reviewed_badge_where_rows_are_read(tmp_path, monkey
 
 def _add_second_report(db_path):
     """A second outlet's report of the hw-guarantees demand (same actor, stance, issue, target, date, words)."""
-    from core.ingest import ingest_articles
-    from core.store import open_store
+    from core.ingest.ingest import ingest_articles
+    from core.storage.store import open_store
 
     text = "Russia demanded legally binding guarantees that NATO would not expand east, officials said."
     art = {"article_id": "hw-echo", "title": "Echo", "outlet": "Echo News", "published": "2022-01-11", "text": text}
@@ -683,7 +683,7 @@ def test_board_sides_from_repeated_values_or_a_preset_name():
 
 
 def test_another_issue_starts_the_board_at_its_first_page(monkeypatch):
-    from core import negotiation
+    from core.analysis import negotiation
 
     monkeypatch.setattr(negotiation, "PAGE_SIZE", 2)
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="Ukraine,NATO",

@@ -6,8 +6,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.ingest import ingest_articles
-from core.store import open_store
+from core.ingest.ingest import ingest_articles
+from core.storage.store import open_store
 from tests import dashboard_data as data
 from ui.nav import PAGES
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.ingest import ingest_articles
-from core.store import open_store
+from core.ingest.ingest import ingest_articles
+from core.storage.store import open_store
 from tests.browser_support import chromium, shot, streamlit_app
-from tests.test_review_pages import ARTICLES, fake_extract
+from tests.ui.test_review_pages import ARTICLES, fake_extract
 
 pytestmark = pytest.mark.e2e
 

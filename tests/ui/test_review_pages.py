@@ -9,11 +9,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core.accuracy import load_accuracy
-from core.ingest import ingest_articles
+from core.ingest.ingest import ingest_articles
+from core.measure.accuracy import load_accuracy
 from core.paths import ROOT
 from core.schema import positions_frame
-from core.store import open_store
+from core.storage.store import open_store
 
 TIMEOUT = 60  # the machine is shared; slowness is measured elsewhere
 

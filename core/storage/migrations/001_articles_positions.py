@@ -8,8 +8,8 @@ when they were added; positions keep a stable `position_id`, the
 """
 from __future__ import annotations
 
-from core.migrations import column_defs
 from core.schema import ARTICLE_COLUMNS, POSITION_COLUMNS
+from core.storage.migrations import column_defs
 
 
 def up(conn) -> None:

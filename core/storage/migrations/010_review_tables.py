@@ -9,13 +9,13 @@ decision with the values before and after, as JSON.
 
 Numbered 010 to leave 002-009 to the store's own migrations. When core/schema.py gains
 a position column, the migration that adds it to `positions` must add it here too:
-``ensure_columns(conn, "review_state", POSITION_COLUMNS)`` (core.review reads the same columns
+``ensure_columns(conn, "review_state", POSITION_COLUMNS)`` (core.storage.review reads the same columns
 from both tables).
 """
 from __future__ import annotations
 
-from core.migrations import column_defs
 from core.schema import POSITION_COLUMNS
+from core.storage.migrations import column_defs
 
 
 def up(conn) -> None:

@@ -7,14 +7,14 @@ failing migration leaves the database as it was.
 
 Adding a migration (pick the next free number; numbers never change once shipped):
 
-1. a SQL file ``core/migrations/NNN_short_name.sql`` -- statements separated by
+1. a SQL file ``core/storage/migrations/NNN_short_name.sql`` -- statements separated by
    ``;``, no parameters needed for DDL; or
-2. a Python file ``core/migrations/NNN_short_name.py`` defining ``up(conn)``,
+2. a Python file ``core/storage/migrations/NNN_short_name.py`` defining ``up(conn)``,
    which receives an open DuckDB connection inside the transaction; or
 3. a function registered in code (the module must be imported before a store
    is opened, so prefer a file)::
 
-       from core.migrations import migration
+       from core.storage.migrations import migration
 
        @migration(2, "review tables")
        def _review_tables(conn):
@@ -23,7 +23,7 @@ Adding a migration (pick the next free number; numbers never change once shipped
 When ``core/schema.py`` gains a column, add a migration whose ``up`` calls
 ``ensure_columns(conn, "positions", POSITION_COLUMNS)`` (``ADD COLUMN IF NOT
 EXISTS``, so it is a no-op on a fresh database that 001 already built from the
-newer contract). ``core.store`` refuses to open a database whose tables lack a
+newer contract). ``core.storage.store`` refuses to open a database whose tables lack a
 contract column, and says so.
 """
 from __future__ import annotations
