@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.extract.clean import find_boilerplate
 from core.measure.accuracy import trust_words
-from core.present import highlight
+from core.present import highlight, why
 from core.present.evidence import article_heading, citation
 from ui import cache, reviewing, share, sidebar, view
 
@@ -86,7 +86,7 @@ else:
     if focus is not None:
         row = rows[rows["position_id"] == focus].iloc[0]
         with st.container(border=True):
-            st.markdown(f"**{share.md(highlight.position_label(row))}**  \n{share.md(highlight.position_why(row))}")
+            st.markdown(f"**{share.md(highlight.position_label(row))}**  \n{share.md(why.explain(row))}  \n{share.md(highlight.position_why(row))}")
             st.caption("Copy citation")
             st.code(citation(row, meta), language=None, wrap_lines=True)
     st.html(highlight.legend())

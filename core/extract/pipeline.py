@@ -80,7 +80,7 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
     rows = []
     for (c, stance, p), iss, target in zip(chosen, issues, targets, strict=False):
         start, end = _trimmed(c.sentence, original)
-        date = dates.of(c)
+        date, date_rule = dates.of(c)
         hedged, _ = is_hedged(c.text)
         rule_id, cue = explain(stance, c.hits, model_id)
         for issue, _ in iss:
@@ -88,7 +88,7 @@ def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
                              actor=c.actor, speaker=c.speaker, target=target,
                              stance=stance, issue=issue, date=date.value, date_precision=date.precision,
                              hedged=hedged, quote=direct_quote(c.text), confidence=round(p, 3),
-                             rule_id=rule_id, cue=cue))
+                             rule_id=rule_id, cue=cue, holder_rule=c.how, date_rule=date_rule, model_id=model_id))
     return rows
 
 
@@ -113,12 +113,14 @@ class _Dates:
         self.infos, self.published, self.cache = infos, published, {}
 
     def of(self, cand):
+        """The sentence's date, and the rule that chose it (the row's `date_rule`)."""
         i = cand.sent_index
         carried = "mentioned" not in cand.feats and cand.how not in ("mention",)
         got = self._resolved(i, self._own(i - 1)) if carried and i > 0 else self._resolved(i, None)
         if cand.speaker and getattr(got, "rule", None) in ("published", "previous"):
             got = _same_occasion(got, self._occasion(cand.speaker, i), self.published[:10])
-        return self._or_news_day(i, got)
+        final = self._or_news_day(i, got)
+        return final, ("news_day" if final is not got else getattr(final, "rule", "published"))
 
     def _occasion(self, speaker, i):
         """The speaker's latest named day before sentence i ("Lavrov said on Sunday"), or None."""

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.filters import Filters
+from core.present.why import ADDED_RULE
 from core.schema import DATE_PRECISIONS, ISSUES, POSITION_COLUMNS, STANCES, coerce
 from core.storage.store import (
     ARTICLE_POSITIONS_SQL,
@@ -52,7 +53,6 @@ ACTIONS = ("accept", "reject", "edit", "add", "reopen")
 EDITABLE = ("sentence", "actor", "speaker", "target", "stance", "issue", "date", "date_precision", "hedged", "quote")
 ORIGIN = ("char_start", "char_end", "sentence", "actor", "stance", "issue")
 REVIEW_COLUMNS = ("review_status", "reviewer", "reviewed_at")
-ADDED_RULE = "review.added"  # rule_id of a position a reviewer added: "why" is a person, not a cue
 _DATE_RE = {"day": re.compile(r"^\d{4}-\d{2}-\d{2}$"), "month": re.compile(r"^\d{4}-\d{2}$"),
             "year": re.compile(r"^\d{4}$")}
 _STATE_COLUMNS = (*POSITION_COLUMNS, "extractor_version", "status", "reviewer", "decided_at",
@@ -363,37 +363,6 @@ def describe_change(action: str, previous: str | None, current: str | None) -> s
         return "; ".join(diffs) or "no change"
     return {"accept": f"accepted {summary}", "reject": f"rejected {summary}", "add": f"added {summary}",
             "reopen": f"reopened {summary}"}.get(action, action)
-
-
-# -- explanation ---------------------------------------------------------------------
-
-_MODEL_CUE = re.compile(r"^(?P<words>.+) \((?P<rule>[^,()]+), scored by (?P<model>[^()]+)\)$")
-_NO_CUE = re.compile(r"^no \w+ cue word; scored by (?P<model>.+)$")
-
-
-def explain(row) -> str:
-    """Why this row exists, in words: the rule and the cue that fired, or the reviewer who added it.
-
-    Understands the extractor's cue notes ("called on (demand.call_on, scored by M)" and
-    "no demand cue word; scored by M", see core.extract.stance.explain) and says them plainly.
-    """
-    rule, cue = _plain(row.get("rule_id")), _plain(row.get("cue"))
-    stance = _plain(row.get("stance")) or "?"
-    if rule == ADDED_RULE:
-        return f"Added by a reviewer ({_plain(row.get('reviewer')) or 'unknown'}): the extractor had missed it."
-    if not rule:
-        text = f"Extracted as {stance}; the extractor recorded no rule for it."
-    elif cue and (m := _MODEL_CUE.match(cue)):
-        text = (f"The stance model {m['model']} chose {stance}; the words “{m['words']}” in the sentence "
-                f"are a {stance} cue (rule {m['rule']}).")
-    elif cue and (m := _NO_CUE.match(cue)):
-        text = f"The stance model {m['model']} chose {stance}, though no {stance} cue word is in the sentence."
-    else:
-        text = f"Extracted as {stance} by rule {rule}" + (f", on the words “{cue}”." if cue else ".")
-    conf = row.get("confidence")
-    if conf is not None and not pd.isna(conf):
-        text += f" The extractor's confidence: {float(conf):.2f}."
-    return text
 
 
 # -- helpers ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from core.filters import Filters
 from core.paths import ROOT
+from core.present import why
 from core.schema import positions_frame
 from core.storage import review
 from core.storage.store import insert_article, open_store, replace_positions
@@ -93,7 +94,7 @@ def test_add_a_missed_position(store):
     df = view(store)
     added = df[df["review_status"] == "added"].iloc[0]
     assert added["actor"] == "United States" and added["outlet"] == "Test Wire"
-    assert "Added by a reviewer (Cleo)" in review.explain(added)
+    assert "Added by a reviewer (Cleo)" in why.explain(added)
     with pytest.raises(review.ReviewError, match="already added"):
         review.add(store, "a1", "Cleo", {"sentence": SENTENCES[3], "actor": "United States", "target": "Russia",
                                          "stance": "warning", "issue": "sanctions"})
@@ -146,20 +147,6 @@ def test_edit_survives_replace_positions_in_process(store):
     # a new claim about the sentence is not what was reviewed: it waits in the queue
     assert df.loc["accusation", "review_status"] == "unreviewed"
     assert "rejection" not in df.index  # the same machine row again: still rejected
-
-
-@pytest.mark.parametrize("rule_id, cue, words", [
-    ("demand.call_on", "called on", "Extracted as demand by rule demand.call_on, on the words “called on”."),
-    ("demand.call_on", "called on (demand.call_on, scored by stance-lr-1)",
-     "The stance model stance-lr-1 chose demand; the words “called on” in the sentence are a demand cue "
-     "(rule demand.call_on)."),
-    ("stance-lr-1", "no demand cue word; scored by stance-lr-1",
-     "The stance model stance-lr-1 chose demand, though no demand cue word is in the sentence."),
-    (None, None, "Extracted as demand; the extractor recorded no rule for it."),
-])
-def test_explain_in_words(rule_id, cue, words):
-    text = review.explain({"stance": "demand", "rule_id": rule_id, "cue": cue, "confidence": 0.42})
-    assert text == words + " The extractor's confidence: 0.42."
 
 
 def test_review_survives_reextract_cli(store, tmp_path):

@@ -8,14 +8,21 @@ hidden behind the review. `review_log` is the append-only audit trail: every
 decision with the values before and after, as JSON.
 
 Numbered 010 to leave 002-009 to the store's own migrations. When core/schema.py gains
-a position column, the migration that adds it to `positions` must add it here too:
-``ensure_columns(conn, "review_state", POSITION_COLUMNS)`` (core.storage.review reads the same columns
-from both tables).
+a position column, the migration that adds it to `positions` adds it to `review_state` too
+(core.storage.review reads the same columns from both tables), as 013 does.
 """
 from __future__ import annotations
 
-from core.schema import POSITION_COLUMNS
 from core.storage.migrations import column_defs
+
+# The positions columns as they were when this migration shipped: frozen, so a later contract column
+# (core/schema.py) never changes what 001 builds; each new column has its own migration (013 and on).
+POSITION_COLUMNS = {
+    "article_id": "string", "sentence": "string", "char_start": "Int64", "char_end": "Int64",
+    "actor": "string", "speaker": "string", "target": "string", "stance": "string", "issue": "string",
+    "date": "string", "date_precision": "string", "hedged": "boolean", "quote": "string",
+    "confidence": "Float64", "rule_id": "string", "cue": "string",
+}
 
 
 def up(conn) -> None:

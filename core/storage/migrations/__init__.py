@@ -21,9 +21,9 @@ Adding a migration (pick the next free number; numbers never change once shipped
            conn.execute("CREATE TABLE reviews (position_id VARCHAR PRIMARY KEY, ...)")
 
 When ``core/schema.py`` gains a column, add a migration whose ``up`` calls
-``ensure_columns(conn, "positions", POSITION_COLUMNS)`` (``ADD COLUMN IF NOT
-EXISTS``, so it is a no-op on a fresh database that 001 already built from the
-newer contract). ``core.storage.store`` refuses to open a database whose tables lack a
+``ensure_columns(conn, "positions", {"new_column": "string"})`` with the new
+columns written out (migrations never read the live schema: 001 and 010 freeze
+theirs), and the same for ``review_state`` (013 is an example). ``core.storage.store`` refuses to open a database whose tables lack a
 contract column, and says so.
 """
 from __future__ import annotations
