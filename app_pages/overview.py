@@ -27,7 +27,7 @@ if not share.empty_state(filters, df):
     left, right = st.columns(2)
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
         col.subheader(heading)
-        rows = reviewing.with_trust(latest(df, (stance,), n=8))
+        rows = cache.with_trust(latest(df, (stance,), n=8))
         if rows.empty:
             col.caption(f"No {stance}s among these positions.")
         for r in rows.to_dict("records"):

@@ -109,9 +109,8 @@ def _draw(options: Mapping[str, list[str]]) -> None:
 
 def _confidence_help() -> str:
     from core.measure.accuracy import confidence_help
-    from ui import reviewing
 
-    return confidence_help(reviewing.accuracy())
+    return confidence_help(cache.accuracy())
 
 
 def _widget_filters() -> Filters:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from ui import params
 from ui.share import md_line
 
 NONE_LABEL = "—"
@@ -93,7 +94,7 @@ def _side_to_url(param: str, key: str) -> None:
     _write_side(param, st.session_state.get(key) or [])
 
 
-PAGE_PARAM = "_page"
+PAGE_PARAM = params.PAGE.name
 
 
 def pager(n_rows: int, size: int, noun: str = "moves", container=None) -> int:
