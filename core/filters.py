@@ -37,9 +37,6 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
-    def with_(self, **changes) -> Filters:
-        return replace(self, **changes)
-
 
 def parse_date(value: str) -> dt.date | None:
     try:

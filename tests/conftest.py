@@ -32,3 +32,10 @@ def corpus_articles(shared_dir) -> list[dict]:
     for path in sorted((shared_dir / "corpus").glob("*.jsonl")):
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser (e2e) and subprocess tests are slow too: `pytest -m "not slow"` is the fast inner loop."""
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("subprocess"):
+            item.add_marker(pytest.mark.slow)

@@ -27,9 +27,6 @@ from core.present import charts
 from core.storage.store import Store, db_version, open_store, read_only_reason
 from ui import params
 
-# Kept for code written against it (another branch may add a cache with ttl=QUERY_TTL); these caches
-# follow the database version instead, and a new read of the database should too.
-QUERY_TTL = 600
 ACCURACY_TTL = 600    # seconds: a retrained model's figures show within ten minutes
 QUERY_ENTRIES = 16    # distinct filter sets kept per function (a full 100,000-row result holds ~70 MB)
 

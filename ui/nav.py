@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.filters import from_query, to_query
-from core.paths import ROOT
 from ui.cache import reviewed_params
 
 
@@ -16,6 +15,7 @@ class PageSpec:
     title: str
     path: str   # URL path: "" is the root
     icon: str
+    counts: bool = True  # the page starts with "Showing N positions: …" (the Feeds and About pages do not)
 
 
 PAGES = (
@@ -27,16 +27,11 @@ PAGES = (
     PageSpec("app_pages/positions.py", "Positions", "positions", ":material/format_list_bulleted:"),
     PageSpec("app_pages/articles.py", "Articles", "articles", ":material/article:"),
     PageSpec("app_pages/ingest.py", "Ingest", "ingest", ":material/upload_file:"),
-    PageSpec("app_pages/feeds.py", "Feeds", "feeds", ":material/rss_feed:"),
-    # A colleague's pages (issue 5): listed only once their file exists.
+    PageSpec("app_pages/feeds.py", "Feeds", "feeds", ":material/rss_feed:", counts=False),
     PageSpec("app_pages/review.py", "Review", "review", ":material/fact_check:"),
     PageSpec("app_pages/shifts.py", "Shifts", "shifts", ":material/swap_horiz:"),
-    PageSpec("app_pages/about.py", "About", "about", ":material/info:"),
+    PageSpec("app_pages/about.py", "About", "about", ":material/info:", counts=False),
 )
-
-
-def available() -> list[PageSpec]:
-    return [p for p in PAGES if (ROOT / p.file).is_file()]
 
 
 def st_pages(specs: list[PageSpec]) -> list[st.Page]:

@@ -10,7 +10,6 @@ import pandas as pd
 
 from core.schema import ISSUES, STANCES
 
-CONFRONTING = ("demand", "warning", "accusation", "rejection")
 ANSWERS = ("concession", "rejection", "dialogue")
 
 

@@ -38,8 +38,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-PRECISIONS = ("day", "month", "year")
-
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9

@@ -83,7 +83,6 @@ make""".split())
 # "This was stated by Kuleba", "That's according to the ministry": the words are the sentence before.
 POINTING_BACK = frozenset({"this", "that"})
 EXCLUDED_PREPS = frozenset("to with against on over about between toward towards at under into than like among".split())
-QUOTE_CHARS = '“”"«»'
 OPENING_MARKS = frozenset(['“', '"', "«", "‘", "``"])
 
 

@@ -27,7 +27,6 @@ _ARTICLE_TOP = 3  # the actors the article names most often are options too: the
 # Words naming a legislature or its members: only then may the actor be its own target (spec).
 _LEGISLATURE = re.compile(r"\b(?:Sen|Rep)\.|\b(?:[Ss]enators?|[Ll]awmakers?|[Ll]egislators?|[Cc]ongress(?:man|woman)?|"
                          r"Republicans?|Democrats?|MPs?|[Pp]arliament(?:arians?)?|[Oo]pposition)\b")
-_GENERIC_OK = {"West", "NATO", "United States", "Russia", "Ukraine", "European Union"}
 
 
 def pick_target(cand, infos, prior: dict | None) -> tuple[str | None, str]:

@@ -30,9 +30,6 @@ CORPUS_SUFFIXES = (".jsonl", ".json", ".csv")
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 SUPPORTED_SUFFIXES = CORPUS_SUFFIXES + ARTICLE_SUFFIXES
 ENCODINGS = ("utf-8", "cp1252", "latin-1")   # tried in this order after any byte-order mark
-ARTICLE_KEYS = ("article_id", "title", "outlet", "url", "published", "text")
-
-
 @dataclass(frozen=True)
 class Problem:
     source: str

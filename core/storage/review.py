@@ -10,7 +10,7 @@ or reopen (undo) a review. Each decision is written in one transaction to
   and the values before and after (JSON).
 
 The `positions` table is never written here: re-extraction replaces it freely.
-The *overlay* (`apply_reviews`) is applied when positions are read, so that
+The *overlay* (`query_positions`, `positions_for_article`) is applied when positions are read, so that
 
 - a reviewed position shows as the reviewer left it, even after re-extraction;
 - a machine row is hidden behind a review when it is the row that was reviewed,
@@ -49,7 +49,6 @@ from core.storage.writers import check_output, write_table
 
 STATUSES = ("unreviewed", "accepted", "edited", "rejected", "added")
 REVIEWED = ("accepted", "edited", "added")  # what "reviewed only" keeps
-ACTIONS = ("accept", "reject", "edit", "add", "reopen")
 EDITABLE = ("sentence", "actor", "speaker", "target", "stance", "issue", "date", "date_precision", "hedged", "quote")
 ORIGIN = ("char_start", "char_end", "sentence", "actor", "stance", "issue")
 REVIEW_COLUMNS = ("review_status", "reviewer", "reviewed_at")
@@ -145,7 +144,7 @@ def _next_status(action: str, state: dict | None, before: dict, after: dict) -> 
 
 def query_positions(store: Store, filters: Filters | None = None, *, reviewed_only: bool = False,
                     include_rejected: bool = False, limit: int | None = None) -> pd.DataFrame:
-    """Store.query_positions with reviews applied (see apply_reviews), in one connection.
+    """Store.query_positions with reviews applied (the overlay, see the module docstring), in one connection.
 
     The machine rows are read with the store's own WHERE clause and order; `limit` caps them.
     """
@@ -209,20 +208,6 @@ def positions_for_article(store: Store, article_id: str, *, include_rejected: bo
         keys, reviewed = _review_parts(conn, None, article_id)
     df = _overlay(base, keys, reviewed, False, include_rejected)
     return df.sort_values(["char_start", "position_id"], kind="stable", ignore_index=True)
-
-
-def apply_reviews(store: Store, base: pd.DataFrame, filters: Filters | None = None, *,
-                  reviewed_only: bool = False, include_rejected: bool = False,
-                  article_id: str | None = None) -> pd.DataFrame:
-    """Machine rows `base` (what Store.query_positions gave for `filters`) with every review applied.
-
-    Adds review_status, reviewer, reviewed_at. Reviewed rows come from review_state
-    and are filtered with the same SQL as the store's, so an edit that changes a
-    stance moves the row to the views of its new stance.
-    """
-    with store.connect() as conn:
-        keys, reviewed = _review_parts(conn, filters, article_id)
-    return _overlay(base, keys, reviewed, reviewed_only, include_rejected)
 
 
 def _review_parts(conn, filters: Filters | None, article_id: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -53,6 +53,7 @@ def inputs(tmp_path) -> dict[str, Path]:
     return files
 
 
+@pytest.mark.slow
 def test_bad_inputs_are_named_and_good_ones_extracted(tmp_path, inputs):
     out = tmp_path / "out.jsonl"
     proc = run_extract(*map(str, inputs.values()), "--published", "2022-02-17", "-o", str(out))
@@ -69,6 +70,7 @@ def test_bad_inputs_are_named_and_good_ones_extracted(tmp_path, inputs):
     assert all(r["sentence"] and r["actor"] and r["stance"] for r in rows)
 
 
+@pytest.mark.slow
 def test_nothing_readable_is_an_error(tmp_path, inputs):
     out = tmp_path / "out.jsonl"
     proc = run_extract(str(inputs["binary"]), str(inputs["empty"]), str(tmp_path / "missing.jsonl"), "-o", str(out))
@@ -77,6 +79,7 @@ def test_nothing_readable_is_an_error(tmp_path, inputs):
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_output_formats(tmp_path, inputs, suffix):
     out = tmp_path / f"out{suffix}"

@@ -111,6 +111,7 @@ def test_reextract(tmp_path, corpus, capsys, monkeypatch):
     assert "2 articles re-extracted" in run(capsys, "reextract", "--db", db, "--all")[2]
 
 
+@pytest.mark.slow
 def test_busy_database_message_not_traceback(tmp_path, corpus, capsys, monkeypatch):
     import core.storage.store
     db = tmp_path / "busy.duckdb"

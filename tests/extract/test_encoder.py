@@ -96,6 +96,7 @@ def test_the_encoder_changes_no_candidate_the_holder_model_drops(nlp, encoder):
     assert (with_enc.max(axis=1) <= hold + 1e-9).all()  # a stance is never surer than its holder
 
 
+@pytest.mark.slow
 def test_extraction_runs_with_the_network_refused():
     code = textwrap.dedent("""
         import socket

@@ -116,6 +116,7 @@ def test_feeds_page_adds_and_removes_a_feed(env):
     assert any("removed" in s.value for s in at.success) and not at.dataframe
 
 
+@pytest.mark.slow
 def test_follow_every_stops_cleanly_on_sigterm(env, tmp_path):
     site, db = env
     main(["feeds", "add", site.url("/empty-feed.xml"), "--db", str(db)])
@@ -159,6 +160,7 @@ print(articles_added_since(store, before), articles_added_since(store, before + 
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
 def test_new_since_holds_on_a_machine_not_on_utc(tmp_path, zone):
     # articles.created_at is written in the machine's zone; "since" is UTC: an hour off would show old news as new

@@ -200,6 +200,7 @@ def test_write_batches_store_the_same(store, tmp_path):
     assert store.query_positions()[cols].equals(batched.query_positions()[cols])
 
 
+@pytest.mark.slow
 def test_busy_store_names_what_was_not_stored(store, monkeypatch):
     from core.storage.store import StoreBusy
     calls = []
@@ -270,6 +271,7 @@ def test_reextract_write_failure_keeps_old_positions_and_goes_on(store, monkeypa
     assert store.article("a1")["extractor_version"] == "old" and len(store.positions_for_article("a1")) == 2
 
 
+@pytest.mark.slow
 def test_reextract_busy_store_names_what_was_left(store, monkeypatch):
     import core.storage.store
     from core.storage.store import StoreBusy

@@ -17,6 +17,8 @@ import pytest
 from core.paths import ROOT
 from core.storage.store import StoreBusy, open_store
 
+pytestmark = pytest.mark.slow  # real processes holding the database lock
+
 WRITER = textwrap.dedent("""
     import json, sys, time
     sys.path[:0] = [{root!r}]

@@ -48,6 +48,7 @@ def test_empty_export_and_unknown_format(store, tmp_path):
         export_positions(store, None, tmp_path / "out.xlsx")
 
 
+@pytest.mark.slow
 def test_shared_scorer_reads_a_jsonl_export(store, tmp_path, shared_dir):
     pred = tmp_path / "pred.jsonl"
     export_positions(store, None, pred)
