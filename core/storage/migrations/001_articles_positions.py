@@ -1,4 +1,4 @@
-"""001: the articles and positions tables, with the contract's columns as they were then (frozen below).
+"""001: the articles and positions tables, with the contract's columns as they were then (frozen: POSITION_COLUMNS_001).
 
 Beyond the contract, articles keep how they were deduplicated (`text_hash`),
 where they came from (`source`), which extractor last ran on them
@@ -8,18 +8,11 @@ when they were added; positions keep a stable `position_id`, the
 """
 from __future__ import annotations
 
+from core.storage.migrations import POSITION_COLUMNS_001 as POSITION_COLUMNS
 from core.storage.migrations import column_defs
 
 ARTICLE_COLUMNS = {"article_id": "string", "title": "string", "outlet": "string", "url": "string",
                    "published": "string", "text": "string"}
-# The positions columns as they were when this migration shipped: frozen, so a later contract column
-# (core/schema.py) never changes what 001 builds; each new column has its own migration (013 and on).
-POSITION_COLUMNS = {
-    "article_id": "string", "sentence": "string", "char_start": "Int64", "char_end": "Int64",
-    "actor": "string", "speaker": "string", "target": "string", "stance": "string", "issue": "string",
-    "date": "string", "date_precision": "string", "hedged": "boolean", "quote": "string",
-    "confidence": "Float64", "rule_id": "string", "cue": "string",
-}
 
 
 def up(conn) -> None:

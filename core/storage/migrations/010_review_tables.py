@@ -13,16 +13,8 @@ a position column, the migration that adds it to `positions` adds it to `review_
 """
 from __future__ import annotations
 
+from core.storage.migrations import POSITION_COLUMNS_001 as POSITION_COLUMNS
 from core.storage.migrations import column_defs
-
-# The positions columns as they were when this migration shipped: frozen, so a later contract column
-# (core/schema.py) never changes what 001 builds; each new column has its own migration (013 and on).
-POSITION_COLUMNS = {
-    "article_id": "string", "sentence": "string", "char_start": "Int64", "char_end": "Int64",
-    "actor": "string", "speaker": "string", "target": "string", "stance": "string", "issue": "string",
-    "date": "string", "date_precision": "string", "hedged": "boolean", "quote": "string",
-    "confidence": "Float64", "rule_id": "string", "cue": "string",
-}
 
 
 def up(conn) -> None:

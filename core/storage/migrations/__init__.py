@@ -42,6 +42,16 @@ SQL_TYPES = {"string": "VARCHAR", "Int64": "BIGINT", "boolean": "BOOLEAN", "Floa
 
 _REGISTERED: dict[int, Migration] = {}
 
+# The positions columns as 001 (positions) and 010 (review_state) built them: frozen, so a later contract
+# column (core/schema.py) never changes what an old migration builds; each new column has its own
+# migration (013 and on).
+POSITION_COLUMNS_001 = {
+    "article_id": "string", "sentence": "string", "char_start": "Int64", "char_end": "Int64",
+    "actor": "string", "speaker": "string", "target": "string", "stance": "string", "issue": "string",
+    "date": "string", "date_precision": "string", "hedged": "boolean", "quote": "string",
+    "confidence": "Float64", "rule_id": "string", "cue": "string",
+}
+
 
 class MigrationError(RuntimeError):
     """A migration failed or two migrations share a number; the message names it."""
