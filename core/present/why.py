@@ -30,6 +30,7 @@ HOLDER_RULES: dict[str, str] = {
 # The date rules: core.extract.dates' ResolvedDate.rule, and the pipeline's news day.
 DATE_RULES: dict[str, str] = {
     "published": "the sentence names no time: the article's publication date",
+    "none": "the sentence says only “recently” or “earlier”: the article's publication date",
     "previous": "the sentence continues the statement before it, and takes its date",
     "speaker": "the day the article last named for this speaker's words",
     "news_day": "the news day: the day the article's lede says its statement was made",
@@ -50,7 +51,7 @@ def explain(row) -> str:
                      + text.format(actor=_plain(row.get("actor")), rule=holder) + ".")
     date_rule = _plain(row.get("date_rule"))
     if date_rule:
-        text = DATE_RULES.get(date_rule, f"the sentence's own words name it (rule {date_rule})")
+        text = DATE_RULES.get(date_rule, f"the sentence's own words date it (rule {date_rule})")
         parts.append(f"Why {_plain(row.get('date'))}: {text}.")
     conf = row.get("confidence")
     if conf is not None and not pd.isna(conf):

@@ -27,7 +27,7 @@ def test_why_this_actor_and_this_date():
     assert "Why Russia: a pronoun (“he”, “they”) refers back to Russia." in text
     assert "Why 2022-02-13: the news day" in text
     unknown = explain({**row, "holder_rule": "new-rule", "date_rule": "weekday"})
-    assert "the speaker rule new-rule chose Russia" in unknown and "(rule weekday)" in unknown
+    assert "the speaker rule new-rule chose Russia" in unknown and "own words date it (rule weekday)" in unknown
 
 
 def test_a_reviewer_added_row_names_the_reviewer():
