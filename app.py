@@ -5,12 +5,12 @@ bundled sample article, and draws a page menu that keeps the filters.
 """
 import streamlit as st
 
-from core.store import StoreError
+from core.storage.store import StoreError
 from ui import cache, nav, sidebar
 
 st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wide")
 
-specs = nav.available()
+specs = list(nav.PAGES)
 pages = nav.st_pages(specs)
 current = st.navigation(pages, position="hidden")
 unknown = nav.missing_page(nav.requested_page(), specs)

@@ -3,9 +3,9 @@ positions are reviewed, grouped and followed over time."""
 import streamlit as st
 
 from core import EXTRACTOR_VERSION
-from core.accuracy import confidence_table, learning_curve_table
-from core.colors import stance_color
-from ui import reviewing
+from core.measure.accuracy import confidence_table, learning_curve_table
+from core.present.colors import stance_color
+from ui import cache
 
 st.title("About Parley")
 st.markdown(
@@ -17,7 +17,7 @@ st.markdown(
 )
 
 st.header("How far to trust each stance")
-acc = reviewing.accuracy()
+acc = cache.accuracy()
 st.caption(acc.source)
 if not acc.available:
     st.warning("No accuracy figures yet: read every stance as unchecked, and check rows on the Review page.",

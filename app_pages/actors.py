@@ -2,19 +2,20 @@
 issues, through which speakers, over time) and, optionally, a second actor beside it."""
 import streamlit as st
 
-from core import charts, views
-from core.labels import issue_label
-from ui import cache, reviewing, share, sidebar, view
+from core.analysis import views
+from core.present import charts
+from core.present.labels import issue_label
+from ui import cache, params, reviewing, share, sidebar, view
 
 st.title("Actors")
 filters = sidebar.filters()
 df = cache.positions(filters)
 actors = df["actor"].value_counts().index.tolist()
 pick, other = st.columns(2)
-actor = view.choose("Actor", actors, "_actor", actors[0] if actors else None, container=pick)
-compare = view.choose("Compare with", [a for a in actors if a != actor], "_compare", None, optional=True,
+actor = view.choose("Actor", actors, params.ACTOR.name, actors[0] if actors else None, container=pick)
+compare = view.choose("Compare with", [a for a in actors if a != actor], params.COMPARE.name, None, optional=True,
                       container=other)
-focus = {"_actor": actor, "_compare": compare}
+focus = {params.ACTOR.name: actor, params.COMPARE.name: compare}
 shown = df[df["actor"].isin([a for a in (actor, compare) if a])] if actor else df
 share.header(filters, shown, "actors", focus, name="actors",
              extra=[f"profile of {' and '.join(a for a in (actor, compare) if a)}"] if actor else ())
@@ -40,7 +41,7 @@ def profile(container, name: str, scale: dict | None = None) -> None:
     if not p["speakers"].empty:
         c.markdown("**Speakers**")
         c.dataframe(p["speakers"], hide_index=True, width="stretch")
-    given = reviewing.with_trust(views.latest_statements(p["rows"], ("concession", "rejection"), n=5))
+    given = cache.with_trust(views.latest_statements(p["rows"], ("concession", "rejection"), n=5))
     c.markdown(f"**What {share.md(name)} last conceded or rejected**")
     if given.empty:
         c.caption("nothing among these positions")

@@ -5,32 +5,32 @@ import json
 
 import streamlit as st
 
-from core import highlight
-from core.accuracy import trust_words
-from core.clean import find_boilerplate
-from core.evidence import article_heading, citation
-from ui import cache, reviewing, share, sidebar, view
+from core.extract.clean import find_boilerplate
+from core.measure.accuracy import trust_words
+from core.present import highlight, why
+from core.present.evidence import article_heading, citation
+from ui import cache, params, share, sidebar, view
 
-FURNITURE_PARAM = "_furniture"  # ?_furniture=1: show the page furniture too
+FURNITURE_PARAM = params.FURNITURE.name  # ?_furniture=1: show the page furniture too
 st.title("Articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
 listed = cache.derived("articles:list", filters, lambda d: share.article_list(filters, d))  # as the Overview counts
 ids = listed["article_id"].tolist()
 titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"]), strict=True))
-wanted = st.query_params.get("_article")
+wanted = st.query_params.get(params.ARTICLE.name)
 # A shared link may name an article the filters leave out: still show it, its highlights filtered.
 if wanted and wanted not in ids and cache.article(wanted)[0] is not None:
     found = cache.article(wanted)[0]
     ids, titles = [wanted, *ids], {wanted: article_heading(found["title"], found["text"], wanted), **titles}
 labels = {a: f"{share.or_default(titles.get(a), a)} ({a})" for a in ids}
-article_id = view.choose("Article", ids, "_article", ids[0] if ids else None, labels=labels)
+article_id = view.choose("Article", ids, params.ARTICLE.name, ids[0] if ids else None, labels=labels)
 meta, _ = cache.article(article_id) if article_id else (None, None)
 rows = df[df["article_id"] == article_id] if article_id else df.iloc[0:0]
-rows = rows.assign(trust=trust_words(rows, reviewing.accuracy()))
+rows = rows.assign(trust=trust_words(rows, cache.accuracy()))
 heading = article_heading(meta["title"], meta["text"], article_id) if meta is not None else None
 share.header(filters, rows.drop(columns=["trust"]), "articles",
-             {"_article": article_id, share.POSITION_PARAM: st.query_params.get(share.POSITION_PARAM)},
+             {params.ARTICLE.name: article_id, share.POSITION_PARAM: st.query_params.get(share.POSITION_PARAM)},
              name="article",
              extra=[f'in the article "{heading}"'] if article_id else ())
 
@@ -67,7 +67,7 @@ def _open_row() -> None:
     """on_select: the chosen row's article becomes the page's `_article` (same tab, filters kept)."""
     chosen = st.session_state.get("articles_list", {}).get("selection", {}).get("rows", [])
     if chosen:
-        st.query_params["_article"] = str(listed["article_id"].iloc[chosen[0]])
+        st.query_params[params.ARTICLE.name] = str(listed["article_id"].iloc[chosen[0]])
         st.query_params.pop(share.POSITION_PARAM, None)
 
 
@@ -86,7 +86,7 @@ else:
     if focus is not None:
         row = rows[rows["position_id"] == focus].iloc[0]
         with st.container(border=True):
-            st.markdown(f"**{share.md(highlight.position_label(row))}**  \n{share.md(highlight.position_why(row))}")
+            st.markdown(f"**{share.md(highlight.position_label(row))}**  \n{share.md(why.explain(row))}  \n{share.md(highlight.position_why(row))}")
             st.caption("Copy citation")
             st.code(citation(row, meta), language=None, wrap_lines=True)
     st.html(highlight.legend())

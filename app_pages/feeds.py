@@ -2,7 +2,7 @@
 glance, the recent follow runs, and (where this dashboard may write) forms to add and remove feeds."""
 import streamlit as st
 
-from core import feeds
+from core.ingest import feeds
 from ui import cache, share
 
 st.title("Feeds")

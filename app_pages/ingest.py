@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.ingest import ingest_articles, ingest_paths
+from core.ingest.ingest import ingest_articles, ingest_paths
 from ui import cache, share, sidebar
 
 st.title("Ingest articles")

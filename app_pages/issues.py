@@ -3,17 +3,18 @@ actors), every move of each in time order, each demand with the other side's rep
 from its evidence."""
 import streamlit as st
 
-from core import charts, negotiation, views
-from core.accuracy import trust_legend
+from core.analysis import negotiation, views
 from core.filters import count_phrase
-from core.labels import issue_label, issue_labels, stance_verb
-from ui import board, cache, reviewing, share, sidebar, view
+from core.measure.accuracy import trust_legend
+from core.present import charts
+from core.present.labels import issue_label, issue_labels, stance_verb
+from ui import cache, params, reviewing, share, sidebar, view
 
 st.title("Issues")
 filters = sidebar.filters()
 df = cache.positions(filters)
 present = views.issues_present(df)
-VIEW_PARAMS = ("_issue", "_side_a", "_side_b", "_page")
+VIEW_PARAMS = (params.ISSUE.name, params.SIDE_A.name, params.SIDE_B.name, params.PAGE.name)
 focus = {k: st.query_params.get_all(k) for k in VIEW_PARAMS}
 share.header(filters, df, "issues", focus, name="issues", focus_in_name=False)
 
@@ -72,16 +73,16 @@ if not share.empty_state(filters, df):
     st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's next moves "
                "addressed to it (or to no one named) — concessions, rejections and other replies — within "
                f"{negotiation.REPLY_DAYS} days and before its next demand.")
-    issue = view.choose("Issue", present, "_issue", present[0] if present else None,
+    issue = view.choose("Issue", present, params.ISSUE.name, present[0] if present else None,
                         labels={i: issue_label(i) for i in present})
     if st.session_state.get("board_last_issue") not in (None, issue):
-        st.query_params.pop("_page", None)   # another issue: its board starts at its first page
+        st.query_params.pop(params.PAGE.name, None)   # another issue: its board starts at its first page
     st.session_state["board_last_issue"] = issue
     actors = sorted(set(df["actor"].dropna()) | {a for side in negotiation.PRESETS.values() for a in side})
     default_a, default_b = negotiation.default_sides(df, issue)
     col_a, col_b = st.columns(2)
-    side_a = view.choose_side("Side A", "_side_a", actors, default_a, legacy="_a", container=col_a)
-    side_b = view.choose_side("Side B", "_side_b", actors, default_b, legacy="_b", container=col_b)
+    side_a = view.choose_side("Side A", params.SIDE_A.name, actors, default_a, legacy=params.OLD_SIDE_A.name, container=col_a)
+    side_b = view.choose_side("Side B", params.SIDE_B.name, actors, default_b, legacy=params.OLD_SIDE_B.name, container=col_b)
     both = [a for a in side_b if a in side_a]
     if both:
         col_b.caption(f"{share.md(', '.join(both))} {'is' if len(both) == 1 else 'are'} on side A, so left out of side B.")
@@ -95,10 +96,10 @@ if not share.empty_state(filters, df):
     else:
         mode = reviewing.count_mode()  # a statement carried by several outlets is one move; ?_count=reports: each
         labels = {"A": negotiation.side_label(side_a), "B": negotiation.side_label(side_b)}
-        reports, moves, pairs, figure = board.board(filters, issue, side_a, side_b, statements=mode == "statements",
+        reports, moves, pairs, figure = cache.board(filters, issue, side_a, side_b, statements=mode == "statements",
                                                     title=f"{labels['A']} and {labels['B']} on {issue_label(issue)}")
-        board_view = {"_issue": issue, "_side_a": ",".join(side_a), "_side_b": ",".join(side_b),
-                      **view.current("_count")}
+        board_view = {params.ISSUE.name: issue, params.SIDE_A.name: ",".join(side_a), params.SIDE_B.name: ",".join(side_b),
+                      **view.current(params.COUNT.name)}
         noun = "statement" if mode == "statements" else "report"
         share.header(filters, reports, "issues", board_view, name="negotiation",
                      extra=[f"{count_phrase(len(moves), noun)} on {issue_label(issue)} of {labels['A']} (side A) and "
@@ -107,6 +108,6 @@ if not share.empty_state(filters, df):
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
         else:
             st.plotly_chart(figure, width="stretch", key="board")
-            st.caption(trust_legend(reviewing.accuracy()))
+            st.caption(trust_legend(cache.accuracy()))
             draw_board(moves, pairs, labels)
     reviewing.shifts_section(filters, issue=issue)

@@ -1,7 +1,8 @@
 """Network: who addresses whom; an arrow per actor, target and stance, as wide as its count."""
 import streamlit as st
 
-from core import charts, views
+from core.analysis import views
+from core.present import charts
 from ui import cache, share, sidebar
 
 st.title("Network")

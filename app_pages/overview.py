@@ -1,8 +1,9 @@
 """Overview: the corpus at a glance, the stance mix over time, the latest demands and concessions."""
 import streamlit as st
 
-from core import charts, views
-from core.labels import issue_label
+from core.analysis import views
+from core.present import charts
+from core.present.labels import issue_label
 from ui import cache, reviewing, share, sidebar
 from ui.since import since_section
 
@@ -29,7 +30,7 @@ if not share.empty_state(filters, df):
     for col, stance, heading in ((left, "demand", "Latest demands"), (right, "concession", "Latest concessions")):
         col.subheader(heading)
         rows = cache.derived(f"overview:latest:{mode}:{stance}", filters,
-                             lambda d, s=stance: reviewing.with_trust(latest(d, (s,), n=8)))
+                             lambda d, s=stance: cache.with_trust(latest(d, (s,), n=8)))
         if rows.empty:
             col.caption(f"No {stance}s among these positions.")
         for r in rows.to_dict("records"):

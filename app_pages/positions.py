@@ -1,24 +1,24 @@
 """Positions: the filtered rows as a table, newest first, each leading to its article."""
 import streamlit as st
 
-from core import views
-from core.accuracy import REVIEWED_STATUSES as REVIEWED
-from core.accuracy import trust_legend
-from core.evidence import citation
+from core.analysis import views
 from core.filters import count_phrase
-from core.labels import issue_labels, stance_verb
-from ui import cache, reviewing, share, sidebar, view
+from core.measure.accuracy import REVIEWED_STATUSES as REVIEWED
+from core.measure.accuracy import trust_legend
+from core.present.evidence import citation
+from core.present.labels import issue_labels, stance_verb
+from ui import cache, params, reviewing, share, sidebar, view
 
 st.title("Positions")
 filters = sidebar.filters()
 df = cache.positions(filters)
 mode = reviewing.count_mode()  # statements by default; ?_count=reports counts every report
-n_statements, n_rows, shown = reviewing.statement_rows(filters, mode, share.TABLE_ROWS,
-                                                       reviewed_only=reviewing.is_reviewed_only())
-share.header(filters, df, "positions", view.current("_count"), extra=[count_phrase(n_statements, "statement")])
+n_statements, n_rows, shown = cache.statement_rows(filters, mode, share.TABLE_ROWS,
+                                                       reviewed_only=cache.is_reviewed_only())
+share.header(filters, df, "positions", view.current(params.COUNT.name), extra=[count_phrase(n_statements, "statement")])
 showing = not share.empty_state(filters, df)
 if showing:
-    table = reviewing.with_trust(shown)
+    table = cache.with_trust(shown)
     table = table.assign(article=[share.evidence_href(filters, a, p)
                                   for a, p in zip(table["article_id"], table["position_id"], strict=True)],
                          issue=issue_labels(table["issue"]),
@@ -27,7 +27,7 @@ if showing:
         noun = "statement" if mode == "statements" else "report"
         st.caption(f"The table lists the {len(shown):,} most recent of {count_phrase(n_rows, noun)}; "
                    f"the downloads hold all {count_phrase(len(df))}.")
-    legend = trust_legend(reviewing.accuracy())
+    legend = trust_legend(cache.accuracy())
     event = st.dataframe(
         table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "trust", "reviewed", "why", "outlet",
                "carried by", "article", "confidence"] + (["reports"] if mode == "statements" else [])],
@@ -68,7 +68,7 @@ def compare_outlets() -> None:
         return
     names = {p: f"{r['date']} · {r['actor']} {stance_verb(r['stance'])} · {str(r['sentence'])[:70]}… "
                 f"({r['carried by']})" for p, r in zip(several["position_id"], several.to_dict("records"), strict=True)}
-    chosen = view.choose("A statement carried by several outlets", list(names), "_statement", None, optional=True,
+    chosen = view.choose("A statement carried by several outlets", list(names), params.STATEMENT.name, None, optional=True,
                          labels=names)
     if chosen is None:
         st.caption(f"{count_phrase(len(names), 'statement')} in this table {'was' if len(names) == 1 else 'were'} "
@@ -76,9 +76,9 @@ def compare_outlets() -> None:
         return
     reports = views.statement_reports(df, chosen)
     share.header(filters, reports.drop(columns=["wording", "differs", "statement_id"], errors="ignore"), "positions",
-                 {**view.current("_count"), "_statement": chosen}, name="statement",
+                 {**view.current(params.COUNT.name), params.STATEMENT.name: chosen}, name="statement",
                  extra=[f"{count_phrase(len(reports), 'report')} of one statement"])
-    records = reviewing.with_trust(reports).to_dict("records")
+    records = cache.with_trust(reports).to_dict("records")
     for start in range(0, len(records), 3):
         for col, r in zip(st.columns(3), records[start:start + 3], strict=False):
             box = col.container(border=True)

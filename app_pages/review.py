@@ -2,20 +2,20 @@
 Every decision is recorded with the reviewer's name and time in an audit trail that can be downloaded."""
 import streamlit as st
 
-from core import review, writers
 from core.filters import count_phrase
-from ui import cache, reviewing, share, sidebar, view
+from core.storage import review, writers
+from ui import cache, params, reviewing, share, sidebar, view
 from ui import review_forms as forms
 
 QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
 
 st.title("Review")
 filters = sidebar.filters()
-only = reviewing.is_reviewed_only()
-df = reviewing.positions(filters, reviewed_only=only)
-share.header(filters, df, "review", view.current("_position"), name="reviewed_positions")
+only = cache.is_reviewed_only()
+df = cache.positions(filters, reviewed_only=only)
+share.header(filters, df, "review", view.current(params.REVIEW_POSITION.name), name="reviewed_positions")
 share.unavailable_when_read_only("Reviewing")
-everything = reviewing.positions(filters, include_rejected=True)  # rejected rows too: they can be reopened
+everything = cache.positions(filters, reviewed_only=False, include_rejected=True)  # rejected rows too: they can be reopened
 if share.empty_state(filters, everything):
     st.stop()
 counts = review.status_counts(everything)
@@ -44,7 +44,7 @@ with queue_tab:
     else:
         st.markdown(f"**{n_queue:,} positions to check**, lowest confidence first.")
         items = queue.head(QUEUE_SIZE).set_index("position_id", drop=False)
-        forms.panel(items.loc[forms.pick("Position to check", items, "_position")], name, actors, "queue")
+        forms.panel(items.loc[forms.pick("Position to check", items, params.REVIEW_POSITION.name)], name, actors, "queue")
 
 with reviewed_tab:
     done = everything[everything["review_status"] != "unreviewed"].set_index("position_id", drop=False)
@@ -53,7 +53,7 @@ with reviewed_tab:
     else:
         st.dataframe(done[["review_status", "reviewer", "reviewed_at", "date", "actor", "stance", "target", "issue",
                            "sentence", "outlet"]], hide_index=True, width="stretch")
-        forms.panel(done.loc[forms.pick("Look again at", done, "_reviewed_position")], name, actors, "done")
+        forms.panel(done.loc[forms.pick("Look again at", done, params.REVIEWED_POSITION.name)], name, actors, "done")
 
 with add_tab:
     ids = list(dict.fromkeys(df["article_id"]))
@@ -65,7 +65,7 @@ with add_tab:
         forms.add_form(article_id, name, actors)
 
 with audit_tab:
-    trail = reviewing.audit()
+    trail = cache.audit()
     st.markdown(f"**{count_phrase(len(trail), 'decision')}** in the audit trail, newest first.")
     if not trail.empty:
         st.dataframe(review.readable_audit(trail), hide_index=True, width="stretch",

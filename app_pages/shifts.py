@@ -2,22 +2,22 @@
 withdrawn, a warning escalated), with the two evidence sentences side by side and the rule that called it."""
 import streamlit as st
 
-from core import writers
+from core.analysis.shifts import KINDS, RULES_EXPLAINED, lines_summary, rules_table
 from core.filters import count_phrase
-from core.shifts import KINDS, RULES_EXPLAINED, lines_summary, rules_table
-from ui import reviewing, share, sidebar, view
+from core.storage import writers
+from ui import cache, params, reviewing, share, sidebar, view
 
 SHOWN = 100  # shift cards drawn; the download holds every shift
 
 st.title("Shifts")
 filters = sidebar.filters()
-only = reviewing.is_reviewed_only()
-df = reviewing.positions(filters, reviewed_only=only)
-found = reviewing.shift_table(filters, reviewed_only=only)
-kind = view.choose("Kind of shift", list(KINDS), "_kind", None, optional=True)
+only = cache.is_reviewed_only()
+df = cache.positions(filters, reviewed_only=only)
+found = cache.shift_table(filters, reviewed_only=only)
+kind = view.choose("Kind of shift", list(KINDS), params.KIND.name, None, optional=True)
 shown = found[found["kind"] == kind] if kind else found
 found_phrase = f"{count_phrase(len(shown), (kind + ' shift') if kind else 'shift')} found"
-share.header(filters, df, "shifts", view.current("_kind"), name="positions", extra=[found_phrase])
+share.header(filters, df, "shifts", view.current(params.KIND.name), name="positions", extra=[found_phrase])
 
 with st.expander("How a shift is called", expanded=found.empty, icon=":material/rule:"):
     st.markdown(RULES_EXPLAINED)

@@ -1,8 +1,9 @@
 """Timeline: positions over time, one row per actor, coloured by stance; hover for the evidence."""
 import streamlit as st
 
-from core import charts, views
-from ui import cache, reviewing, share, sidebar
+from core.analysis import views
+from core.present import charts
+from ui import cache, share, sidebar
 
 MAX_POINTS = 2000  # beyond this the browser slows down; the caption says when points are left out
 
@@ -15,7 +16,7 @@ share.header(filters, df, "timeline")
 def chart(rows):
     """(points drawn, the figure): kept per filter set (ui.cache.derived), so a reload only draws it."""
     shown = views.most_recent(rows, MAX_POINTS)
-    return len(shown), charts.timeline_chart(reviewing.with_trust(shown))
+    return len(shown), charts.timeline_chart(cache.with_trust(shown))
 
 
 if not share.empty_state(filters, df):

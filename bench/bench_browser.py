@@ -72,7 +72,7 @@ def corpus_db(args, work: Path) -> Path:
 def grown_db(source: Path, target: int, work: Path) -> Path:
     from bench_pages import grow
 
-    from core.store import open_store
+    from core.storage.store import open_store
 
     db = work / f"grown_{target}.duckdb"
     shutil.copy(source, db)
@@ -81,7 +81,7 @@ def grown_db(source: Path, target: int, work: Path) -> Path:
 
 
 def describe(db: Path) -> str:
-    from core.store import open_store
+    from core.storage.store import open_store
 
     c = open_store(db, read_only=True).counts()
     return f"{c['positions']:,} positions, {c['articles']:,} articles"

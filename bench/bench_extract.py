@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.paths import shared_dir  # noqa: E402
+
 
 def load_articles(shared: Path, n: int) -> list[dict]:
     base = [json.loads(line) for f in sorted((shared / "corpus").glob("*.jsonl"))
@@ -31,21 +33,21 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--runs", type=int, default=2, help="interleaved runs; the best time of each counts (shared CPUs)")
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=shared_dir())
     args = ap.parse_args(argv)
     if not (args.shared / "corpus").is_dir():
         print(f"skipped: no corpus at {args.shared}/corpus", file=sys.stderr)
         return 0
     from core import extract_corpus
-    from core.classifier import load_model
-    from core.nlp import load_nlp
+    from core.extract.classifier import load_model
+    from core.extract.nlp import load_nlp
     from core.schema import articles_frame
 
     articles = load_articles(args.shared, args.articles)
     nlp = load_nlp()
     load_model()
     extract_corpus(articles_frame(articles[:1]))  # warm up: registry, matchers, model
-    from core.pipeline import prepare_text
+    from core.extract.pipeline import prepare_text
     # the bare parse gets the very texts the extractor parses (boilerplate already blanked)
     texts = [prepare_text(a["text"], a.get("title")) for a in articles]
     words = sum(len(t.split()) for t in texts)

@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import feeds  # noqa: E402
-from core.follow import FollowOptions, follow_once  # noqa: E402
-from core.store import open_store  # noqa: E402
+from core.ingest import feeds  # noqa: E402
+from core.ingest.follow import FollowOptions, follow_once  # noqa: E402
+from core.storage.store import open_store  # noqa: E402
 from tests import feed_site  # noqa: E402
 
 SIDES = [("Russia", "Lavrov"), ("NATO", "Stoltenberg"), ("Ukraine", "Zelensky"), ("the United States", "Blinken"),

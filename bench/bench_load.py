@@ -32,8 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from browser import CHROMIUM, ROOT, launch, load_page, start_server, stop_server  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
+
+from core.paths import shared_dir  # noqa: E402
+
 PAGES = ["", "timeline", "actors", "issues", "network", "positions", "articles", "review", "shifts"]
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = shared_dir() / "corpus"
 
 
 def rss_mb(pid: int) -> float:
@@ -56,7 +59,7 @@ def start_ingest(db: Path, corpus: Path, log: Path) -> subprocess.Popen:
 
 
 def count_articles(db: Path) -> int:
-    from core.store import open_store
+    from core.storage.store import open_store
     return open_store(db, read_only=True).counts()["articles"]
 
 

@@ -35,11 +35,12 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core.ingest import ingest_articles  # noqa: E402
+from core.ingest.ingest import ingest_articles  # noqa: E402
+from core.paths import shared_dir  # noqa: E402
 from core.schema import STANCES  # noqa: E402
-from core.store import open_store  # noqa: E402
+from core.storage.store import open_store  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = shared_dir() / "corpus"
 PAGES = ["overview", "timeline", "actors", "issues", "network", "positions", "articles", "ingest"]
 SYNTHETIC = "bench: synthetic copy"
 PAGE_TARGET_MS, CHANGE_TARGET_MS = 1000, 500
@@ -92,7 +93,7 @@ def grow(store, target: int) -> None:
                      + ", ".join(pos_expr.get(c, f"p.{c}") for c in pcols) + " FROM positions p, reps")
         conn.execute("COMMIT")
     with store.transaction() as conn:  # the copies' statement ids and shifts, as a writer would store them
-        from core import derived
+        from core.storage import derived
         derived.refresh(conn)
     store.checkpoint()
 

@@ -34,12 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.export import export_positions  # noqa: E402
 from core.filters import Filters  # noqa: E402
-from core.ingest import ingest_articles  # noqa: E402
-from core.store import open_store  # noqa: E402
+from core.ingest.ingest import ingest_articles  # noqa: E402
+from core.paths import shared_dir  # noqa: E402
+from core.storage.export import export_positions  # noqa: E402
+from core.storage.store import open_store  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = shared_dir() / "corpus"
 
 QUERIES = {
     "dashboard table: actor=Russia, stance in (demand, warning), 2022, limit 500":
@@ -66,7 +67,7 @@ def peak_rss_mb() -> float:
 
 
 def load_corpus() -> list[dict]:
-    from core.readers import read_inputs
+    from core.ingest.readers import read_inputs
 
     if not CORPUS.is_dir():
         sys.exit(f"bench needs the shared corpus at {CORPUS}")

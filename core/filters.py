@@ -1,7 +1,7 @@
 """The one set of filters every view and export shares, and its URL codec.
 
 A `Filters` is frozen; the dashboard builds it from `st.query_params`, the CLI
-from its flags, and `core.store` turns it into parameterised SQL.
+from its flags, and `core.storage.store` turns it into parameterised SQL.
 """
 from __future__ import annotations
 
@@ -36,9 +36,6 @@ class Filters:
 
     def is_empty(self) -> bool:
         return self == Filters()
-
-    def with_(self, **changes) -> Filters:
-        return replace(self, **changes)
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -173,7 +170,7 @@ def describe(filters: Filters, n: int, noun: str = "position", extra: Iterable[s
 
     `extra` adds what the page itself focuses on ("profile of Russia"), after the filters.
     """
-    from core.labels import issue_label
+    from core.present.labels import issue_label
 
     shown = {name: [issue_label(v) if name == "issue" else v for v in getattr(filters, name)] for name in _DESCRIBE_ORDER}
     parts = [f"{name} is {' or '.join(shown[name])}" for name in _DESCRIBE_ORDER if shown[name]]

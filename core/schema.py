@@ -39,6 +39,10 @@ CONTRACT_COLUMNS: dict[str, str] = {
 EXPLAIN_COLUMNS: dict[str, str] = {
     "rule_id": "string",   # id of the data-file rule (or model) that produced the stance
     "cue": "string",       # the words that fired it, for "why was this extracted?"
+    # Migration 013: the rules as data, so the "why" sentence is built, never parsed back (core.present.why).
+    "holder_rule": "string",  # the speakers rule that chose the actor (core.extract.speakers: Holder.how)
+    "date_rule": "string",    # the rule that chose the date (core.extract.dates: ResolvedDate.rule, or news_day)
+    "model_id": "string",     # the stance model that scored the row ("cues-only" without one)
 }
 POSITION_COLUMNS: dict[str, str] = {**CONTRACT_COLUMNS, **EXPLAIN_COLUMNS}
 

@@ -1,4 +1,4 @@
-"""Check core.clean.mask_boilerplate on the shared corpus.
+"""Check core.extract.clean.mask_boilerplate on the shared corpus.
 
     .venv/bin/python scripts/clean_check.py [--shared ../shared] [--show]
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.clean import find_boilerplate, mask_boilerplate  # noqa: E402
+from core.extract.clean import find_boilerplate, mask_boilerplate  # noqa: E402
 from scripts.shared_data import DEFAULT_SHARED, corpus_by_id, gold_rows, no_gold  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Measure core.dates.resolve_date against the dev gold.
+"""Measure core.extract.dates.resolve_date against the dev gold.
 
     .venv/bin/python scripts/dates_eval.py [--shared ../shared] [--errors N]
 
@@ -9,11 +9,11 @@ ways of carrying the date of a statement into the sentences that continue it:
   none      every sentence on its own;
   always    each sentence gets the date resolved for the previous gold sentence
             of the same article (an upper bound for what carrying can buy);
-  continue  only sentences that look like continuations (core.dates.looks_continuing), each taking
+  continue  only sentences that look like continuations (core.extract.dates.looks_continuing), each taking
             the date resolved (and itself carried) for the previous gold sentence;
   continue1 the same, but the previous sentence's own date, resolved without carrying (no chains).
 In `continue` and `continue1` a sentence with a gold speaker who was quoted earlier in the article
-on a named day takes that day when it gives no time of its own (core.dates.on_same_occasion), as
+on a named day takes that day when it gives no time of its own (core.extract.dates.on_same_occasion), as
 the pipeline does with the speakers it finds.
 The first mode printed also gets an error breakdown by class (--no-breakdown to skip it).
 Reads ../shared/gold/dev.jsonl and ../shared/corpus/*.jsonl; exits 0 with a message when absent.
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.dates import (  # noqa: E402
+from core.extract.dates import (  # noqa: E402
     ResolvedDate,
     find_date_expressions,
     looks_continuing,

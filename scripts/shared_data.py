@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the project
+from core.paths import shared_dir
+
+DEFAULT_SHARED = shared_dir()  # $PARLEY_SHARED, else ../shared beside the project
 
 
 def read_jsonl(path: Path) -> list[dict]:

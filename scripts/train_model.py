@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import sys
 import time
 from collections import Counter, defaultdict
@@ -24,13 +23,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core import EXTRACTOR_VERSION  # noqa: E402
-from core.classifier import FactoredModel, LabelModel, PositionModel, SoftmaxModel, issue_feats  # noqa: E402
-from core.features import analyse, candidates  # noqa: E402
-from core.issues import issue_context  # noqa: E402
-from core.nlp import load_nlp  # noqa: E402
-from core.pipeline import _choose, _rows, prepare_text  # noqa: E402
+from core.extract.classifier import FactoredModel, LabelModel, PositionModel, SoftmaxModel, issue_feats  # noqa: E402
+from core.extract.features import analyse, candidates  # noqa: E402
+from core.extract.issues import issue_context  # noqa: E402
+from core.extract.nlp import load_nlp  # noqa: E402
+from core.extract.pipeline import _choose, _rows, prepare_text  # noqa: E402
+from core.extract.targets import target_options  # noqa: E402
+from core.measure.evaluate import load_scorer  # noqa: E402
 from core.schema import ISSUES, STANCES  # noqa: E402
-from core.targets import target_options  # noqa: E402
 from scripts.shared_data import DEFAULT_SHARED, read_jsonl  # noqa: E402
 
 CACHE = Path("/tmp/parley_cache")
@@ -38,13 +38,6 @@ N_FOLDS = 5
 DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
 ENCODER_WEIGHTS = "0.35,0.5,0.65,0.8"  # --encoder-weights default: around the plain average of the two models
 ISSUE_DICT_WEIGHT = 0.5  # --issue-dict-weight default: cross-validated best of 0.25, 0.5, 1, 3 (L2)
-
-
-def load_scorer(shared: Path):
-    spec = importlib.util.spec_from_file_location("parley_score", shared / "eval" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def parsed_docs(articles: list[dict]) -> list:
@@ -323,7 +316,7 @@ def attach_encoder_oof(data, path: Path, pairs_path: Path) -> None:
     "no opinion"; more than a few such and the scores belong to other candidates: stop."""
     import json
 
-    from core.encoder import encoder_input
+    from core.extract.encoder import encoder_input
 
     flat = np.load(path)
     keys = [(art["id"], text) for art in json.loads(pairs_path.read_text())["articles"] for text in art["texts"]]
@@ -353,7 +346,7 @@ def dump_pairs(data, path: Path) -> int:
     article its candidates' encoder inputs and gold stances (empty: holds no position there)."""
     import json
 
-    from core.encoder import encoder_input
+    from core.extract.encoder import encoder_input
 
     folds = make_folds(len(data))
     fold_of = {i: k for k, (_, test) in enumerate(folds) for i in test}

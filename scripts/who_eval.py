@@ -44,9 +44,9 @@ def parsed_docs(nlp, articles: list[dict]):
 def evaluate(gold, arts, *, show=0, only=None, min_conf=0.0, drop=()):
     from eval_score import same_sentence, speaker_key, words  # noqa: E402
 
-    from core.nlp import load_nlp
-    from core.segment import split_sentences
-    from core.speakers import attribute_sentences
+    from core.extract.nlp import load_nlp
+    from core.extract.segment import split_sentences
+    from core.extract.speakers import attribute_sentences
 
     nlp = load_nlp()
     by_art = defaultdict(list)

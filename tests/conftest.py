@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("PARLEY_SHARED", ROOT.parent / "shared"))
+from core.paths import shared_dir
+
+SHARED = shared_dir()
 
 
 @pytest.fixture(scope="session")
 def nlp():
-    from core.nlp import load_nlp
+    from core.extract.nlp import load_nlp
 
     return load_nlp()
 
@@ -32,3 +32,10 @@ def corpus_articles(shared_dir) -> list[dict]:
     for path in sorted((shared_dir / "corpus").glob("*.jsonl")):
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser (e2e) and subprocess tests are slow too: `pytest -m "not slow"` is the fast inner loop."""
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("subprocess"):
+            item.add_marker(pytest.mark.slow)

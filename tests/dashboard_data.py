@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.ingest import ingest_articles
+from core.ingest.ingest import ingest_articles
+from core.paths import ROOT
 from core.schema import positions_frame
-from core.store import open_store
+from core.storage.store import open_store
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = json.loads((ROOT / "data" / "sample.jsonl").read_text(encoding="utf-8").splitlines()[0])
 SAMPLE_ID = SAMPLE["id"]
 

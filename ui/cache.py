@@ -3,7 +3,7 @@
 The store handle and the spaCy model are resources (one per process); query
 results are bounded `st.cache_data` entries keyed by the database path and the
 filters' query string (the URL is the key) and the database's version
-(core.store.db_version: the file's and its .wal's size and time, changed by every
+(core.storage.store.db_version: the file's and its .wal's size and time, changed by every
 commit of any process, a command-line ingest included), instead of a time to live:
 a read after a write misses the cache and sees the new rows, and a result computed
 while a write landed is never served for the newer version. Entries of an older
@@ -11,20 +11,24 @@ version are dropped when a read first sees the new one (they only cost memory).
 """
 from __future__ import annotations
 
-import os
 import threading
 from urllib.parse import parse_qs
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from core.analysis import grouping, negotiation, shifts, views
 from core.filters import Filters, from_query, query_string
-from core.store import Store, db_version, open_store, read_only_reason, resolve_db_path
+from core.ingest import feeds
+from core.measure.accuracy import Accuracy, load_accuracy, trust_words, why_column
+from core.paths import db_path
+from core.present import charts
+from core.storage.derived import stored_shifts
+from core.storage.store import Store, db_version, open_store, read_only_reason
+from ui import params
 
-REVIEWED_PARAM = "_reviewed"  # ?_reviewed=1: only positions a reviewer accepted, edited or added (every page)
-# Kept for code written against it (another branch may add a cache with ttl=QUERY_TTL); these caches
-# follow the database version instead, and a new read of the database should too.
-QUERY_TTL = 600
+ACCURACY_TTL = 600    # seconds: a retrained model's figures show within ten minutes
 QUERY_ENTRIES = 16    # distinct filter sets kept per function (a full 100,000-row result holds ~70 MB)
 
 _SEEN: dict[str, tuple] = {}  # database path -> the version the cached results were read at
@@ -35,7 +39,7 @@ def db_key() -> str:
     """The database this session reads: $PARLEY_DB or the default (part of every cache key).
 
     Called before every cached read, so it is where a write by any process is noticed."""
-    path = str(resolve_db_path(os.environ.get("PARLEY_DB")))
+    path = str(db_path())
     _forget_if_changed(path)
     return path
 
@@ -75,7 +79,7 @@ def store() -> Store:
 @st.cache_resource(show_spinner="Loading the language model…")
 def model():
     """The spaCy pipeline the extractor uses, loaded once per server process."""
-    from core.nlp import load_nlp
+    from core.extract.nlp import load_nlp
 
     return load_nlp()
 
@@ -92,10 +96,10 @@ def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected
                version: str = "") -> pd.DataFrame:
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
-    from core.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
+    from core.storage.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
     df = query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
                          include_rejected=include_rejected, statements=True)
-    # statement ids stored at write time (core.derived); a row without one (a rejected row the Review page
+    # statement ids stored at write time (core.storage.derived); a row without one (a rejected row the Review page
     # lists) leaves grouping to the views
     return df if df["statement_id"].notna().all() else df.drop(columns="statement_id")
 
@@ -130,12 +134,12 @@ def derived(name: str, filters: Filters, fn, *, reviewed_only: bool | None = Non
 
 def is_reviewed_only() -> bool:
     """True when the URL asks for reviewed positions only (`?_reviewed=1`)."""
-    return st.query_params.get(REVIEWED_PARAM) == "1"
+    return params.REVIEWED.read() == "1"
 
 
 def reviewed_params() -> dict[str, str]:
     """`{"_reviewed": "1"}` while the switch is on: what a link must carry to keep it."""
-    return {REVIEWED_PARAM: "1"} if is_reviewed_only() else {}
+    return {params.REVIEWED.name: "1"} if is_reviewed_only() else {}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -170,7 +174,7 @@ def articles(filters: Filters) -> pd.DataFrame:
 
 @st.cache_data(max_entries=QUERY_ENTRIES, show_spinner=False)
 def _article(path: str, article_id: str, version: str = "") -> tuple[dict | None, pd.DataFrame]:
-    from core.review import positions_for_article
+    from core.storage.review import positions_for_article
     st_ = _open(path)
     return st_.article(article_id), positions_for_article(st_, article_id)
 
@@ -187,17 +191,152 @@ def is_empty() -> bool:
 
 def clear() -> None:
     """Forget every query result: called after an ingest or a sample load changed the database."""
-    for fn in (_positions, _derived, _facets, _counts, _articles, _article):
+    for fn in (_positions, _derived, _facets, _counts, _articles, _article, _shifts, _statement_rows, _audit, _board):
         fn.clear()
-    from ui import reviewing  # its cached reads carry review status too
-    reviewing.clear_own()
 
 
 def load_sample() -> object:
     """Fill an empty database with the bundled sample article, then clear the caches."""
-    from core.sample import ensure_sample
+    from core.ingest.sample import ensure_sample
 
     model()
     result = ensure_sample(store())
     clear()
     return result
+
+
+# -- reads built on the cached positions: shifts, statements, the negotiation board -------------------------
+
+def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | None = None,
+                issue: str | None = None) -> pd.DataFrame:
+    """Shifts among the filtered positions; with `actor` or `issue`, only that actor's (issue's) lines.
+
+    Shifts are found per actor-and-issue line, so detecting them on one actor's (issue's) rows gives
+    exactly that actor's (issue's) shifts, at a fraction of the cost of detecting every line.
+    """
+    path = db_key()
+    return _shifts(path, query_string(filters), reviewed_only, actor, issue, version(path))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None,
+            version: str = "") -> pd.DataFrame:
+    if not qs and not only:  # the unfiltered view's shifts are stored at write time (core.storage.derived)
+        with _open(path).connect() as conn:
+            return stored_shifts(conn, actor=actor, issue=issue)
+    df = _positions(path, qs, only, False, version).copy(deep=False)  # the cached frame itself stays untouched
+    if actor:
+        df = df[df["actor"] == actor]
+    if issue:
+        df = df[df["issue"] == issue]
+    return shifts.detect_shifts(df)
+
+
+TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sentence", "outlet", "article_id",
+                 "confidence", "cue", "rule_id", "review_status")
+GROUPING_COLUMNS = ("position_id", "char_start", "quote", "statement_id")
+
+
+def statement_rows(filters: Filters, mode: str, limit: int, *,
+                   reviewed_only: bool = False) -> tuple[int, int, pd.DataFrame]:
+    """For a positions table: (statements among the filtered positions, rows the table would hold in
+    this `mode`, its `limit` most recent rows). Cached as they are shown: the full grouping, with a
+    Python list per statement, costs more to unpickle than to draw."""
+    path = db_key()
+    return _statement_rows(path, query_string(filters), reviewed_only, mode, limit, version(path))
+
+
+def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.DataFrame:
+    """The rows a positions table shows: one per statement (with `reports`), or every report;
+    either way with `carried by`, the outlets that reported the same statement."""
+    if mode == "statements":
+        return groups.assign(reports=groups["n_reports"], **{"carried by": [", ".join(o) for o in groups["outlets"]]})
+    outlets = {k: ", ".join(o) for keys, o in zip(groups["report_keys"], groups["outlets"], strict=True)
+               for k in keys} if len(groups) else {}
+    return df.assign(**{"carried by": [outlets.get(str(p), "") for p in df["position_id"]]})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int,
+                    version: str = "") -> tuple[int, int, pd.DataFrame]:
+    df = _positions(path, qs, only, False, version)
+    # only what grouping and the table read: grouping moves whole rows, and 100,000 rows of every column cost
+    df = df[[c for c in (*TABLE_COLUMNS, *GROUPING_COLUMNS) if c in df.columns]]
+    groups = grouping.statements(df, lists=("outlets",) if mode == "statements" else ("outlets", "report_keys"))
+    table = statement_table(df, groups, mode)
+    return len(groups), len(table), views.most_recent(table, limit)
+
+
+def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...], *,
+          statements: bool, title: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
+    """The negotiation board, worked out once per filter set, issue and sides, not on every rerun: (every
+    report on the board, the moves shown — statements or reports — with trust words, their pairs, the
+    two-lane chart)."""
+    path = db_key()
+    return _board(path, query_string(filters), is_reviewed_only(), issue, tuple(side_a), tuple(side_b),
+                  statements, title, version(path))
+
+
+# A resource, as the positions are: a chart of thousands of hovers is not pickled on every read.
+# Readers only read what it returns.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _board(path: str, qs: str, only: bool, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...],
+           statements: bool, title: str, version: str = "") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
+    df = _positions(path, qs, only, False, version)
+    df = df[df["issue"] == issue]   # one issue's rows: a far smaller frame to shape
+    reports = negotiation.board(df, issue, side_a, side_b)
+    moves = negotiation.board(df, issue, side_a, side_b, statements=True) if statements else reports
+    moves = with_trust(moves)
+    return reports, moves, negotiation.replies(moves), charts.negotiation_chart(moves, title)
+
+
+# -- the audit trail, the model's measured accuracy, the follower's runs ----------------------------------
+
+def audit() -> pd.DataFrame:
+    path = db_key()
+    return _audit(path, version(path))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _audit(path: str, version: str = "") -> pd.DataFrame:
+    from core.storage.review import audit_trail
+
+    return audit_trail(_open(path))
+
+
+def accuracy() -> Accuracy:
+    return _accuracy()
+
+
+# Not from the database, so not keyed on its version: the model's report changes when it is retrained.
+@st.cache_data(max_entries=1, ttl=ACCURACY_TTL, show_spinner=False)
+def _accuracy() -> Accuracy:
+    return load_accuracy()
+
+
+def with_trust(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with `trust` (likely / uncertain / reviewed, by the measured precision table) and `why`
+    (cue and rule): what a list, table or hover shows beside each row."""
+    return df.assign(trust=trust_words(df, accuracy()), why=why_column(df))
+
+
+def last_follow_run() -> dict | None:
+    path = db_key()
+    return _last_run(path, version(path))
+
+
+def articles_added_since(since) -> list[str]:
+    path = db_key()
+    return _added_since(path, since, version(path))
+
+
+# Keyed on the database version: a follow run is another process, and what it wrote shows on the next
+# page run, not after a time to live.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _last_run(path: str, version: str = "") -> dict | None:
+    return feeds.last_run(_open(path))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _added_since(path: str, since, version: str = "") -> list[str]:
+    return feeds.articles_added_since(_open(path), since)

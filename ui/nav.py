@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
 from core.filters import from_query, to_query
 from ui.cache import reviewed_params
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -18,6 +15,7 @@ class PageSpec:
     title: str
     path: str   # URL path: "" is the root
     icon: str
+    counts: bool = True  # the page starts with "Showing N positions: …" (the Feeds and About pages do not)
 
 
 PAGES = (
@@ -29,16 +27,11 @@ PAGES = (
     PageSpec("app_pages/positions.py", "Positions", "positions", ":material/format_list_bulleted:"),
     PageSpec("app_pages/articles.py", "Articles", "articles", ":material/article:"),
     PageSpec("app_pages/ingest.py", "Ingest", "ingest", ":material/upload_file:"),
-    PageSpec("app_pages/feeds.py", "Feeds", "feeds", ":material/rss_feed:"),
-    # A colleague's pages (issue 5): listed only once their file exists.
+    PageSpec("app_pages/feeds.py", "Feeds", "feeds", ":material/rss_feed:", counts=False),
     PageSpec("app_pages/review.py", "Review", "review", ":material/fact_check:"),
     PageSpec("app_pages/shifts.py", "Shifts", "shifts", ":material/swap_horiz:"),
-    PageSpec("app_pages/about.py", "About", "about", ":material/info:"),
+    PageSpec("app_pages/about.py", "About", "about", ":material/info:", counts=False),
 )
-
-
-def available() -> list[PageSpec]:
-    return [p for p in PAGES if (ROOT / p.file).is_file()]
 
 
 def st_pages(specs: list[PageSpec]) -> list[st.Page]:

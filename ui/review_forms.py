@@ -7,9 +7,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from core import review
-from core.evidence import article_sentences, evidence_html
+from core.present import why
+from core.present.evidence import article_sentences, evidence_html
 from core.schema import DATE_PRECISIONS, ISSUES, STANCES
+from core.storage import review
 from ui import cache, reviewing
 from ui.share import md
 
@@ -50,7 +51,7 @@ def show_position(row) -> None:
     text = (art or {}).get("text") or ""
     st.markdown(f'<blockquote class="parley-evidence">{evidence_html(text, _int(row["char_start"]), _int(row["char_end"]), row["sentence"], row["stance"])}</blockquote>',
                 unsafe_allow_html=True)
-    st.markdown(f"**Why it was extracted:** {md(review.explain(row))}")
+    st.markdown(f"**Why it was extracted:** {md(why.explain(row))}")
     fields = pd.DataFrame({"field": [f for f in FIELDS if f in row.index],
                            "value": [_show(row[f]) for f in FIELDS if f in row.index]})
     st.dataframe(fields, hide_index=True, width="stretch")

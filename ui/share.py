@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from core.filters import Filters, describe, file_stem, query_string
-from core.writers import to_csv, to_jsonl
-from ui import cache
+from core.storage.writers import to_csv, to_jsonl
+from ui import cache, params
 
 DEFAULT_BASE = "http://localhost:8501"
 TABLE_ROWS = 1000  # rows a browser table lists: it stays quick; the downloads hold every row
@@ -126,7 +126,7 @@ def _focus_words(view: Mapping | None) -> list[str]:
     `_page`, `_count`) left out."""
     out = []
     for key, value in (view or {}).items():
-        if key in ("_reviewed", "_page", "_count", POSITION_PARAM) or value in (None, "", [], ()):
+        if not params.is_focus(key) or value in (None, "", [], ()):
             continue
         out += [str(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
     return out
@@ -168,12 +168,14 @@ def inline_html(text) -> str:
 def md_line(text) -> str:
     """A message quoting untrusted values, made literal on one line for st.warning/st.error and the like."""
     return _MD_INLINE.sub(r"\\\1", " ".join(or_default(text, "").split()))
-POSITION_PARAM = "_pos"   # /articles?_article=ID&_pos=POSITION_ID: the article, scrolled to that position's sentence
+
+
+POSITION_PARAM = params.POSITION.name   # /articles?_article=ID&_pos=POSITION_ID: the article, scrolled to that position's sentence
 
 
 def evidence_href(filters: Filters, article_id, position_id=None) -> str:
     """The Articles page at this position's sentence, with the filters (and the reviewed switch) kept."""
-    view = {"_article": str(article_id), **({POSITION_PARAM: str(position_id)} if not missing(position_id) else {}),
+    view = {params.ARTICLE.name: str(article_id), **({POSITION_PARAM: str(position_id)} if not missing(position_id) else {}),
             **cache.reviewed_params()}
     return f"/articles{query_string(filters, view)}"
 
@@ -199,7 +201,7 @@ TRUST_MARKS = {"reviewed": "✓ reviewed", "likely": "likely", "uncertain": "unc
 
 def trust_badge(row) -> str:
     """`likely`, `uncertain?` or `✓ reviewed` as small HTML (for st.markdown(..., unsafe_allow_html=True)), the
-    why (cue, rule, confidence) on hover; "" when the row carries no trust word (see reviewing.with_trust)."""
+    why (cue, rule, confidence) on hover; "" when the row carries no trust word (see cache.with_trust)."""
     word = row.get("trust") if hasattr(row, "get") else None
     if missing(word) or word not in TRUST_MARKS:
         return ""
@@ -225,8 +227,8 @@ def carried(row) -> str:
 
 
 def article_list(filters: Filters, df: pd.DataFrame) -> pd.DataFrame:
-    """The articles this view shows (core.views.article_list): those holding a shown position; every stored
+    """The articles this view shows (core.analysis.views.article_list): those holding a shown position; every stored
     article when nothing narrows the view. Overview counts it, Articles lists it: one definition."""
-    from core.views import article_list as shown_articles
+    from core.analysis.views import article_list as shown_articles
 
     return shown_articles(cache.articles(filters), df, include_empty=filters.is_empty() and not cache.is_reviewed_only())

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from core.analysis.views import known_values
 from core.filters import ALL_PARAMS, CONFIDENCE_PARAM, LIST_PARAMS, Filters, check_known, from_query, to_query
-from core.labels import issue_label
+from core.present.labels import issue_label
 from core.schema import ISSUES, STANCES
-from core.views import known_values
 from ui import cache
 
 LAST = "parley_last_filters"     # the filters of the previous run, to carry across pages
@@ -108,10 +108,9 @@ def _draw(options: Mapping[str, list[str]]) -> None:
 
 
 def _confidence_help() -> str:
-    from core.accuracy import confidence_help
-    from ui import reviewing
+    from core.measure.accuracy import confidence_help
 
-    return confidence_help(reviewing.accuracy())
+    return confidence_help(cache.accuracy())
 
 
 def _widget_filters() -> Filters:

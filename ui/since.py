@@ -1,5 +1,5 @@
 """The Overview's "since DATE" section: what is new since a day (`?since=YYYY-MM-DD`) or, by default,
-since the last `follow` run started (stored in follow_runs). The figures come from core.changes,
+since the last `follow` run started (stored in follow_runs). The figures come from core.storage.changes,
 the same text `python -m core follow` prints at the end of a run."""
 from __future__ import annotations
 
@@ -8,24 +8,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from core import feeds
-from core.changes import what_changed
 from core.filters import parse_date
-from ui import cache, share
+from core.storage.changes import what_changed
+from ui import cache, params, share
 
-SINCE_PARAM = "since"
-
-
-# Keyed on the database version (ui/cache.py): a follow run is another process, and what it wrote
-# shows on the next page run, not after a time to live.
-@st.cache_data(max_entries=4, show_spinner=False)
-def _last_run(path: str, version: str = "") -> dict | None:
-    return feeds.last_run(cache.store())
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _added_since(path: str, since: dt.datetime, version: str = "") -> list[str]:
-    return feeds.articles_added_since(cache.store(), since)
+SINCE_PARAM = params.SINCE.name
 
 
 def _moment() -> tuple[dt.datetime | None, str]:
@@ -37,8 +24,7 @@ def _moment() -> tuple[dt.datetime | None, str]:
             return dt.datetime.combine(day, dt.time()), day.isoformat()
         st.warning(f"?{SINCE_PARAM}={given} is not a date; write YYYY-MM-DD. Showing the last follow run.",
                    icon=":material/link_off:")
-    path = cache.db_key()
-    run = _last_run(path, cache.version(path))
+    run = cache.last_follow_run()
     if run is None:
         return None, ""
     start = pd.Timestamp(run["started_at"]).to_pydatetime()
@@ -51,8 +37,7 @@ def since_section(df: pd.DataFrame) -> None:
     since, label = _moment()
     if since is None:
         return
-    path = cache.db_key()
-    changes = what_changed(df, _added_since(path, since, cache.version(path)), label)
+    changes = what_changed(df, cache.articles_added_since(since), label)
     with st.container(border=True):
         st.subheader(f"Since {label}")
         figures = (("New articles", changes.new_articles), ("New positions", changes.new_positions),

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from ui import params
 from ui.share import md_line
 
 NONE_LABEL = "—"
@@ -52,7 +53,7 @@ def choose_side(label: str, param: str, options: Sequence[str], default: Sequenc
                 legacy: str | None = None, container=None) -> tuple[str, ...]:
     """A side of the negotiation board: preset pills and an actor multiselect, bound to `?{param}=A,B`
     (repeated values and a preset's name read too; `legacy`, e.g. `_a`, is read when `param` is absent)."""
-    from core.negotiation import PRESETS, parse_side, side_label
+    from core.analysis.negotiation import PRESETS, parse_side, side_label
 
     raw = st.query_params.get_all(param) or (st.query_params.get_all(legacy) if legacy else [])
     wanted = parse_side(raw) if raw else tuple(default)
@@ -82,7 +83,7 @@ def _write_side(param: str, actors: Sequence[str]) -> None:
 
 
 def _preset_to_url(param: str, key: str) -> None:
-    from core.negotiation import PRESETS
+    from core.analysis.negotiation import PRESETS
 
     chosen = st.session_state.get(key)
     if chosen in PRESETS:
@@ -93,12 +94,12 @@ def _side_to_url(param: str, key: str) -> None:
     _write_side(param, st.session_state.get(key) or [])
 
 
-PAGE_PARAM = "_page"
+PAGE_PARAM = params.PAGE.name
 
 
 def pager(n_rows: int, size: int, noun: str = "moves", container=None) -> int:
     """Page through a long list with `?_page=N` (1-based): returns the page shown; says which rows it holds."""
-    from core.negotiation import page_of
+    from core.analysis.negotiation import page_of
 
     page, pages = page_of(n_rows, st.query_params.get(PAGE_PARAM), size)
     if pages > 1:

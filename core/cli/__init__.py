@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_db_option(p) -> None:
-    from core.store import ENV_VAR
+    from core.paths import DB_ENV as ENV_VAR
 
     p.add_argument("--db", metavar="PATH",
                    help=f"database file (default: ${ENV_VAR}, else data/parley.duckdb in the project)")

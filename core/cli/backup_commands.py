@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from core.cli import add_db_option, fail
-from core.store import StoreError
+from core.storage.store import StoreError
 
 
 def register(subparsers) -> None:
@@ -23,8 +23,8 @@ def register(subparsers) -> None:
 
 
 def run_backup(args) -> int:
-    from core.backup import backup
-    from core.store import open_store
+    from core.storage.backup import backup
+    from core.storage.store import open_store
 
     try:
         manifest = backup(open_store(args.db, read_only=True), args.output)
@@ -36,10 +36,10 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    from core.backup import restore
-    from core.store import resolve_db_path
+    from core.paths import db_path
+    from core.storage.backup import restore
 
-    target = resolve_db_path(args.db)
+    target = db_path(args.db)
     try:
         counts = restore(args.backup, target)
     except StoreError as err:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="extract the gold's articles and score them with ../shared/eval/score.py")
-    p.add_argument("--shared", type=Path, default=None, help="the shared folder (default: ../shared beside the project)")
+    p.add_argument("--shared", type=Path, default=None, help="the shared folder (default: $PARLEY_SHARED, else ../shared beside the project)")
     p.add_argument("--gold", type=Path, help="gold positions (default: SHARED/gold/dev.jsonl)")
     p.add_argument("--corpus", type=Path, help="folder of corpus .jsonl files (default: SHARED/corpus)")
     p.add_argument("--report", type=Path, help="also write the full report as JSON here (e.g. models/eval_report.json)")
@@ -15,10 +15,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from core.evaluate import DEFAULT_SHARED, SharedMissing, evaluate, format_report, write_report
+    from core.measure.evaluate import SharedMissing, evaluate, format_report, write_report
 
     try:
-        rep = evaluate(gold=args.gold, corpus=args.corpus, shared=args.shared or DEFAULT_SHARED)
+        rep = evaluate(gold=args.gold, corpus=args.corpus, shared=args.shared)
     except SharedMissing as err:
         print(f"skipped: {err}", file=sys.stderr)
         return 0

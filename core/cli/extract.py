@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 
 from core.cli import cannot_write, fail
-from core.readers import read_inputs
+from core.ingest.readers import read_inputs
 from core.schema import articles_frame
-from core.writers import OUTPUT_FORMATS, check_output, write_positions
+from core.storage.writers import OUTPUT_FORMATS, check_output, write_positions
 
 
 def register(subparsers) -> None:

@@ -14,7 +14,7 @@ import threading
 from contextlib import contextmanager
 
 from core.cli import add_db_option, fail
-from core.store import StoreError
+from core.storage.store import StoreError
 
 _EVERY = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h)?$")
 
@@ -40,8 +40,8 @@ def register(subparsers) -> None:
 
 
 def run_feeds(args) -> int:
-    from core import feeds
-    from core.store import open_store
+    from core.ingest import feeds
+    from core.storage.store import open_store
 
     if args.action != "list" and not args.urls:
         return fail(f"feeds {args.action} needs one or more URLs", 2)
@@ -77,7 +77,7 @@ def parse_interval(text: str) -> float | None:
 
 
 def run_follow(args) -> int:
-    from core.follow import FollowOptions
+    from core.ingest.follow import FollowOptions
 
     opts = FollowOptions()
     if args.delay is not None:
@@ -93,8 +93,8 @@ def run_follow(args) -> int:
 
 
 def _follow_once(args, opts) -> int:
-    from core.follow import follow_once
-    from core.store import open_store
+    from core.ingest.follow import follow_once
+    from core.storage.store import open_store
 
     try:
         with stop_on_signals(opts.stop):
@@ -106,8 +106,8 @@ def _follow_once(args, opts) -> int:
 
 
 def _follow_every(args, opts, interval: float) -> int:
-    from core.follow import follow_every
-    from core.store import open_store
+    from core.ingest.follow import follow_every
+    from core.storage.store import open_store
 
     print(f"following every {interval:g} s; stop with Ctrl-C or SIGTERM", file=sys.stderr, flush=True)
     with stop_on_signals(opts.stop):
@@ -142,7 +142,7 @@ def _report(summary, notify: str | None) -> None:
         print("note: no feeds to follow; add one with `python -m core feeds add URL`", file=sys.stderr)
     print(summary.text(), flush=True)
     if notify:
-        from core.fetch import FetchError, post_json
+        from core.ingest.fetch import FetchError, post_json
 
         try:
             post_json(notify, {"text": summary.text()})

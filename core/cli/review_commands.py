@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from core.cli import add_db_option, cannot_write, fail
-from core.store import StoreError
+from core.storage.store import StoreError
 
 
 def register(subparsers) -> None:
@@ -26,8 +26,8 @@ def register(subparsers) -> None:
 
 
 def run_audit(args) -> int:
-    from core.review import ReviewError, export_audit
-    from core.store import open_store
+    from core.storage.review import ReviewError, export_audit
+    from core.storage.store import open_store
 
     try:
         n = export_audit(open_store(args.db, read_only=True), args.output)
@@ -40,11 +40,11 @@ def run_audit(args) -> int:
 
 
 def run_shifts(args) -> int:
+    from core.analysis.shifts import detect_shifts
     from core.filters import Filters
-    from core.review import query_positions
-    from core.shifts import detect_shifts
-    from core.store import open_store
-    from core.writers import write_table
+    from core.storage.review import query_positions
+    from core.storage.store import open_store
+    from core.storage.writers import write_table
 
     if not args.output.lower().endswith(".csv"):
         return fail("write shifts as .csv", 2)

@@ -12,7 +12,7 @@ import sys
 
 from core.cli import add_db_option, cannot_write, fail
 from core.filters import CONFIDENCE_PARAM, LIST_PARAMS, from_query, parse_date
-from core.store import StoreError
+from core.storage.store import StoreError
 
 
 def register(subparsers) -> None:
@@ -63,7 +63,7 @@ def _export_parser(subparsers) -> None:
 def _open(args, *, read_only: bool = False):
     """The store; reading commands open it read-only, so they work on a read-only file and beside
     another reader (a read-write open would wait for, and block, everyone else)."""
-    from core.store import open_store
+    from core.storage.store import open_store
     return open_store(args.db, read_only=read_only)
 
 
@@ -84,8 +84,8 @@ def _progress(args, label: str):
 
 
 def run_ingest(args) -> int:
-    from core.ingest import ingest_paths
-    from core.sample import ensure_sample
+    from core.ingest.ingest import ingest_paths
+    from core.ingest.sample import ensure_sample
 
     if not args.inputs and not args.sample:
         return fail("give INPUT files, folders or URLs, or --sample", 2)
@@ -110,7 +110,7 @@ def run_ingest(args) -> int:
 
 
 def run_reextract(args) -> int:
-    from core.reextract import reextract
+    from core.ingest.reextract import reextract
 
     try:
         summary = reextract(_open(args), force=args.all, progress=_progress(args, "reextract"))
@@ -123,7 +123,7 @@ def run_reextract(args) -> int:
 
 
 def run_export(args) -> int:
-    from core.export import export_positions
+    from core.storage.export import export_positions
 
     params = {name: getattr(args, name) for name in LIST_PARAMS}
     params.update({"from": args.date_from or [], "to": args.date_to or [], "q": args.q,
@@ -155,7 +155,7 @@ def _unknown_values(store, params: dict) -> list[str]:
 
 
 def run_stats(args) -> int:
-    from core.stats import stats_lines
+    from core.analysis.stats import stats_lines
 
     try:
         lines = stats_lines(_open(args, read_only=True))

@@ -1,0 +1,1 @@
+"""Reading the positions: views (tables for pages), grouping (statements), shifts, stats, negotiation."""

@@ -1,0 +1,1 @@
+"""The extraction stages, in pipeline order: nlp (spaCy), clean (boilerplate), segment (sentences), actors and speakers (who), features, encoder and classifier (the learned model), stance, issues, targets, dates, hedging; pipeline.py runs them."""

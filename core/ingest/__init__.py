@@ -1,0 +1,1 @@
+"""Articles in: readers (files, folders, formats, the gate), fetch (guarded HTTP), language, ingest (into the store, once per article), reextract, sample, and following feeds (sources, feeds, follow, polite)."""

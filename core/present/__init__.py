@@ -1,0 +1,1 @@
+"""Presentation without Streamlit: charts, colours, highlighting, evidence and citations, labels."""

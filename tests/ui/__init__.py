@@ -1,0 +1,1 @@
+"""Tests for the dashboard: app_pages/ and ui/ (AppTest and the browser)."""
