@@ -86,3 +86,20 @@ def build_db(path: Path) -> Path:
     summary = ingest_articles(store, ARTICLES, extract=fake_extract)
     assert summary.counts()["new"] == len(ARTICLES), summary.details()
     return path
+
+
+def open_page(page: str, timeout: float = 60, **params):
+    """Open `page` as a shared link would: the app with these query parameters, then that page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params.update(params)
+    at.run()
+    if page != "app_pages/overview.py":
+        at.switch_page(page)
+        at.query_params.clear()
+        at.query_params.update(params)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+

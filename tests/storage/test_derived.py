@@ -8,7 +8,6 @@ import re
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from core.analysis.grouping import assign_statements
 from core.analysis.shifts import detect_shifts
@@ -138,15 +137,7 @@ def figures(page: str, params: dict) -> list[str]:
     """The page's "Showing …" sentences and its counts of statements and shifts, as read."""
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(data.ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    if page != "app_pages/overview.py":
-        at.switch_page(page)
-        at.query_params.clear()
-        at.query_params.update(params)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = data.open_page(page, **params)
     assert not at.error, [e.value for e in at.error]
     texts = [re.sub(r"<[^>]+>", "", m.value) for m in at.markdown if "parley-showing" in m.value]
     texts += [c.value for c in at.caption if re.search(r"statement|shift|report", c.value)]

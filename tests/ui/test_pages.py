@@ -35,16 +35,7 @@ def db(fixture_db, monkeypatch):
 
 def open_page(page: str, **params) -> AppTest:
     """Open `page` as a shared link would: the app with these query parameters, then that page."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    if page != "app_pages/overview.py":
-        at.switch_page(page)
-        at.query_params.clear()
-        at.query_params.update(params)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return data.open_page(page, TIMEOUT, **params)
 
 
 def sentence(at: AppTest) -> str:
