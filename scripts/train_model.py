@@ -1,11 +1,15 @@
 """Train models/position_model.joblib from ../shared (the dev gold and its corpus articles).
 
     .venv/bin/python scripts/train_model.py [--shared ../shared] [--out models/position_model.joblib]
+        [--encoder-oof NPY --encoder-pairs JSON] [--curve 0.25,0.5] [--cv-rows OUT.jsonl]
+    .venv/bin/python scripts/train_model.py --dump-pairs PAIRS.json   # what scripts/finetune_encoder.py trains on
 
-Prints held-in figures (trained and scored on all 73 dev articles) and figures
-cross-validated BY ARTICLE (GroupKFold: each article is scored by a model that
-never saw it), both with the shared scorer, so over-fitting shows.
+Prints held-in figures (trained and scored on every dev article) and figures
+cross-validated BY ARTICLE (GroupKFold: each article is scored by models that
+never saw it), both with the shared scorer, so over-fitting shows. The fine-tuned
+encoder's share is cross-validated from its out-of-fold scores (--encoder-oof).
 Parsed documents are cached under /tmp/parley_cache (DocBin) to keep reruns fast.
+`bash scripts/train.sh` runs the whole rebuild in order.
 """
 from __future__ import annotations
 
@@ -383,7 +387,10 @@ def parse_args(argv):
                     "with ../shared/eval/score.py)")
     ap.add_argument("--dump-pairs", metavar="JSON", help="write the encoder's training pairs (every candidate's "
                     "input text and gold stances, and the article folds) for scripts/finetune_encoder.py, and stop")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.encoder_oof and not args.encoder_pairs:
+        ap.error("--encoder-oof needs --encoder-pairs: the scores are matched to candidates through the pairs")
+    return args
 
 
 def main(argv=None) -> int:
