@@ -70,6 +70,10 @@ def network(base: Path, n_labels: int):
         def logits(self, input_ids, attention_mask, token_type_ids):
             h = self.bert(input_ids=input_ids, attention_mask=attention_mask,
                           token_type_ids=token_type_ids).last_hidden_state
+            return self.classify(h, attention_mask)
+
+        def classify(self, h, attention_mask):
+            """Mean pooling over the real tokens, then the stance layer."""
             m = attention_mask.unsqueeze(-1).to(h.dtype)
             return self.head(self.drop((h * m).sum(1) / m.sum(1).clamp(min=1.0)))
 
@@ -140,8 +144,7 @@ def top_logits(model, states: list):
     ext = model.bert.get_extended_attention_mask(mask, mask.shape)
     for layer in model.bert.encoder.layer[FROZEN:]:
         h = _layer(layer, h, ext)
-    m = mask.unsqueeze(-1).to(h.dtype)
-    return model.head(model.drop((h * m).sum(1) / m.sum(1).clamp(min=1.0)))
+    return model.classify(h, mask)
 
 
 def train(base: Path, states: list, targets, epochs: int, labels: list[str]):
@@ -176,9 +179,9 @@ def train(base: Path, states: list, targets, epochs: int, labels: list[str]):
     return model.eval()
 
 
-def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_texts: list[str]) -> dict:
+def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_texts: list[str]):
     """int8 ONNX (dynamic quantisation) with the labels and model id as metadata, and the tokenizer;
-    returns how often int8 keeps fp32's top stance on check_texts."""
+    returns how often int8 keeps fp32's top stance on check_texts, and the int8 encoder as the app loads it."""
     import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -203,9 +206,11 @@ def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_te
         full = np.vstack([model(**tok(check_texts[b:b + BATCH], padding=True, truncation=True,
                                       max_length=MAX_TOKENS, return_tensors="pt")).numpy()
                           for b in range(0, len(check_texts), BATCH)])
-    quant = load_encoder.__wrapped__(str(out_dir), threads=2).proba(check_texts, labels)
-    return {"texts": len(check_texts), "top_stance_agreement": round(float((full.argmax(1) == quant.argmax(1)).mean()), 3),
-            "mean_abs_prob_diff": round(float(np.abs(full - quant).mean()), 4)}
+    enc = load_encoder.__wrapped__(str(out_dir), threads=2)
+    quant = enc.proba(check_texts, labels)
+    check = {"texts": len(check_texts), "top_stance_agreement": round(float((full.argmax(1) == quant.argmax(1)).mean()), 3),
+             "mean_abs_prob_diff": round(float(np.abs(full - quant).mean()), 4)}
+    return check, enc
 
 
 def out_of_fold(base, tok, pairs, states, epochs) -> np.ndarray:
@@ -221,8 +226,7 @@ def out_of_fold(base, tok, pairs, states, epochs) -> np.ndarray:
         model = train(base, [states[i] for i in train_idx], targets[train_idx], epochs, labels)
         test = [i for i, a in enumerate(arts) if a["fold"] == k]
         with tempfile.TemporaryDirectory() as tmp:
-            export(model, tok, Path(tmp), labels, f"fold-{k}", [arts[test[0]]["texts"][0]] * 2)
-            enc = load_encoder.__wrapped__(tmp, threads=2)
+            _, enc = export(model, tok, Path(tmp), labels, f"fold-{k}", [arts[test[0]]["texts"][0]] * 2)
             for i in test:
                 if arts[i]["texts"]:
                     out[offsets[i]:offsets[i + 1]] = enc.proba(arts[i]["texts"], labels)
@@ -266,7 +270,7 @@ def main(argv=None) -> int:
     model = train(base, states, targets, args.epochs, labels)
     out_dir = Path(args.out_dir)
     model_id = f"minilm-l6-stance-int8@{BASE_PACKAGE}-{BASE_VERSION}"
-    check = export(model, tok, out_dir, labels, model_id, texts[::9])
+    check, _ = export(model, tok, out_dir, labels, model_id, texts[::9])
     info = {"base_package": f"{BASE_PACKAGE}=={BASE_VERSION}", "base_model": "sentence-transformers/all-MiniLM-L6-v2",
             "base_licence": "apache-2.0", "base_weights_sha256": sha256(base / "model.safetensors"),
             "fine_tuned": {"articles": len(pairs["articles"]), "holders": len(texts), "epochs": args.epochs,
