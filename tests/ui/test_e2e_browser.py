@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.paths import shared_dir
+from core.present.labels import STANCE_VERBS
 from tests.browser_support import chromium, missing, shot, streamlit_app
 from ui.nav import PAGES
 
@@ -87,8 +88,10 @@ def test_dashboard_in_a_real_browser(server, browser):
         article_is_highlighted_and_escaped(server, page)
         evidence_link_opens_in_place_at_the_sentence(server, page)
         unknown_page_says_so(server, page)
+        board = demand_and_answer_on_the_board(server, page)
     finally:
         context.close()
+    shared_board_reopens_in_a_fresh_context(server, browser, board)
     dark = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
     try:
         readable_in_dark_theme(server, dark.new_page())
@@ -195,6 +198,60 @@ def unknown_page_says_so(server, page):
     page.get_by_text("There is no page /nonexistent").wait_for(timeout=30_000)
     assert page.locator("p.parley-showing").count() == 0, "an unknown page showed the Overview as if asked for"
     shot(page, "unknown_page")
+
+
+# The analyst's first question (issue 15): what did Russia demand of NATO in December 2021 - February 2022,
+# and what did NATO and the United States answer? Asked through the URL alone, as a shared link would.
+BOARD = ("/issues?from=2021-12-01&to=2022-02-28&_issue=nato_enlargement&_side_a=Russia"
+         "&_side_b=NATO,United%20States,West")
+
+
+def _board_moves(page):
+    """The board's move boxes: the innermost blocks (a move's bordered container) that hold a date."""
+    inner = page.locator('[data-testid="stMain"] [data-testid="stVerticalBlock"]:not(:has([data-testid="stVerticalBlock"]))')
+    verbs = "|".join(map(re.escape, STANCE_VERBS.values()))
+    return inner.filter(has_text=re.compile(rf"\b({verbs})\b")).filter(
+        has_text=re.compile(r"\d{4}-\d{2}"))
+
+
+def demand_and_answer_on_the_board(server, page):
+    """A Russian demand of December 2021 is on the board with the other side's answers under it, and an
+    answer's evidence link lands on its sentence, outlined, in this tab."""
+    _open(page, server + BOARD)
+    _no_exception(page, "/issues board")
+    page.get_by_text("Side B: NATO + United States + West").wait_for(timeout=20_000)
+    answered = _board_moves(page).filter(has_text="Russia demands").filter(has_text="answers:")
+    dated = answered.filter(has_text="2021-12")
+    assert dated.count() > 0, "no Russian demand of December 2021 with an answer on the board"
+    shot(page, "board_december_demand")
+    seen = _board_view(page)
+    link = dated.first.locator('li a[target="_self"][href*="_pos="]').first
+    pos = re.search(r"_pos=([A-Za-z0-9_-]+)", link.get_attribute("href")).group(1)
+    link.click()
+    page.wait_for_url(re.compile(rf".*/articles\?.*_pos={pos}.*"), timeout=20_000)
+    _settle(page)
+    mark = page.locator(f"#pos-{pos}")
+    mark.wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)  # the scroll script runs once the article is drawn
+    box = mark.bounding_box()
+    assert box and 0 <= box["y"] < page.viewport_size["height"], f"the answer's sentence is not in view: {box}"
+    return seen
+
+
+def _board_view(page) -> tuple[int, int, str]:
+    moves = _board_moves(page)
+    return _count(page), moves.count(), moves.first.inner_text() if moves.count() else ""
+
+
+def shared_board_reopens_in_a_fresh_context(server, browser, seen):
+    """The board's address opened by someone else (no cookies, no session) shows the same count and moves."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        _open(page, server + BOARD)
+        assert _board_view(page) == seen, "the shared board differs in a fresh browser"
+    finally:
+        context.close()
 
 
 def readable_in_dark_theme(server, page):
