@@ -1,7 +1,7 @@
 """Train models/position_model.joblib from ../shared (the dev gold and its corpus articles).
 
     .venv/bin/python scripts/train_model.py [--shared ../shared] [--out models/position_model.joblib]
-        [--encoder-oof NPY --encoder-pairs JSON] [--curve 0.25,0.5] [--cv-rows OUT.jsonl]
+        [--encoder-oof NPY --encoder-pairs JSON] [--curve 0.25,0.5] [--cv-rows OUT.jsonl] [--oof-parts OUT.npz]
     .venv/bin/python scripts/train_model.py --dump-pairs PAIRS.json   # what scripts/finetune_encoder.py trains on
 
 Prints held-in figures (trained and scored on every dev article) and figures
@@ -204,13 +204,13 @@ def target_prior(data) -> dict:
     return {a: c.most_common(1)[0][0] for a, c in counts.items()}
 
 
-def tune_thresholds(probs: np.ndarray, ys, labels) -> dict:
-    """Per label, the cut that maximises F1 on out-of-fold probabilities."""
+def tune_thresholds(probs: np.ndarray, ys, labels, low: float = 0.15) -> dict:
+    """Per label, the cut that maximises F1 on out-of-fold probabilities (searched from `low` to 0.9)."""
     out = {}
     for j, label in enumerate(labels):
         y = np.array([label in s for s in ys])
         best, best_t = -1.0, 0.5
-        for t in np.arange(0.15, 0.9, 0.025):
+        for t in np.arange(low, 0.9, 0.025):
             pred = probs[:, j] >= t
             tp = (pred & y).sum()
             f = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
@@ -245,12 +245,15 @@ def subsample(train: list[int], fraction: float, fold: int) -> list[int]:
     return sorted(rng.choice(train, size=max(1, round(len(train) * fraction)), replace=False).tolist())
 
 
-def cross_validate(data, args, fraction: float = 1.0, weights=(None,)) -> dict:
+def cross_validate(data, args, fraction: float = 1.0, weights=(None,), parts_path: Path | None = None) -> dict:
     """Out-of-fold rows per encoder weight (None: the model's own), the fold models fitted once.
-    Thresholds are tuned on the out-of-fold scores of each variant, as the final model's are."""
+    Thresholds are tuned on the out-of-fold scores of each variant, as the final model's are.
+    `parts_path`: also save every candidate's out-of-fold parts (scripts/decision_study.py reads them)."""
     folds = make_folds(len(data))
     models = [fit_position_model([data[i] for i in subsample(train, fraction, k)], args)
               for k, (train, _) in enumerate(folds)]
+    if parts_path:
+        save_oof_parts(data, models, folds, parts_path)
     out = {}
     for w in weights:
         for m in models:
@@ -279,6 +282,31 @@ def _out_of_fold(data, models, folds):
         m.stance.thresholds, m.issue.thresholds = thresholds
         rows.extend(predict_rows([data[i] for i in test], m))
     return thresholds, rows
+
+
+def save_oof_parts(data, models, folds, path: Path) -> None:
+    """Per candidate, out of fold: p(holds), the linear and the encoder's p(stance | holds), the gold
+    stances, and what the scorer matches on (article, sentence, actor) and the context a decision rule may
+    read (sentence index, holder rule): deciding stances can then be studied in seconds, not a refit."""
+    from core.extract.pipeline import _trimmed
+
+    cols = defaultdict(list)
+    for m, (_, test) in zip(models, folds, strict=True):
+        for i in test:
+            d, cands = data[i], data[i]["cands"]
+            if not cands:
+                continue
+            hold, given = m.stance.parts([c.text for c in cands], [c.local for c in cands], [c.feats for c in cands])
+            enc = d.get("enc", np.full((len(cands), len(STANCES)), np.nan))
+            for j, c in enumerate(cands):
+                start, end = _trimmed(c.sentence, d["article"]["text"])
+                for key, value in (("hold", hold[j]), ("linear", given[j]), ("encoder", enc[j]),
+                                   ("gold", "|".join(sorted(d["y"][j]))), ("article_id", d["article"]["id"]),
+                                   ("sentence", d["article"]["text"][start:end]), ("actor", c.actor),
+                                   ("sent_index", c.sent_index), ("how", c.how)):
+                    cols[key].append(value)
+    np.savez_compressed(path, labels=np.array(STANCES), **{k: np.array(v) for k, v in cols.items()})
+    print(f"wrote {path}: out-of-fold parts of {len(cols['hold'])} candidates")
 
 
 def report(title: str, rep: dict) -> None:
@@ -385,6 +413,8 @@ def parse_args(argv):
     ap.add_argument("--curve", default="", help="training shares for a learning curve, e.g. 0.25,0.5,0.75")
     ap.add_argument("--cv-rows", metavar="JSONL", help="also write the chosen variant's out-of-fold rows (error analysis "
                     "with ../shared/eval/score.py)")
+    ap.add_argument("--oof-parts", metavar="NPZ", help="also save every candidate's out-of-fold p(holds) and "
+                    "p(stance | holds), linear and encoder, with its gold stances (scripts/decision_study.py)")
     ap.add_argument("--dump-pairs", metavar="JSON", help="write the encoder's training pairs (every candidate's "
                     "input text and gold stances, and the article folds) for scripts/finetune_encoder.py, and stop")
     args = ap.parse_args(argv)
@@ -412,7 +442,7 @@ def main(argv=None) -> int:
           f"{missed['covered']} (no sentence: {missed['sentence']}, actor not a candidate: {missed['actor']}) "
           f"[{time.time() - t0:.0f}s]")
     weights = sorted({0.0, *(float(w) for w in args.encoder_weights.split(","))}) if "enc" in data[0] else [0.0]
-    variants = cross_validate(data, args, weights=weights)
+    variants = cross_validate(data, args, weights=weights, parts_path=args.oof_parts and Path(args.oof_parts))
     scores = {w: scorer.score(gold, rows) for w, (_, rows) in variants.items()}
     for w, rep in scores.items():
         report(f"cross-validated by article ({N_FOLDS} folds, {len(data)} articles), encoder weight {w}", rep)

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from scripts.decision_study import rows_of, top_only
 from scripts.finetune_encoder import BATCH, batches, holders
-from scripts.train_model import attach_encoder_oof
+from scripts.train_model import attach_encoder_oof, tune_thresholds
 
 LABELS = ["accusation", "demand", "rejection"]
 
@@ -71,3 +72,31 @@ def test_scores_of_another_pairs_file_stop_training(tmp_path):
     oof, pairs = _setup(tmp_path, [[1, 0], [0, 1]])
     with pytest.raises(SystemExit, match="fine-tune again"):
         attach_encoder_oof([], oof, pairs)
+
+
+def _parts(linear, encoder, hold):
+    n = len(hold)
+    return {"labels": LABELS, "hold": np.array(hold, float), "linear": np.array(linear, float),
+            "encoder": np.array(encoder, float), "article_id": np.array(["a"] * n),
+            "sentence": np.array([f"Sentence number {i} here." for i in range(n)]), "actor": np.array(["Russia"] * n)}
+
+
+def test_top_stance_only_drops_the_runner_up_unless_it_comes_close():
+    parts = _parts(linear=[[0.5, 0.4, 0.1], [0.8, 0.1, 0.1]], encoder=[[0.5, 0.4, 0.1], [0.8, 0.1, 0.1]], hold=[1, 1])
+    assert np.count_nonzero(top_only(parts)) == 2                      # one stance per candidate
+    kept = top_only(parts, second_ratio=0.5)
+    assert kept[0].tolist() == [0.5, 0.4, 0.0] and np.count_nonzero(kept[1]) == 1
+
+
+def test_rows_are_the_stances_at_or_above_their_cut():
+    parts = _parts(linear=[[0, 0, 0]], encoder=[[0, 0, 0]], hold=[1])
+    rows = rows_of(parts, np.array([[0.3, 0.2, 0.6]]), {"accusation": 0.3, "demand": 0.25, "rejection": 0.5})
+    assert [r["stance"] for r in rows] == ["accusation", "rejection"]
+    assert rows[0]["sentence"] == "Sentence number 0 here." and rows[0]["actor"] == "Russia"
+
+
+def test_cut_search_can_start_lower_for_rare_stances():
+    probs = np.array([[0.1], [0.1], [0.02]])
+    ys = [{"concession"}, {"concession"}, set()]
+    assert tune_thresholds(probs, ys, ["concession"])["concession"] == 0.15   # nothing kept: the grid's first cut
+    assert tune_thresholds(probs, ys, ["concession"], low=0.05)["concession"] == 0.05
