@@ -16,23 +16,24 @@ top = view.top_count("Actors shown", params.TOP, len(names), container=st.column
 shown = share.header(filters, df, "network", {**view.current(params.TOP.name), **view.current(params.MATRIX_STANCE.name)})
 
 
-def graph(rows, top: int):
+def graph(top: int):
     """The top names' edges, those names and their chart: kept per filter set and `top` (ui.cache.derived)."""
-    kept, busiest = views.network_top(views.network_edges(rows), top)
+    kept, busiest = views.network_top(edges, top)
     return kept, busiest, None if kept.empty else charts.network_chart(kept)
 
 
 def matrix(kept) -> None:
     stances = [s for s in STANCES if s in set(kept["stance"])]
     stance = view.pick("Stance", params.MATRIX_STANCE, ("any", *stances), {"any": "any stance"})
-    table = views.actor_target_matrix(kept, None if stance == "any" else stance)
-    what = "positions" if stance == "any" else f"{stance} positions"
-    share.chart(shown, charts.matrix_chart(table, None if stance == "any" else stance,
-                                           f"Who addresses whom: {what}, actor (row) → target (column)"), key="matrix")
+    one = None if stance == "any" else stance
+    title = f"Who addresses whom: {'positions' if one is None else one + ' positions'}, actor (row) → target (column)"
+    figure = cache.derived(f"network:matrix:{top}:{stance}", filters,
+                           lambda _rows: charts.matrix_chart(views.actor_target_matrix(kept, one), one, title))
+    share.chart(shown, figure, key="matrix")
 
 
 if not share.empty_state(filters, df):
-    kept, busiest, figure = cache.derived(f"network:{top}", filters, lambda rows: graph(rows, top))
+    kept, busiest, figure = cache.derived(f"network:{top}", filters, lambda _rows: graph(top))
     if edges.empty:
         st.info("None of these positions names a target, so there is no one to draw arrows to.")
     else:

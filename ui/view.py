@@ -170,4 +170,5 @@ def top_count(label: str, param: params.Param, total: int, *, container=None) ->
 
 
 def _param_to_url(param: params.Param, key: str) -> None:
-    param.write(st.session_state.get(key))
+    value = st.session_state.get(key)
+    param.write(None if value is None else str(value))   # 15, not "15", would not match the default

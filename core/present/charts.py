@@ -298,8 +298,10 @@ def network_chart(edges: pd.DataFrame, title: str = "Who addresses whom", max_ed
     where = _circle(names)
     size = {n: 10 + 20 * math.sqrt(weight[n] / weight.max()) for n in names}
     biggest = max(int(edges["count"].max()), 1)
+    arrows = []
     for stance in _stances_in(edges):
-        _add_edges(fig, edges[edges["stance"] == stance], where, stance, biggest, size)
+        arrows += _add_edges(fig, edges[edges["stance"] == stance], where, stance, biggest, size)
+    fig.update_layout(annotations=arrows)  # at once: add_annotation one by one costs ~10 ms each
     xs, ys = zip(*(where[n] for n in names), strict=True)
     fig.add_scatter(x=xs, y=ys, mode="markers+text", text=[_html_safe(n) for n in names], name="actors",
                     textposition=[_outside(*where[n]) for n in names], textfont=dict(size=13),
@@ -323,10 +325,11 @@ WIDTH_LEVELS = 4  # edges are drawn in a few width classes: one trace per stance
 ARROW_PX = 42     # length of an arrow's drawn shaft, in pixels before the target's edge
 
 
-def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, biggest: int, size: dict) -> None:
+def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, biggest: int, size: dict) -> list[dict]:
     """Edges of one stance, as few traces as widths; each bends by a stance-specific offset so parallel
-    edges of different stances stay apart. The arrowheads are annotations (drawn above every trace), each
-    stopping at the target's edge (`standoff`), so the direction shows whatever lies beneath."""
+    edges of different stances stay apart. Returns their arrowheads: annotations (drawn above every trace),
+    each stopping at the target's edge (`standoff`), so the direction shows whatever lies beneath."""
+    arrows = []
     bend = 0.06 * (STANCES.index(stance) - 4)
     level = ((part["count"] / biggest) * WIDTH_LEVELS).clip(lower=1).round().astype(int)
     for i, lv in enumerate(sorted(level.unique(), reverse=True)):
@@ -338,11 +341,12 @@ def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, big
             xs += [x0, mx, x1, None]
             ys += [y0, my, y1, None]
             text += [label, label, label, None]
-            fig.add_annotation(**_arrowhead((mx, my), (x1, y1), stance, size[row.target]))
+            arrows.append(_arrowhead((mx, my), (x1, y1), stance, size[row.target]))
         width = 1 + 7 * lv / WIDTH_LEVELS
         fig.add_scatter(x=xs, y=ys, mode="lines", name=stance, legendgroup=stance, showlegend=i == 0,
                         line=dict(color=stance_color(stance), width=width, shape="spline"), opacity=0.75,
                         text=text, hovertemplate="%{text}<extra></extra>", connectgaps=False)
+    return arrows
 
 
 def _arrowhead(before: tuple[float, float], head: tuple[float, float], stance: str, node_px: float) -> dict:
