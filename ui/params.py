@@ -60,7 +60,7 @@ KIND = Param("_kind", None, "one kind of shift", ("shifts",))
 REVIEW_POSITION = Param("_position", None, "the position open in the review queue", ("review",))
 REVIEWED_POSITION = Param("_reviewed_position", None, "the reviewed position open to look at again", ("review",))
 DRAW = Param("_draw", "auto", "points: a dot per position; counts: positions per actor and week or month "
-             "(auto: counts past 1,000 positions)", ("timeline",), focus=False)
+             "(auto: counts once the dots would hide one another)", ("timeline",), focus=False)
 TOP = Param("_top", "15", "how many actors a chart draws, the most active first", ("timeline", "network"), focus=False)
 MATRIX_STANCE = Param("_stance", "any", "the stance the actor × target matrix counts (any: every stance)",
                       ("network",), focus=False)
