@@ -17,7 +17,7 @@ compare = view.choose("Compare with", [a for a in actors if a != actor], params.
                       container=other)
 focus = {params.ACTOR.name: actor, params.COMPARE.name: compare}
 shown = df[df["actor"].isin([a for a in (actor, compare) if a])] if actor else df
-share.header(filters, shown, "actors", focus, name="actors",
+view_shown = share.header(filters, shown, "actors", focus, name="actors",
              extra=[f"profile of {' and '.join(a for a in (actor, compare) if a)}"] if actor else ())
 
 
@@ -28,16 +28,15 @@ def profile(container, name: str, scale: dict | None = None) -> None:
     c = container
     c.subheader(share.md(name))
     c.caption(f"{len(p['rows']):,} positions, {p['rows']['article_id'].nunique():,} articles.")
-    c.plotly_chart(charts.stance_bar(p["stances"], f"What {name} does with its words", value_max=scale.get("stances")),
-                   width="stretch", key=f"stances_{name}")
+    share.chart(view_shown, charts.stance_bar(p["stances"], f"What {name} does with its words",
+                                              value_max=scale.get("stances")), key=f"stances_{name}", container=c)
     if not p["demands_of"].empty:
-        c.plotly_chart(charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of", "demand",
-                                        value_max=scale.get("demands_of")),
-                       width="stretch", key=f"demands_{name}")
-    c.plotly_chart(charts.issue_stance_chart(p["issues"], f"{name}'s issues", value_max=scale.get("issues")),
-                   width="stretch", key=f"issues_{name}")
-    c.plotly_chart(charts.stance_mix_chart(views.stance_mix(p["rows"]), f"{name} over time",
-                                           value_max=scale.get("time")), width="stretch", key=f"time_{name}")
+        share.chart(view_shown, charts.count_bar(p["demands_of"], "target", f"Whom {name} makes demands of", "demand",
+                                                 value_max=scale.get("demands_of")), key=f"demands_{name}", container=c)
+    share.chart(view_shown, charts.issue_stance_chart(p["issues"], f"{name}'s issues", value_max=scale.get("issues")),
+                key=f"issues_{name}", container=c)
+    share.chart(view_shown, charts.stance_mix_chart(views.stance_mix(p["rows"]), f"{name} over time",
+                                                    value_max=scale.get("time")), key=f"time_{name}", container=c)
     if not p["speakers"].empty:
         c.markdown("**Speakers**")
         c.dataframe(p["speakers"], hide_index=True, width="stretch")

@@ -16,7 +16,7 @@ df = cache.positions(filters)
 present = views.issues_present(df)
 VIEW_PARAMS = (params.ISSUE.name, params.SIDE_A.name, params.SIDE_B.name, params.PAGE.name)
 focus = {k: st.query_params.get_all(k) for k in VIEW_PARAMS}
-share.header(filters, df, "issues", focus, name="issues", focus_in_name=False)
+shown = share.header(filters, df, "issues", focus, name="issues", focus_in_name=False)
 
 
 def move_text(r: dict) -> str:
@@ -66,7 +66,7 @@ def ledger_and_chart(rows):
 
 if not share.empty_state(filters, df):
     ledger, ledger_figure = cache.derived("issues:ledger", filters, ledger_and_chart)
-    st.plotly_chart(ledger_figure, width="stretch", key="ledger")
+    share.chart(shown, ledger_figure, key="ledger")
     with st.expander("The ledger as a table"):
         st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
     st.header("Negotiation board")
@@ -101,13 +101,13 @@ if not share.empty_state(filters, df):
         board_view = {params.ISSUE.name: issue, params.SIDE_A.name: ",".join(side_a), params.SIDE_B.name: ",".join(side_b),
                       **view.current(params.COUNT.name)}
         noun = "statement" if mode == "statements" else "report"
-        share.header(filters, reports, "issues", board_view, name="negotiation",
+        board_shown = share.header(filters, reports, "issues", board_view, name="negotiation",
                      extra=[f"{count_phrase(len(moves), noun)} on {issue_label(issue)} of {labels['A']} (side A) and "
                             f"{labels['B']} (side B)"])
         if moves.empty:
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
         else:
-            st.plotly_chart(figure, width="stretch", key="board")
+            share.chart(board_shown, figure, key="board")
             st.caption(trust_legend(cache.accuracy()))
             draw_board(moves, pairs, labels)
     reviewing.shifts_section(filters, issue=issue)

@@ -10,7 +10,7 @@ from ui.since import since_section
 st.title("Parley: who demands what of whom")
 filters = sidebar.filters()
 df = cache.positions(filters)
-share.header(filters, df, "")
+shown = share.header(filters, df, "")
 since_section(df)  # what is new since ?since= or the last follow run
 if not share.empty_state(filters, df):
     g = views.glance(df)
@@ -23,7 +23,7 @@ if not share.empty_state(filters, df):
     st.caption(f"Statements dated from {g['first']} to {g['last']}. A statement carried by several outlets is one "
                "statement and several positions (reports).")
     mix = cache.derived("overview:mix", filters, lambda d: charts.stance_mix_chart(views.stance_mix(d)))
-    st.plotly_chart(mix, width="stretch", key="mix")
+    share.chart(shown, mix, key="mix")
     mode = reviewing.count_mode()  # statements by default; ?_count=reports lists every report
     latest = views.latest_statements if mode == "statements" else views.latest
     left, right = st.columns(2)

@@ -59,11 +59,16 @@ STATEMENT = Param("_statement", None, "a position id: one statement as each outl
 KIND = Param("_kind", None, "one kind of shift", ("shifts",))
 REVIEW_POSITION = Param("_position", None, "the position open in the review queue", ("review",))
 REVIEWED_POSITION = Param("_reviewed_position", None, "the reviewed position open to look at again", ("review",))
+DRAW = Param("_draw", "auto", "points: a dot per position; counts: positions per actor and week or month "
+             "(auto: counts once the dots would hide one another)", ("timeline",), focus=False)
+TOP = Param("_top", "15", "how many actors a chart draws, the most active first", ("timeline", "network"), focus=False)
+MATRIX_STANCE = Param("_stance", "any", "the stance the actor × target matrix counts (any: every stance)",
+                      ("network",), focus=False)
 SINCE = Param("since", None, "YYYY-MM-DD: what is new since that day (default: since the last follow run)", ("",))
 
 PARAMS: tuple[Param, ...] = (REVIEWED, COUNT, PAGE, POSITION, ARTICLE, FURNITURE, ACTOR, COMPARE, ISSUE, SIDE_A,
                              SIDE_B, OLD_SIDE_A, OLD_SIDE_B, STATEMENT, KIND, REVIEW_POSITION, REVIEWED_POSITION,
-                             SINCE)
+                             DRAW, TOP, MATRIX_STANCE, SINCE)
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from core.filters import Filters, describe, file_stem, query_string
+from core.present import charts
 from core.storage.writers import to_csv, to_jsonl
 from ui import cache, params
 
@@ -22,7 +24,7 @@ def notices(filters: Filters) -> None:
         st.warning(md_line(notice), icon=":material/link_off:")
 
 
-def sentence(filters: Filters, df: pd.DataFrame, extra=()) -> None:
+def sentence(filters: Filters, df: pd.DataFrame, extra=()) -> str:
     """`Showing 42 positions: stance is demand, actor is Russia.` — the first line of every view."""
     notices(filters)
     # One line: a blank line (from a title) would end the HTML block and let the rest be read as Markdown;
@@ -30,6 +32,7 @@ def sentence(filters: Filters, df: pd.DataFrame, extra=()) -> None:
     text = " ".join(describe(filters, len(df), extra=extra).split())
     st.markdown(f'<p class="parley-showing">{html.escape(text, quote=False).translate(_MD_ENTITIES)}</p>',
                 unsafe_allow_html=True)
+    return text
 
 
 def empty_state(filters: Filters, df: pd.DataFrame) -> bool:
@@ -104,20 +107,35 @@ def share(filters: Filters, path: str, view: Mapping | None = None) -> None:
         st.code(link(filters, path, view), language=None, wrap_lines=True)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a view shows, in words (`Showing 42 positions: …`) and as a file name (its downloads' stem)."""
+    sentence: str
+    stem: str
+
+
 def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None = None, name: str = "positions",
-           extra=(), focus_in_name: bool = True) -> None:
-    """Sentence, downloads and share link: the strip at the top of every view.
+           extra=(), focus_in_name: bool = True) -> Shown:
+    """Sentence, downloads and share link: the strip at the top of every view. Returns them for `chart`.
 
     The "reviewed positions only" switch narrows the rows of every page, so every sentence says so
     and every link keeps it."""
     if cache.is_reviewed_only():
         extra = ["reviewed only", *extra]
         view = {**(view or {}), **cache.reviewed_params()}
-    sentence(filters, df, extra)
+    text = sentence(filters, df, extra)
     stem = file_stem(name if name != "positions" else (path or "overview"), filters,
                      _focus_words(view) if focus_in_name else ())
     downloads(df, stem)
     share(filters, path, view)
+    return Shown(text, stem)
+
+
+def chart(shown: Shown, figure, key: str, container=None) -> None:
+    """A plotly chart that carries its view: the sentence under its title and, exported from the mode bar
+    (PNG), a file named after the view, so an image pasted elsewhere still says what it shows."""
+    (container or st).plotly_chart(charts.captioned(figure, shown.sentence), width="stretch", key=key,
+                                   config=charts.export_config(shown.stem), alt=shown.sentence)
 
 
 _MD_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]*`~$\\"})

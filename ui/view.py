@@ -135,3 +135,40 @@ def _switch_to_url(param: str, key: str) -> None:
         st.query_params[param] = "1"
     else:
         st.query_params.pop(param, None)
+
+
+def pick(label: str, param: params.Param, options: Sequence[str], labels: Mapping[str, str], *,
+         container=None) -> str:
+    """Radio buttons bound to `param` (ui.params): the URL's value, or the default (left out of the link).
+    An unknown value is said plainly and replaced by the default."""
+    raw = st.query_params.get(param.name)
+    value = raw if raw in options else param.default
+    if raw is not None and raw not in options:
+        st.warning(md_line(f"{label}: {raw!r} is not one of {', '.join(options)}; showing {value} instead."),
+                   icon=":material/link_off:")
+    key = "view" + param.name
+    st.session_state[key] = value  # always: the URL decides
+    (container or st).radio(label, list(options), key=key, horizontal=True, on_change=_param_to_url,
+                            args=(param, key), format_func=lambda v: labels.get(v, v))
+    return value
+
+
+def top_count(label: str, param: params.Param, total: int, *, container=None) -> int:
+    """How many of `total` (actors) a chart draws, most active first: a number bound to `param`
+    (`?_top=25`; the default is left out of the link). A value that is not a positive number is said
+    plainly and replaced by the default."""
+    raw = st.query_params.get(param.name)
+    wanted = int(raw) if raw is not None and raw.isdigit() and int(raw) > 0 else int(param.default)
+    if raw is not None and str(wanted) != raw:
+        st.warning(md_line(f"{label}: {raw!r} is not a number of actors; showing {wanted}."), icon=":material/link_off:")
+    shown = max(min(wanted, total), 1)
+    key = "view" + param.name
+    st.session_state[key] = shown
+    (container or st).number_input(label, min_value=1, max_value=max(total, 1), step=5, key=key,
+                                   on_change=_param_to_url, args=(param, key))
+    return shown
+
+
+def _param_to_url(param: params.Param, key: str) -> None:
+    value = st.session_state.get(key)
+    param.write(None if value is None else str(value))   # 15, not "15", would not match the default

@@ -224,3 +224,81 @@ def _differ(a, b) -> bool:
     if na or nb:
         return na != nb
     return str(a).strip() != str(b).strip()
+
+
+def date_precisions(dates: pd.Series) -> pd.Series:
+    """`day`, `month` or `year` for each date by its shape (the store checks date_precision against it)."""
+    n = dates.astype("string").fillna("").str.len()
+    return pd.Series(np.select([n == 10, n == 7, n == 4], ["day", "month", "year"], ""), index=dates.index)
+
+
+def top_actors(df: pd.DataFrame, n: int | None) -> list[str]:
+    """The n actors with the most positions, most first (ties alphabetical); every actor when n is None."""
+    counts = df["actor"].value_counts()
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return [str(a) for a, _ in order][:n]
+
+
+def timeline_freq(df: pd.DataFrame) -> str:
+    """"W" (weeks) when the exact dates span at most WEEKS_UP_TO, else "M" (months): a column stays wide
+    enough to see. A few far older dates (a 2014 reference in 2022 news) do not decide it."""
+    when = date_values(df.loc[date_precisions(df["date"]) == "day", "date"]).dropna()
+    if when.empty:
+        return "M"
+    span = when.quantile(0.98) - when.quantile(0.02)
+    return "W" if span <= WEEKS_UP_TO else "M"
+
+
+WEEKS_UP_TO = pd.Timedelta(days=548)  # 18 months: about 80 week columns
+
+
+def timeline_counts(df: pd.DataFrame, actors: list[str], freq: str) -> pd.DataFrame:
+    """Positions per actor and period (week from Monday, or month) for `actors`: columns actor, period, count,
+    stances ("8 demand, 4 warning"). Only dates as precise as the period are counted: a month-dated position
+    has no week, a year-dated one no month (see `imprecise`)."""
+    rows = df.loc[df["actor"].isin(actors), ["actor", "date", "stance"]]   # only these columns: 3, not 30, to cut
+    rows = rows[_precise_enough(rows["date"], freq)]
+    cols = {"actor": pd.Series(dtype="string"), "period": pd.Series(dtype="datetime64[ns]"),
+            "count": pd.Series(dtype="int64"), "stances": pd.Series(dtype="string")}
+    if rows.empty:
+        return pd.DataFrame(cols)
+    period = date_values(rows["date"]).dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
+    by_stance = (pd.DataFrame({"actor": rows["actor"].astype(str), "period": period, "stance": rows["stance"]})
+                 .groupby(["actor", "period", "stance"], observed=True).size().rename("n").reset_index())
+    by_stance["rank"] = by_stance["stance"].map({s: i for i, s in enumerate(STANCES)})
+    by_stance = by_stance.sort_values(["actor", "period", "n", "rank"], ascending=[True, True, False, True])
+    by_stance["part"] = by_stance["n"].astype(str) + " " + by_stance["stance"].astype(str)
+    out = by_stance.groupby(["actor", "period"], sort=False).agg(count=("n", "sum"), stances=("part", ", ".join))
+    return out.reset_index()
+
+
+def imprecise(df: pd.DataFrame, freq: str) -> int:
+    """How many positions are dated less precisely than `freq` allows (left out of timeline_counts)."""
+    return int((~_precise_enough(df["date"], freq)).sum())
+
+
+def _precise_enough(dates: pd.Series, freq: str) -> pd.Series:
+    wanted = ("day",) if freq == "W" else ("day", "month")
+    return date_precisions(dates).isin(wanted)
+
+
+def network_top(edges: pd.DataFrame, n: int | None) -> tuple[pd.DataFrame, list[str]]:
+    """The edges among the n busiest names (actors and targets, by positions addressed plus received), and
+    those names busiest first; every edge when n is None."""
+    weight = pd.concat([edges.groupby("actor")["count"].sum(), edges.groupby("target")["count"].sum()])
+    weight = weight.groupby(level=0).sum()
+    names = sorted(weight.index.astype(str), key=lambda a: (-int(weight[a]), a))[:n]
+    kept = edges[edges["actor"].isin(names) & edges["target"].isin(names)]
+    return kept.reset_index(drop=True), names
+
+
+def actor_target_matrix(edges: pd.DataFrame, stance: str | None = None) -> pd.DataFrame:
+    """Counts per actor (rows, most active first) and target (columns, most addressed first) for one stance,
+    or every stance when None (input: network_edges)."""
+    part = edges if stance is None else edges[edges["stance"] == stance]
+    table = part.pivot_table(index="actor", columns="target", values="count", aggfunc="sum", fill_value=0)
+    if table.empty:
+        return table
+    rows = sorted(table.index, key=lambda a: (-int(table.loc[a].sum()), str(a)))
+    cols = sorted(table.columns, key=lambda t: (-int(table[t].sum()), str(t)))
+    return table.loc[rows, cols]

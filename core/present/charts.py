@@ -12,8 +12,8 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.analysis.views import date_values
-from core.present.colors import STANCE_COLORS, stance_color, text_color
+from core.analysis.views import date_precisions, date_values
+from core.present.colors import STANCE_COLORS, stance_color, stance_rgba, text_color
 from core.present.labels import issue_label, issue_labels
 from core.schema import ISSUES, STANCES
 
@@ -139,10 +139,16 @@ def hover_text(df: pd.DataFrame) -> list[str]:
             meta.append(f"speaker: {_html_safe(row.speaker)}")
         if _given(getattr(row, "outlet", None)):
             meta.append(f"outlet: {_html_safe(row.outlet)}")
-        meta.append(f"{issue_label(row.issue)} · {row.date}")
+        meta.append(f"{issue_label(row.issue)} · {date_words(row.date)}")
         trust = _trust_line(row)
         out.append("<br>".join(meta) + "<br>" + sentence + (f"<br><i>{trust}</i>" if trust else ""))
     return out
+
+
+def date_words(date) -> str:
+    """`2022-01-10`, `month 2021-12` or `year 2022`: a hover never passes a month off as a day."""
+    text = str(date) if _given(date) else "undated"
+    return {7: f"month {text}", 4: f"year {text}"}.get(len(text), text)
 
 
 def _trust_line(row) -> str:
@@ -152,18 +158,100 @@ def _trust_line(row) -> str:
 
 
 def timeline_chart(df: pd.DataFrame, title: str = "Positions over time") -> go.Figure:
-    """One row per actor, a dot per position coloured by stance; hover shows the sentence. Zoomable."""
-    actors = df["actor"].value_counts().index.tolist()
+    """One row per actor (most active at the top), a dot per position coloured by stance; hover shows the
+    sentence. A position dated only to a month or a year is drawn hollow in the middle of that period, not as
+    a day at its start."""
+    actors = [_html_safe(a) for a in df["actor"].value_counts().index]
     fig = _figure(title, xaxis_title=None, height=max(320, 60 + 28 * len(actors)),
                   yaxis=dict(categoryorder="array", categoryarray=actors[::-1], title=None))
-    when = date_values(df["date"])
+    x = _drawn_at(df["date"])
+    precision = date_precisions(df["date"])
     for stance in _stances_in(df):
         mask = (df["stance"] == stance).to_numpy()
-        part = df[mask]
-        fig.add_scatter(x=when[mask], y=part["actor"], mode="markers", name=stance,
-                        marker=dict(color=stance_color(stance), size=9, opacity=0.8, line=dict(width=0.5, color="white")),
+        part, exact = df[mask], (precision[mask] == "day").to_numpy()
+        colour = stance_color(stance)
+        fig.add_scatter(x=x[mask], y=part["actor"].map(_html_safe), mode="markers", name=stance,
+                        marker=dict(color=colour, size=[9 if e else 11 for e in exact],
+                                    symbol=[_PRECISION_SYMBOL.get(p, "circle") for p in precision[mask]],
+                                    opacity=[0.8 if e else 0.6 for e in exact],
+                                    line=dict(width=[0.5 if e else 2 for e in exact],
+                                              color=["white" if e else colour for e in exact])),
                         text=hover_text(part), hovertemplate="%{text}<extra></extra>")
-    focus = focus_range(when)
+    focus = _points_range(x, precision)
+    if focus:
+        fig.update_xaxes(range=focus)
+    return fig
+
+
+def _points_range(x: pd.Series, precision: pd.Series) -> list[pd.Timestamp] | None:
+    """The first view's x range: the days and months, without far older outliers (focus_range); a position
+    dated only to a year, drawn mid-year, does not stretch it (double-click shows everything)."""
+    exact = x[(precision != "year").to_numpy()].dropna()
+    if exact.empty:
+        return focus_range(x)
+    focus = focus_range(exact)
+    if focus or (x.min() >= exact.min() and x.max() <= exact.max()):
+        return focus
+    pad = max((exact.max() - exact.min()) * 0.03, pd.Timedelta(days=5))
+    return [exact.min() - pad, exact.max() + pad]
+
+
+TIMELINE_DENSE_AT = 1000  # more dots than this overlap on a plot about 1,000 pixels wide: draw counts instead
+HIDDEN_MAX = 0.5          # ...and so do fewer, when more than half of them would sit on another dot
+SLOTS = 200               # a dot (9 px) covers about 1/200 of the plot's width
+
+
+def timeline_view(rows: pd.DataFrame, asked: str = "auto") -> str:
+    """"points" or "counts": what the user asked for, or (auto) counts once the dots would hide one another."""
+    if asked in ("points", "counts"):
+        return asked
+    return "counts" if len(rows) > TIMELINE_DENSE_AT or hidden_share(rows) > HIDDEN_MAX else "points"
+
+
+def hidden_share(rows: pd.DataFrame) -> float:
+    """The share of positions whose dot would fall on another's: same actor, same 1/SLOTS of the dates' span."""
+    if rows.empty:
+        return 0.0
+    x = _drawn_at(rows["date"]).dropna()
+    span = max((x.max() - x.min()) / SLOTS, pd.Timedelta(days=1)) if len(x) else pd.Timedelta(days=1)
+    slot = ((x - x.min()) // span).astype("int64")
+    distinct = len(pd.DataFrame({"actor": rows.loc[x.index, "actor"], "slot": slot}).drop_duplicates())
+    return 1 - distinct / len(rows)
+
+
+def _drawn_at(dates: pd.Series) -> pd.Series:
+    """Where a date is drawn: a day on its day, a month or a year in its middle."""
+    offset = date_precisions(dates).map(_HALF_PERIOD).fillna(pd.Timedelta(0)).astype("timedelta64[ns]")
+    return date_values(dates) + offset
+
+
+# light blue to dark, most of the change at low counts (skewed counts: a cell of 1 must still show)
+_COUNT_SCALE = [[0, "#c6dbef"], [0.1, "#6baed6"], [0.4, "#2171b5"], [1, "#08306b"]]
+_HALF_PERIOD = {"month": pd.Timedelta(days=15), "year": pd.Timedelta(days=182)}
+_PRECISION_SYMBOL = {"day": "circle", "month": "circle-open", "year": "diamond-open"}
+PERIOD_WORDS = {"W": "week", "M": "month"}
+
+
+def timeline_heatmap(counts: pd.DataFrame, actors: list[str], freq: str,
+                     title: str = "Positions per actor and week") -> go.Figure:
+    """Counts per actor (rows, `actors` order from the top) and week or month (input: views.timeline_counts),
+    every period between the first and the last a column of its own; the stances of a cell on hover."""
+    fig = _figure(title, xaxis_title=None, height=max(320, 90 + 26 * len(actors)),
+                  yaxis=dict(title=None, autorange="reversed", type="category"))
+    if counts.empty:
+        return fig
+    step = "W-MON" if freq == "W" else "MS"
+    periods = pd.date_range(counts["period"].min(), counts["period"].max(), freq=step)
+    z = counts.pivot(index="actor", columns="period", values="count").reindex(index=actors, columns=periods)
+    parts = counts.pivot(index="actor", columns="period", values="stances").reindex(index=actors, columns=periods)
+    label = [f"week of {p:%d %b %Y}" if freq == "W" else f"{p:%B %Y}" for p in periods]
+    half = pd.Timedelta(days=3.5) if freq == "W" else pd.Timedelta(days=15)
+    fig.add_heatmap(x=periods + half, y=[_html_safe(a) for a in actors],
+                    z=[[None if pd.isna(v) else int(v) for v in row] for row in z.to_numpy()],
+                    text=parts.astype(object).where(parts.notna(), "").to_numpy().tolist(), customdata=[label] * len(actors),
+                    colorscale=_COUNT_SCALE, zmin=0, xgap=1, ygap=1, colorbar=dict(title="positions"),
+                    hovertemplate="%{y} · %{customdata}: %{z} positions<br>%{text}<extra></extra>")
+    focus = focus_range(counts["period"], counts["count"])
     if focus:
         fig.update_xaxes(range=focus)
     return fig
@@ -193,54 +281,83 @@ def ledger_chart(ledger: pd.DataFrame, title: str = "Actor × issue ledger") -> 
     return fig
 
 
-def network_chart(edges: pd.DataFrame, title: str = "Who addresses whom", max_edges: int = 150) -> go.Figure:
-    """Actors on a circle; an arrow actor → target per stance, its width by count (input: views.network_edges)."""
+MAX_EDGES = 80  # more lines than this make a hairball: the matrix under the graph holds every link
+
+
+def network_chart(edges: pd.DataFrame, title: str = "Who addresses whom", max_edges: int = MAX_EDGES) -> go.Figure:
+    """Actors on a circle, each named outside it; a line actor → target per stance, as wide as its count,
+    ending in an arrowhead at the target (input: views.network_edges)."""
     edges = edges.head(max_edges)
-    fig = _figure(title, height=620, showlegend=True,
-                  xaxis=dict(visible=False, range=[-1.35, 1.35]), yaxis=dict(visible=False, range=[-1.25, 1.25],
-                                                                          scaleanchor="x"))
+    fig = _figure(title, height=640, showlegend=True,
+                  xaxis=dict(visible=False, range=[-2.0, 2.0]), yaxis=dict(visible=False, range=[-1.3, 1.3],
+                                                                        scaleanchor="x"))
     if edges.empty:
         return fig
     weight = pd.concat([edges.groupby("actor")["count"].sum(), edges.groupby("target")["count"].sum()]).groupby(level=0).sum()
     names = weight.sort_values(ascending=False).index.tolist()
     where = _circle(names)
+    size = {n: 10 + 20 * math.sqrt(weight[n] / weight.max()) for n in names}
     biggest = max(int(edges["count"].max()), 1)
+    arrows = []
     for stance in _stances_in(edges):
-        _add_edges(fig, edges[edges["stance"] == stance], where, stance, biggest)
+        arrows += _add_edges(fig, edges[edges["stance"] == stance], where, stance, biggest, size)
+    fig.update_layout(annotations=arrows)  # at once: add_annotation one by one costs ~10 ms each
     xs, ys = zip(*(where[n] for n in names), strict=True)
-    fig.add_scatter(x=xs, y=ys, mode="markers+text", text=names, textposition="top center", name="actors",
-                    marker=dict(size=[10 + 20 * math.sqrt(weight[n] / weight.max()) for n in names],
-                                color=STANCE_COLORS["assertion"], line=dict(width=1, color="white")),
+    fig.add_scatter(x=xs, y=ys, mode="markers+text", text=[_html_safe(n) for n in names], name="actors",
+                    textposition=[_outside(*where[n]) for n in names], textfont=dict(size=13),
+                    marker=dict(size=[size[n] for n in names], color=STANCE_COLORS["assertion"],
+                                line=dict(width=1, color="white")),
                     customdata=[int(weight[n]) for n in names], showlegend=False,
                     hovertemplate="%{text}: %{customdata} positions addressed or received<extra></extra>")
     return fig
 
 
+def _outside(x: float, y: float) -> str:
+    """The text position that puts a node's label outside the circle, away from the edges inside it."""
+    if x > 0.35:
+        return "middle right"
+    if x < -0.35:
+        return "middle left"
+    return "top center" if y > 0 else "bottom center"
+
+
 WIDTH_LEVELS = 4  # edges are drawn in a few width classes: one trace per stance and class keeps the chart fast
+ARROW_PX = 42     # length of an arrow's drawn shaft, in pixels before the target's edge
 
 
-def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, biggest: int) -> None:
+def _add_edges(fig: go.Figure, part: pd.DataFrame, where: dict, stance: str, biggest: int, size: dict) -> list[dict]:
     """Edges of one stance, as few traces as widths; each bends by a stance-specific offset so parallel
-    edges of different stances stay apart, and ends in an arrowhead pointing at the target."""
+    edges of different stances stay apart. Returns their arrowheads: annotations (drawn above every trace),
+    each stopping at the target's edge (`standoff`), so the direction shows whatever lies beneath."""
+    arrows = []
     bend = 0.06 * (STANCES.index(stance) - 4)
     level = ((part["count"] / biggest) * WIDTH_LEVELS).clip(lower=1).round().astype(int)
     for i, lv in enumerate(sorted(level.unique(), reverse=True)):
-        xs, ys, text, sizes = [], [], [], []
+        xs, ys, text = [], [], []
         for row in part[level == lv].itertuples(index=False):
             (x0, y0), (x1, y1) = where[row.actor], where[row.target]
             mx, my = (x0 + x1) / 2 - bend * (y1 - y0), (y0 + y1) / 2 + bend * (x1 - x0)
-            # stop short of the node so the arrowhead stays visible beside it
-            ex, ey = x1 - 0.06 * (x1 - mx) / max(abs(x1 - mx) + abs(y1 - my), 1e-9), y1 - 0.06 * (y1 - my) / max(abs(x1 - mx) + abs(y1 - my), 1e-9)
             label = f"{_html_safe(row.actor)} → {_html_safe(row.target)}: {stance} × {row.count}"
-            xs += [x0, mx, ex, None]
-            ys += [y0, my, ey, None]
+            xs += [x0, mx, x1, None]
+            ys += [y0, my, y1, None]
             text += [label, label, label, None]
-            sizes += [0, 0, 8 + 2 * lv, 0]
+            arrows.append(_arrowhead((mx, my), (x1, y1), stance, size[row.target]))
         width = 1 + 7 * lv / WIDTH_LEVELS
-        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=stance, legendgroup=stance, showlegend=i == 0,
+        fig.add_scatter(x=xs, y=ys, mode="lines", name=stance, legendgroup=stance, showlegend=i == 0,
                         line=dict(color=stance_color(stance), width=width, shape="spline"), opacity=0.75,
-                        marker=dict(symbol="arrow", angleref="previous", size=sizes, color=stance_color(stance)),
                         text=text, hovertemplate="%{text}<extra></extra>", connectgaps=False)
+    return arrows
+
+
+def _arrowhead(before: tuple[float, float], head: tuple[float, float], stance: str, node_px: float) -> dict:
+    """An arrow annotation pointing at `head` from the direction of `before` (the curve's bend)."""
+    dx, dy = head[0] - before[0], head[1] - before[1]
+    norm = max(math.hypot(dx, dy), 1e-9)
+    length = ARROW_PX + node_px / 2
+    # ax/ay are pixel offsets of the tail from the head; screen y grows downwards
+    return dict(x=head[0], y=head[1], ax=-dx / norm * length, ay=dy / norm * length, xref="x", yref="y",
+                showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=2, arrowcolor=stance_color(stance),
+                standoff=node_px / 2 + 1, text="")
 
 
 def _circle(names: list[str]) -> dict[str, tuple[float, float]]:
@@ -277,3 +394,38 @@ def negotiation_chart(moves: pd.DataFrame, title: str = "Moves over time") -> go
                                     line=dict(width=0.5, color="white")),
                         text=hover_text(part), hovertemplate="%{text}<extra></extra>")
     return fig
+
+
+def matrix_chart(table: pd.DataFrame, stance: str | None = None, title: str = "Actor × target") -> go.Figure:
+    """A cell per actor (row) and target (column), its count written in, shaded in the stance's colour
+    (input: views.actor_target_matrix); empty cells left blank."""
+    fig = _figure(title, height=max(300, 150 + 28 * len(table.index)), margin=dict(l=10, r=10, t=140, b=10),
+                  xaxis=dict(title=None, side="top", tickangle=-30, type="category"),
+                  yaxis=dict(title=None, autorange="reversed", type="category"))
+    if table.empty:
+        return fig
+    z = table.astype(object).where(table > 0, None)
+    what = stance or "positions of any stance"
+    fig.add_heatmap(x=[_html_safe(t) for t in table.columns], y=[_html_safe(a) for a in table.index],
+                    z=z.to_numpy().tolist(), texttemplate="%{z}", zmin=0, xgap=2, ygap=2, showscale=False,
+                    colorscale=[[0, stance_rgba(stance, 0.2)], [1, stance_color(stance)]],
+                    hovertemplate=f"%{{y}} → %{{x}}: %{{z}} × {what}<extra></extra>")
+    return fig
+
+
+def captioned(fig: go.Figure, sentence: str) -> go.Figure:
+    """A copy of `fig` with the view's sentence ("Showing 42 positions: …") as its subtitle, so an image
+    exported from the chart says what it shows. The figure itself may be cached and shared: it is not changed."""
+    # a copy through a dict without validation: go.Figure(fig) checks every point again (0.1 s at 1,000 points)
+    out = go.Figure(fig.to_dict(), _validate=False)
+    lines = wrap(_html_safe(" ".join(str(sentence).split())), max_chars=400)
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 40
+    out.update_layout(title=dict(subtitle=dict(text=lines), automargin=True),
+                      margin=dict(t=top + 18 * (lines.count("<br>") + 1)))
+    return out
+
+
+def export_config(stem: str) -> dict:
+    """Plotly's mode bar: the exported image is named after the view (core.filters.file_stem), at twice the
+    screen's resolution."""
+    return {"toImageButtonOptions": {"filename": stem, "format": "png", "scale": 2}, "displaylogo": False}

@@ -211,7 +211,7 @@ def test_issue_codes_are_drawn_as_words():
     assert "nato_enlargement" not in str(fig.to_dict())
     prof = views.actor_profile(DF, "Russia")
     assert "NATO enlargement" in {y for t in charts.issue_stance_chart(prof["issues"]).data for y in t.y}
-    assert "NATO enlargement · 2021-12" in charts.hover_text(DF.head(1))[0]
+    assert "NATO enlargement · month 2021-12" in charts.hover_text(DF.head(1))[0]   # a month is not drawn as a day
 
 
 def test_ledger_lists_issues_along_the_top_and_the_most_active_actors_first():
@@ -273,3 +273,131 @@ def test_statement_reports_compare_how_each_outlet_carried_it():
     assert got["outlet"].tolist() == ["Post", "Wire"]
     assert got["differs"].tolist() == [[], ["date"]] and got["wording"].tolist()[0] == 100
     assert views.statement_reports(df, "nope").empty
+
+
+def test_timeline_draws_month_and_year_dates_hollow_in_the_middle_of_their_period():
+    fig = charts.timeline_chart(DF)
+    demand = next(t for t in fig.data if t.name == "demand")   # 2021-12 (a month) and 2022-01-10 (a day)
+    assert list(demand.marker.symbol) == ["circle-open", "circle"]
+    assert pd.Timestamp(demand.x[0]) == pd.Timestamp("2021-12-16")   # mid-December, not 1 December
+    assert pd.Timestamp(demand.x[1]) == pd.Timestamp("2022-01-10")
+    warning = next(t for t in fig.data if t.name == "warning")       # 2022 (a year)
+    assert warning.marker.symbol[0] == "diamond-open" and "· year 2022<br>" in warning.text[0]
+    assert "· month 2021-12<br>" in demand.text[0] and "· 2022-01-10<br>" in demand.text[1]
+
+
+def test_timeline_draws_counts_once_dots_would_hide_one_another_unless_asked():
+    spread = rows(*[("Russia", "demand", None, "other", f"2022-{m:02d}-{d:02d}") for m in range(1, 13) for d in (1, 15)])
+    assert charts.timeline_view(spread) == "points"                       # 24 dots, a fortnight apart
+    piled = rows(*[("Russia", "demand", None, "other", "2022-01-10")] * 20, ("Russia", "demand", None, "other", "2022-06-01"))
+    assert charts.hidden_share(piled) > 0.9 and charts.timeline_view(piled) == "counts"   # 20 dots on one
+    many = rows(*[(f"A{i}", "demand", None, "other", "2022-01-10") for i in range(charts.TIMELINE_DENSE_AT + 1)])
+    assert charts.hidden_share(many) == 0 and charts.timeline_view(many) == "counts"     # apart, but too many
+    assert charts.timeline_view(piled, "points") == "points" and charts.timeline_view(spread, "counts") == "counts"
+
+
+def test_top_actors_are_the_most_active_not_the_first_in_the_alphabet():
+    df = rows(*[("Zambia", "demand", None, "other", "2022-01-10")] * 3, ("Albania", "demand", None, "other", "2022-01-10"),
+              *[("Malta", "demand", None, "other", "2022-01-10")] * 2)
+    assert views.top_actors(df, 2) == ["Zambia", "Malta"]
+    assert views.top_actors(df, None) == ["Zambia", "Malta", "Albania"]
+
+
+def test_timeline_heatmap_counts_per_actor_and_week_most_active_at_the_top():
+    df = rows(("Russia", "demand", "NATO", "other", "2022-01-10"),     # Monday
+              ("Russia", "warning", "NATO", "other", "2022-01-16"),    # Sunday: the same week
+              ("Russia", "demand", "NATO", "other", "2022-01-17"),     # the next week
+              ("Russia", "demand", "NATO", "other", "2022-01"),        # a month: no week
+              ("NATO", "rejection", "Russia", "other", "2022-01-31"),
+              ("Ukraine", "demand", "NATO", "other", "2022-01-31"))
+    assert views.timeline_freq(df) == "W"
+    actors = views.top_actors(df, 2)
+    counts = views.timeline_counts(df, actors, "W")
+    assert actors == ["Russia", "NATO"]
+    assert counts.values.tolist() == [["NATO", pd.Timestamp("2022-01-31"), 1, "1 rejection"],
+                                      ["Russia", pd.Timestamp("2022-01-10"), 2, "1 demand, 1 warning"],
+                                      ["Russia", pd.Timestamp("2022-01-17"), 1, "1 demand"]]
+    assert views.imprecise(df[df["actor"].isin(actors)], "W") == 1
+    fig = charts.timeline_heatmap(counts, actors, "W")
+    heat = fig.data[0]
+    assert list(heat.y) == ["Russia", "NATO"] and fig.layout.yaxis.autorange == "reversed"   # Russia on top
+    assert len(heat.x) == 4                          # every week from the first to the last, empty ones too
+    assert [list(r) for r in heat.z] == [[2, 1, None, None], [None, None, None, 1]]
+    assert heat.customdata[0][0] == "week of 10 Jan 2022" and heat.text[0][0] == "1 demand, 1 warning"
+
+
+def test_timeline_counts_months_over_a_long_span_and_keeps_year_dates_out():
+    df = rows(("Russia", "demand", "NATO", "other", "2020-01-10"), ("Russia", "demand", "NATO", "other", "2022-06-01"),
+              ("Russia", "demand", "NATO", "other", "2021-12"), ("Russia", "demand", "NATO", "other", "2021"))
+    assert views.timeline_freq(df) == "M"
+    counts = views.timeline_counts(df, ["Russia"], "M")
+    assert counts["count"].sum() == 3 and views.imprecise(df, "M") == 1
+    assert charts.timeline_heatmap(counts, ["Russia"], "M").data[0].customdata[0][0] == "January 2020"
+
+
+def test_network_names_sit_outside_the_circle_and_every_edge_has_an_arrowhead():
+    edges = views.network_edges(DF)
+    fig = charts.network_chart(edges)
+    arrows = fig.layout.annotations
+    assert len(arrows) == len(edges) and all(a.showarrow and a.standoff > 0 for a in arrows)
+    heads = {(round(a.x, 6), round(a.y, 6)) for a in arrows}
+    nodes = next(t for t in fig.data if t.name == "actors")
+    where = {n: (round(x, 6), round(y, 6)) for n, x, y in zip(nodes.text, nodes.x, nodes.y, strict=True)}
+    assert heads == {where[t] for t in edges["target"]}               # each arrow points at its target
+    assert {a.arrowcolor for a in arrows} == {STANCE_COLORS[s] for s in edges["stance"]}
+    for name, pos, x in zip(nodes.text, nodes.textposition, nodes.x, strict=True):
+        side = "right" if x > 0.35 else "left" if x < -0.35 else "center"
+        assert pos.endswith(side), (name, pos, x)                      # the label faces away from the edges
+
+
+def test_network_keeps_the_busiest_names_and_the_edges_among_them():
+    edges = pd.DataFrame({"actor": ["Russia", "Russia", "NATO", "Malta"], "target": ["NATO", "Ukraine", "Russia", "Russia"],
+                          "stance": ["demand", "warning", "rejection", "support"], "count": [5, 2, 3, 1]})
+    kept, names = views.network_top(edges, 2)
+    assert names == ["Russia", "NATO"]
+    assert kept[["actor", "target"]].values.tolist() == [["Russia", "NATO"], ["NATO", "Russia"]]
+    assert views.network_top(edges, None)[0].equals(edges)
+
+
+def test_actor_target_matrix_per_stance():
+    edges = pd.DataFrame({"actor": ["Russia", "Russia", "Ukraine", "Russia"], "target": ["NATO", "Ukraine", "NATO", "NATO"],
+                          "stance": ["demand", "demand", "demand", "warning"], "count": [5, 1, 2, 4]})
+    table = views.actor_target_matrix(edges, "demand")
+    assert list(table.index) == ["Russia", "Ukraine"] and list(table.columns) == ["NATO", "Ukraine"]
+    assert table.values.tolist() == [[5, 1], [2, 0]]
+    assert views.actor_target_matrix(edges).loc["Russia", "NATO"] == 9     # any stance
+    fig = charts.matrix_chart(table, "demand")
+    heat = fig.data[0]
+    assert [list(r) for r in heat.z] == [[5, 1], [2, None]] and heat.texttemplate == "%{z}"   # an empty cell stays blank
+    assert heat.colorscale[-1][1] == STANCE_COLORS["demand"] and fig.layout.xaxis.side == "top"
+    assert "demand" in heat.hovertemplate
+
+
+def test_new_charts_keep_names_from_the_data_as_text():
+    evil = '<a href="https://phish.example">x</a>'
+    edges = pd.DataFrame({"actor": [evil], "target": ["NATO"], "stance": ["demand"], "count": [1]})
+    drawn = [charts.network_chart(edges).to_json(), charts.matrix_chart(views.actor_target_matrix(edges)).to_json(),
+             charts.timeline_chart(rows((evil, "demand", None, "other", "2022-01-10"))).to_json(),
+             charts.timeline_heatmap(pd.DataFrame({"actor": [evil], "period": [pd.Timestamp("2022-01-10")], "count": [1],
+                                                   "stances": ["1 demand"]}), [evil], "W").to_json()]
+    assert all("<a href" not in d and "&lt;a href" in d for d in drawn)
+
+
+def test_a_captioned_chart_carries_the_view_sentence_and_leaves_the_cached_one_alone():
+    fig = charts.stance_bar(pd.DataFrame({"stance": ["demand"], "count": [1]}))
+    sentence = 'Showing 1 position: actor is <b>Russia</b>, text contains "' + "word " * 40 + '".'
+    out = charts.captioned(fig, sentence)
+    sub = out.layout.title.subtitle.text
+    assert sub.startswith("Showing 1 position: actor is &lt;b&gt;Russia&lt;/b&gt;") and "<br>" in sub  # escaped, wrapped
+    assert out.layout.title.text == fig.layout.title.text and out.layout.margin.t > fig.layout.margin.t
+    assert fig.layout.title.subtitle.text is None                     # the figure a cache holds is unchanged
+    assert charts.export_config("parley_timeline_stance-demand")["toImageButtonOptions"]["filename"] == \
+        "parley_timeline_stance-demand"
+
+
+def test_a_year_date_does_not_stretch_the_first_view():
+    df = rows(("Russia", "demand", "NATO", "other", "2022-01-10"), ("Russia", "demand", "NATO", "other", "2022-03-01"),
+              ("Russia", "warning", "NATO", "other", "2022"))     # drawn in July 2022
+    lo, hi = charts.timeline_chart(df).layout.xaxis.range
+    assert pd.Timestamp(lo) < pd.Timestamp("2022-01-10") and pd.Timestamp("2022-03-01") < pd.Timestamp(hi) < pd.Timestamp("2022-04-01")
+    assert charts.timeline_chart(df.iloc[:2]).layout.xaxis.range is None     # nothing to leave out: plotly's own range

@@ -686,3 +686,102 @@ def test_another_issue_starts_the_board_at_its_first_page(monkeypatch):
     assert at.number_input(key="view_page").value == 2
     at.selectbox(key="view_issue").set_value("military_posture").run()
     assert "_page" not in at.query_params
+
+
+def test_timeline_draws_the_whole_range_with_month_dates_hollow():
+    at = open_page("app_pages/timeline.py")
+    traces = charts(at)[0]["data"]
+    assert sum(len(t["x"]) for t in traces) == data.N_POSITIONS      # every position, December 2021 included
+    demand = next(t for t in traces if t["name"] == "demand")
+    assert any(x.startswith("2021-12-16T00:00") for x in demand["x"]) and "circle-open" in demand["marker"]["symbol"]
+    assert any("month 2021-12" in h for h in demand["text"])
+    shown = "\n".join(c.value for c in at.caption)
+    month_dated = sum(len(p[6]) == 7 for p in data.POSITIONS)
+    assert "most recent" not in shown and f"Hollow marks: {month_dated} positions dated only to a month" in shown
+
+
+def test_timeline_counts_per_actor_and_week_most_active_first():
+    at = open_page("app_pages/timeline.py", _draw="counts")
+    heat = charts(at)[0]["data"][0]
+    assert heat["type"] == "heatmap"
+    assert heat["y"] == ["Russia", "Ukraine", "European Union", "NATO", "United States"]  # by activity
+    day_dated = sum(len(p[6]) == 10 for p in data.POSITIONS)
+    assert sum(v for row in heat["z"] for v in row if v) == day_dated
+    assert any("3 positions dated only to a month or a year have no week" in c.value for c in at.caption)
+    assert at.radio(key="view_draw").value == "counts"
+    assert "_draw=counts" in at.code[0].value                           # the share link keeps the choice
+
+
+def test_timeline_top_actors_come_from_the_link_and_write_it_back():
+    at = open_page("app_pages/timeline.py", _top="2")
+    assert {y for t in charts(at)[0]["data"] for y in t["y"]} == {"Russia", "Ukraine"}
+    assert any("The 2 most active of 5 actors (11 of 14 positions)" in c.value for c in at.caption)
+    at.number_input(key="view_top").set_value(3).run()
+    assert at.query_params["_top"] == "3"
+    at.number_input(key="view_top").set_value(5).run()    # every actor of the fixture
+    assert at.query_params["_top"] == "5"
+    at.radio(key="view_draw").set_value("points").run()
+    assert at.query_params["_draw"] == "points"
+    at.radio(key="view_draw").set_value("auto").run()
+    assert "_draw" not in at.query_params                              # the default is left out of the link
+
+
+def test_timeline_bad_view_values_are_said_plainly():
+    at = open_page("app_pages/timeline.py", _draw="sideways", _top="many")
+    warned = " ".join(w.value for w in at.warning)
+    assert "sideways" in warned and "many" in warned
+    assert charts(at)[0]["data"][0]["type"] == "scatter"
+
+
+def test_network_arrows_point_at_targets_and_the_matrix_counts_one_stance():
+    at = open_page("app_pages/network.py", _stance="demand")
+    graph, matrix = charts(at)
+    edges = at.dataframe[0].value
+    assert len(graph["layout"]["annotations"]) == len(edges)           # an arrowhead per link
+    assert all(a["showarrow"] for a in graph["layout"]["annotations"])
+    heat = matrix["data"][0]
+    assert heat["y"] == ["Russia", "Ukraine"] and heat["x"] == ["NATO"] and heat["z"] == [[4], [1]]
+    assert "demand" in matrix["layout"]["title"]["text"]
+    assert at.radio(key="view_stance").value == "demand"
+    at.radio(key="view_stance").set_value("any").run()
+    assert "_stance" not in at.query_params
+    assert sum(v for row in charts(at)[1]["data"][0]["z"] for v in row if v) == edges["count"].sum()
+
+
+def test_network_shows_the_top_actors_and_says_how_many_are_left_out():
+    at = open_page("app_pages/network.py", _top="3")
+    nodes = next(t for t in charts(at)[0]["data"] if t["name"] == "actors")
+    assert nodes["text"] == ["Russia", "NATO", "Ukraine"]
+    assert any("The 3 most active of 6 actors and targets" in c.value for c in at.caption)
+    assert "_top=3" in at.code[0].value
+
+
+@pytest.mark.parametrize("page, params, stem", [
+    ("app_pages/overview.py", {"stance": "demand"}, "parley_overview_stance-demand"),
+    ("app_pages/timeline.py", {"stance": "demand"}, "parley_timeline_stance-demand"),
+    ("app_pages/network.py", {"stance": "demand"}, "parley_network_stance-demand"),
+    ("app_pages/actors.py", {"stance": "demand", "_actor": "Russia"}, "parley_actors_Russia_stance-demand"),
+    ("app_pages/issues.py", {"stance": "demand"}, "parley_issues_stance-demand"),
+])
+def test_every_chart_exports_with_the_view_sentence_and_its_name(page, params, stem):
+    import html
+
+    at = open_page(page, **params)
+    said = sentence(at)
+    drawn = [c for c in at.get("plotly_chart")]
+    assert drawn
+    for c in drawn[:1] if "issues" in page else drawn:   # the board has its own sentence (below)
+        spec, config = json.loads(c.proto.spec), json.loads(c.proto.config)
+        assert html.unescape(spec["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")) == said
+        assert config["toImageButtonOptions"]["filename"] == stem
+
+
+def test_the_board_chart_carries_the_board_sentence():
+    import html
+
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="NATO")
+    board = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    sub = html.unescape(board["layout"]["title"]["subtitle"]["text"].replace("<br>", " "))
+    assert "of Russia (side A) and NATO (side B)" in sub
+    assert json.loads(at.get("plotly_chart")[-1].proto.config)["toImageButtonOptions"]["filename"].startswith(
+        "parley_negotiation")
