@@ -271,7 +271,7 @@ def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[s
           statements: bool, title: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
     """The negotiation board, worked out once per filter set, issue and sides, not on every rerun: (every
     report on the board, the moves shown — statements or reports — with trust words, their pairs, the
-    two-lane chart)."""
+    two-lane chart: a dot per move, or moves counted per week when the board is dense)."""
     path = db_key()
     return _board(path, query_string(filters), is_reviewed_only(), issue, tuple(side_a), tuple(side_b),
                   statements, title, version(path))
@@ -287,7 +287,9 @@ def _board(path: str, qs: str, only: bool, issue: str, side_a: tuple[str, ...], 
     reports = negotiation.board(df, issue, side_a, side_b)
     moves = negotiation.board(df, issue, side_a, side_b, statements=True) if statements else reports
     moves = with_trust(moves)
-    return reports, moves, negotiation.replies(moves), charts.negotiation_chart(moves, title)
+    figure = (charts.negotiation_counts_chart(negotiation.weekly_counts(moves), title) if negotiation.is_dense(moves)
+              else charts.negotiation_chart(moves, title))
+    return reports, moves, negotiation.replies(moves), figure
 
 
 # -- the audit trail, the model's measured accuracy, the follower's runs ----------------------------------
