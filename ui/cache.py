@@ -215,10 +215,11 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
     exactly that actor's (issue's) shifts, at a fraction of the cost of detecting every line.
     """
     path = db_key()
-    return _shifts(path, query_string(filters), reviewed_only, actor, issue, version(path))
+    return _shifts(path, query_string(filters), reviewed_only, actor, issue, version(path)).copy(deep=False)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# A resource, as the positions are: cache_data unpickled every shift (with its two sentences) on every read.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None,
             version: str = "") -> pd.DataFrame:
     if not qs and not only:  # the unfiltered view's shifts are stored at write time (core.storage.derived)
