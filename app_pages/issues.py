@@ -58,6 +58,15 @@ def draw_board(moves, pairs, labels: dict[str, str]) -> None:
         box.markdown(f"**{share.md(other)} answers:**\n" + "\n".join(lines), unsafe_allow_html=True)
 
 
+def dense_note(n_moves: int, noun: str) -> str:
+    """What the counting chart shows, and how to see each move on it again."""
+    return (f"{n_moves:,} {noun}s: too many to draw one by one, so the chart counts them per week (side A above the "
+            f"line, side B below; hover a bar for its count). Every {noun} is listed below, with its sentence. To see "
+            f"each {noun} as a dot with its sentence on hover, narrow the board to at most "
+            f"{negotiation.DENSE_MOVES:,}: dates (From, To) or other filters in the sidebar, or fewer actors on a "
+            "side.")
+
+
 def ledger_and_chart(rows):
     """The ledger and its chart: kept per filter set (ui.cache.derived), so a reload only draws them."""
     ledger = views.ledger(rows)
@@ -78,7 +87,8 @@ if not share.empty_state(filters, df):
     if st.session_state.get("board_last_issue") not in (None, issue):
         st.query_params.pop(params.PAGE.name, None)   # another issue: its board starts at its first page
     st.session_state["board_last_issue"] = issue
-    actors = sorted(set(df["actor"].dropna()) | {a for side in negotiation.PRESETS.values() for a in side})
+    # unique() first: a set of 100,000 strings from a pyarrow column is built one Python string at a time
+    actors = sorted(set(df["actor"].dropna().unique()) | {a for side in negotiation.PRESETS.values() for a in side})
     default_a, default_b = negotiation.default_sides(df, issue)
     col_a, col_b = st.columns(2)
     side_a = view.choose_side("Side A", params.SIDE_A.name, actors, default_a, legacy=params.OLD_SIDE_A.name, container=col_a)
@@ -108,6 +118,8 @@ if not share.empty_state(filters, df):
             st.info(f"Neither side states a position on {issue_label(issue)} among these rows.")
         else:
             share.chart(board_shown, figure, key="board")
+            if negotiation.is_dense(moves):
+                st.caption(dense_note(len(moves), noun))
             st.caption(trust_legend(cache.accuracy()))
             draw_board(moves, pairs, labels)
     reviewing.shifts_section(filters, issue=issue)

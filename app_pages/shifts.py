@@ -9,6 +9,20 @@ from ui import cache, params, reviewing, share, sidebar, view
 
 SHOWN = 100  # shift cards drawn; the download holds every shift
 
+SEQUENCE_CHARS = 300   # of a line's stance sequence in the table: a busy line's runs to tens of kilobytes
+MORE = " → …"
+
+
+def short_lines(rows):
+    """lines_summary with each sequence cut at SEQUENCE_CHARS: at 100,000 positions the whole sequences made a
+    0.9 MB table to send and a 0.5 s summary to work out on every run (kept per filter set by ui.cache.derived)."""
+    lines = lines_summary(rows)
+    cut = lines["sequence"].astype("string").fillna("")
+    long = cut.str.len() > SEQUENCE_CHARS
+    cut = cut.where(~long, cut.str.slice(0, SEQUENCE_CHARS).str.rsplit(" → ", n=1).str[0] + MORE)
+    return lines.assign(sequence=cut)
+
+
 st.title("Shifts")
 filters = sidebar.filters()
 only = cache.is_reviewed_only()
@@ -32,4 +46,8 @@ if not share.empty_state(filters, df):
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="sh_csv")
         reviewing.shift_cards(shown, SHOWN)
     with st.expander("Position lines: each actor's stances on each issue, in time order"):
-        st.dataframe(lines_summary(df), hide_index=True, width="stretch")
+        lines = cache.derived("shifts:lines", filters, short_lines, reviewed_only=only)
+        st.dataframe(lines, hide_index=True, width="stretch")
+        if lines["sequence"].str.endswith(MORE).any():
+            st.caption(f"Sequences longer than {SEQUENCE_CHARS} characters are cut: narrow the filters (an actor, an "
+                       "issue, dates) to read a line whole.")

@@ -215,10 +215,11 @@ def shift_table(filters: Filters, *, reviewed_only: bool = False, actor: str | N
     exactly that actor's (issue's) shifts, at a fraction of the cost of detecting every line.
     """
     path = db_key()
-    return _shifts(path, query_string(filters), reviewed_only, actor, issue, version(path))
+    return _shifts(path, query_string(filters), reviewed_only, actor, issue, version(path)).copy(deep=False)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# A resource, as the positions are: cache_data unpickled every shift (with its two sentences) on every read.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _shifts(path: str, qs: str, only: bool, actor: str | None = None, issue: str | None = None,
             version: str = "") -> pd.DataFrame:
     if not qs and not only:  # the unfiltered view's shifts are stored at write time (core.storage.derived)
@@ -271,7 +272,7 @@ def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[s
           statements: bool, title: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
     """The negotiation board, worked out once per filter set, issue and sides, not on every rerun: (every
     report on the board, the moves shown — statements or reports — with trust words, their pairs, the
-    two-lane chart)."""
+    two-lane chart: a dot per move, or moves counted per week when the board is dense)."""
     path = db_key()
     return _board(path, query_string(filters), is_reviewed_only(), issue, tuple(side_a), tuple(side_b),
                   statements, title, version(path))
@@ -287,7 +288,9 @@ def _board(path: str, qs: str, only: bool, issue: str, side_a: tuple[str, ...], 
     reports = negotiation.board(df, issue, side_a, side_b)
     moves = negotiation.board(df, issue, side_a, side_b, statements=True) if statements else reports
     moves = with_trust(moves)
-    return reports, moves, negotiation.replies(moves), charts.negotiation_chart(moves, title)
+    figure = (charts.negotiation_counts_chart(negotiation.weekly_counts(moves), title) if negotiation.is_dense(moves)
+              else charts.negotiation_chart(moves, title))
+    return reports, moves, negotiation.replies(moves), figure
 
 
 # -- the audit trail, the model's measured accuracy, the follower's runs ----------------------------------

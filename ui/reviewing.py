@@ -12,7 +12,7 @@ from core.present.labels import issue_label
 from core.storage import review
 from core.storage.store import StoreError
 from ui import cache, params
-from ui.share import md, or_default
+from ui.share import inline_html, md, or_default
 
 REVIEWER = "parley_reviewer"   # session state: the name asked once per browser session
 LAST_REVIEWED = "parley_last_reviewed"   # the switch as the last run saw it, carried across a page change
@@ -58,28 +58,44 @@ def toggle() -> bool:
     return wanted
 
 
+CARD_STYLE = ("border:1px solid rgba(128,128,128,0.3);border-radius:0.5rem;padding:0.75rem 1rem 0.25rem;"
+              "margin-bottom:0.75rem")
+
+
 def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
     """Each shift as a card: what moved, by which rule, and the two evidence sentences side by side.
 
-    For the Shifts page, and for the actor and issue pages (pass their rows' shifts).
-    """
-    for _, s in shifts.head(limit).iterrows():
-        with st.container(border=True):
-            st.markdown(f"**{md(s['actor'])}** on **{md(issue_label(s['issue']))}**: **{s['kind']}** "
-                        f"({s['from_stance']} → {s['to_stance']}, {s['days']} days later) · rule `{s['rule_id']}`")
-            st.caption(md(s["explain"]))
-            before, after = st.columns(2)
-            for col, side, title in ((before, "from", "Before"), (after, "to", "After")):
-                outlets = s.get(f"{side}_outlets")
-                where = ", ".join(outlets) if isinstance(outlets, list) and outlets else s.get(f"{side}_outlet")
-                stance = str(s[f"{side}_stance"])
-                # md, not html.escape: this is Markdown (with HTML allowed), and an outlet may hold a [link](…)
-                col.markdown(f'**{title}** · <span style="color:{stance_color(stance)}">■</span> {md(stance)}'
-                             f" · {md(s[f'{side}_date'])} · {md(or_default(where, 'unknown outlet'))}",
-                             unsafe_allow_html=True)
-                col.markdown(f"> {md(s[f'{side}_sentence'])}")
+    For the Shifts page, and for the actor and issue pages (pass their rows' shifts). A card is one HTML block
+    (one element, not nine: a container, columns and their texts): the Shifts page draws a hundred of them."""
+    for s in shifts.head(limit).to_dict("records"):
+        st.markdown(shift_card(s), unsafe_allow_html=True)
     if len(shifts) > limit:
         st.caption(f"The first {limit} of {len(shifts):,} shifts are drawn.")
+
+
+def shift_card(s: dict) -> str:
+    """One shift as HTML on one line (a blank line would end the HTML block); every value escaped."""
+    head = (f"<b>{_h(s['actor'])}</b> on <b>{_h(issue_label(s['issue']))}</b>: <b>{_h(s['kind'])}</b> "
+            f"({_h(s['from_stance'])} → {_h(s['to_stance'])}, {_h(s['days'])} days later) · rule "
+            f"<code>{_h(s['rule_id'])}</code>")
+    sides = "".join(_card_side(s, side, title) for side, title in (("from", "Before"), ("to", "After")))
+    return (f'<div class="parley-shift" style="{CARD_STYLE}"><p>{head}</p>'
+            f'<p style="opacity:0.7;font-size:0.875rem">{_h(s["explain"])}</p>'
+            f'<div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem">{sides}</div></div>')
+
+
+def _card_side(s: dict, side: str, title: str) -> str:
+    outlets = s.get(f"{side}_outlets")
+    where = ", ".join(outlets) if isinstance(outlets, list) and outlets else s.get(f"{side}_outlet")
+    stance = str(s[f"{side}_stance"])
+    return (f'<div><b>{title}</b> · <span style="color:{stance_color(stance)}">■</span> {_h(stance)} · '
+            f"{_h(s[f'{side}_date'])} · {_h(or_default(where, 'unknown outlet'))}"
+            f"<blockquote>{_h(s[f'{side}_sentence'])}</blockquote></div>")
+
+
+def _h(value) -> str:
+    """Untrusted text inside the card's HTML, on one line."""
+    return inline_html(" ".join(or_default(value, "").split()))
 
 
 def shifts_section(filters: Filters, *, actor: str | None = None, issue: str | None = None,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from core.analysis.grouping import date_span
 from core.analysis.grouping import statements as grouped_statements
-from core.analysis.views import by_date
+from core.analysis.views import by_date, date_values
 
 PRESETS: dict[str, tuple[str, ...]] = {
     "Russia": ("Russia",),
@@ -35,6 +35,10 @@ ANSWERS = ("concession", "rejection", "dialogue")  # the answers proper (the old
 KINDS = ("concession", "rejection")                  # a reply of another stance is a "reply"
 REPLY_DAYS = 31
 PAGE_SIZE = 20   # moves per page of the board
+# Above this many moves the board's chart counts them per week instead of drawing a dot (and a hover) each:
+# at 100,000 positions a board holds thousands of moves, and each dot's hover sentence made a 2 MB chart the
+# browser took seconds to draw. The board's list below the chart still shows every move.
+DENSE_MOVES = 500
 
 
 def parse_side(values: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -143,6 +147,25 @@ def replies(moves: pd.DataFrame, max_days: int = REPLY_DAYS) -> pd.DataFrame:
         table = table.assign(_d=table["demand_id"].map(order), _r=table["reply_id"].map(order))
         table = table.sort_values(["_d", "_r"], kind="stable").drop(columns=["_d", "_r"]).reset_index(drop=True)
     return table
+
+
+def is_dense(moves: pd.DataFrame, limit: int | None = None) -> bool:
+    """True when the board's chart should count moves per week rather than draw each (see DENSE_MOVES)."""
+    return len(moves) > (DENSE_MOVES if limit is None else limit)
+
+
+def weekly_counts(moves: pd.DataFrame) -> pd.DataFrame:
+    """Moves per week (Monday to Sunday), lane and stance: `week` (its Monday), `lane`, `side`, `stance`,
+    `count`, and `total` (the moves of that lane that week, every stance). Undated moves are left out; a month
+    or a year counts in the week of its first day, where the dot chart puts it."""
+    cols = ["week", "lane", "side", "stance", "count", "total"]
+    when = date_values(moves["date"]) if len(moves) else pd.Series(dtype="datetime64[ns]")
+    dated = moves.assign(week=when.dt.to_period("W-SUN").dt.start_time.to_numpy())[when.notna().to_numpy()]
+    if dated.empty:
+        return pd.DataFrame(columns=cols)
+    counts = (dated.groupby(["week", "lane", "side", "stance"], observed=True).size().rename("count").reset_index())
+    totals = counts.groupby(["week", "lane"])["count"].transform("sum")
+    return counts.assign(total=totals)[cols].sort_values(["week", "lane"], kind="stable").reset_index(drop=True)
 
 
 def page_of(n_rows: int, page: int | str | None, size: int = PAGE_SIZE) -> tuple[int, int]:

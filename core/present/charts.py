@@ -429,3 +429,48 @@ def export_config(stem: str) -> dict:
     """Plotly's mode bar: the exported image is named after the view (core.filters.file_stem), at twice the
     screen's resolution."""
     return {"toImageButtonOptions": {"filename": stem, "format": "png", "scale": 2}, "displaylogo": False}
+
+
+WEEK_MS = 7 * 24 * 3600 * 1000
+
+
+def negotiation_counts_chart(counts: pd.DataFrame, title: str = "Moves per week") -> go.Figure:
+    """The board's two lanes when dense: bars of moves per week, side A above the line and side B below it,
+    stacked by stance; each bar's hover gives its count and the side's moves that week (input:
+    core.analysis.negotiation.weekly_counts). A bar per week and stance, not a dot per move: the chart stays small
+    however many moves the board holds."""
+    sides = dict(zip(counts["lane"], counts["side"], strict=False)) if len(counts) else {}
+    fig = _figure(title, barmode="relative", xaxis_title=None, height=320, bargap=0.1,
+                  yaxis=dict(title=_html_safe(f"moves per week: {sides.get('A', 'side A')} ↑ · "
+                                              f"{sides.get('B', 'side B')} ↓"), zeroline=True))
+    for stance in _stances_in(counts):
+        for lane in ("A", "B"):
+            part = counts[(counts["stance"] == stance) & (counts["lane"] == lane)]
+            if part.empty:
+                continue
+            side = _html_safe(sides[lane])
+            heights = (part["count"] if lane == "A" else -part["count"]).tolist()   # plain numbers: few bars
+            fig.add_bar(x=part["week"], y=heights, name=stance,
+                        legendgroup=stance, showlegend=not any(t.name == stance for t in fig.data),
+                        marker_color=stance_color(stance), xperiod=WEEK_MS, xperiod0="2000-01-03",
+                        xperiodalignment="start", customdata=part[["count", "total"]].to_numpy().tolist(),
+                        hovertemplate=f"<b>{side}</b>, week of %{{x|%d %b %Y}}<br>{stance}: %{{customdata[0]}} of "
+                        "%{customdata[1]} moves<extra></extra>")
+    _mirror_ticks(fig, counts)
+    focus = focus_range(counts["week"], counts["count"]) if len(counts) else None
+    if focus:
+        fig.update_xaxes(range=focus)
+    return fig
+
+
+def _mirror_ticks(fig: go.Figure, counts: pd.DataFrame) -> None:
+    """Side B's bars point down: label the axis with counts, not negative numbers."""
+    if counts.empty:
+        return
+    top = int(counts.groupby(["week", "lane"])["count"].sum().max())
+    step = max(1, 10 ** int(math.log10(top)) if top >= 10 else 1)
+    while top / step > 4:
+        step *= 2
+    ticks = list(range(0, top + 1, step))
+    values = sorted({-t for t in ticks} | set(ticks))
+    fig.update_yaxes(tickvals=values, ticktext=[str(abs(v)) for v in values])

@@ -130,3 +130,53 @@ def test_reports_of_one_statement_are_one_move():
     assert "d1-bis" not in set(b["move_id"]) and first["n_reports"] == 2
     assert first["outlets"] == ["Other Post", "Wire"]
     assert N.replies(b).groupby("demand_id")["reply_id"].apply(list)["d1"] == ["r1", "c1"]
+
+
+def test_weekly_counts_count_each_lane_and_stance_per_week():
+    b = N.board(pd.concat([DF, moves(("undated", "Russia", "demand", "NATO", None))], ignore_index=True),
+                "nato_enlargement", ("Russia",), WEST)
+    counts = N.weekly_counts(b)
+    assert counts["count"].sum() == len(b) - 1   # the undated move has no week
+    # the week of Monday 2021-12-20: the US rejection and NATO's offer to talk (side B), nothing of Russia's
+    week = counts[counts["week"] == pd.Timestamp("2021-12-20")]
+    assert set(week["lane"]) == {"B"} and week.set_index("stance")["count"].to_dict() == {"rejection": 2,
+                                                                                         "dialogue": 1}
+    assert (week["total"] == 3).all() and set(week["side"]) == {"NATO + United States + West"}
+    # the week of 2022-01-10 (to Sunday the 16th): Russia's demand, accusation and rejection, NATO's rejection and
+    # demand
+    jan = counts[counts["week"] == pd.Timestamp("2022-01-10")].set_index(["lane", "stance"])["count"].to_dict()
+    assert jan == {("A", "demand"): 1, ("A", "accusation"): 1, ("A", "rejection"): 1, ("B", "rejection"): 1,
+                   ("B", "demand"): 1}
+
+
+def test_a_board_is_dense_above_its_limit():
+    b = N.board(DF, "nato_enlargement", ("Russia",), WEST)
+    assert not N.is_dense(b) and N.is_dense(b, limit=len(b) - 1) and not N.is_dense(b, limit=len(b))
+
+
+def test_dense_board_chart_counts_side_a_up_and_side_b_down():
+    from core.present import charts
+    from core.present.colors import stance_color
+
+    b = N.board(DF, "nato_enlargement", ("Russia",), WEST)
+    fig = charts.negotiation_counts_chart(N.weekly_counts(b), "Russia and NATO")
+    assert fig.layout.barmode == "relative"
+    heights = [(t.name, y) for t in fig.data for y in t.y]
+    assert sum(abs(y) for _, y in heights) == len(b)   # every dated move counted once
+    assert all(t.marker.color == stance_color(t.name) for t in fig.data)
+    assert {t.name for t in fig.data if min(t.y) < 0} == {"rejection", "dialogue", "demand", "concession"}  # side B
+    assert [n for n in (t.name for t in fig.data if t.showlegend is not False)].count("demand") == 1
+    assert all(int(label) >= 0 for label in fig.layout.yaxis.ticktext)   # side B's counts read as counts
+    assert "of %{customdata[1]} moves" in fig.data[0].hovertemplate
+    assert "NATO + United States + West" in " ".join(t.hovertemplate for t in fig.data)
+
+
+def test_dense_chart_escapes_side_names():
+    from core.present import charts
+
+    counts = pd.DataFrame({"week": [pd.Timestamp("2022-01-10")] * 2, "lane": ["A", "B"],
+                           "side": ["<b>A</b>", "B"], "stance": ["demand", "rejection"], "count": [1, 2],
+                           "total": [1, 2]})
+    fig = charts.negotiation_counts_chart(counts)
+    assert "<b>A</b>" not in fig.data[0].hovertemplate and "&lt;b&gt;A" in fig.data[0].hovertemplate
+    assert "&lt;b&gt;A" in fig.layout.yaxis.title.text

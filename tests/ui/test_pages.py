@@ -162,6 +162,25 @@ def test_negotiation_board_pages_through_every_move(monkeypatch):
     assert at.query_params["_page"] == "3"
 
 
+def test_a_dense_board_counts_moves_per_week_and_says_how_to_see_each(monkeypatch):
+    from core.analysis import negotiation
+
+    monkeypatch.setattr(negotiation, "DENSE_MOVES", 2)
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="NATO")
+    board = charts(at)[1]
+    assert board["layout"]["barmode"] == "relative"
+    assert sum(abs(y) for t in board["data"] for y in t["y"]) == 3   # the board's 3 statements, counted
+    note = next(c.value for c in at.caption if "per week" in c.value)
+    assert note.startswith("3 statements: too many to draw one by one") and "at most 2" in note
+    # every move is still listed below the chart, each with its evidence link
+    assert len([m.value for m in at.markdown if 'target="_self"' in m.value and "answers:" not in m.value]) == 3
+    monkeypatch.setattr(negotiation, "DENSE_MOVES", 3)
+    st.cache_resource.clear()
+    at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia", _side_b="NATO")
+    assert charts(at)[1]["data"][0]["mode"] == "markers"   # few enough: a dot per move again
+    assert not any("per week" in c.value for c in at.caption)
+
+
 def test_negotiation_board_says_unknown_actors_plainly():
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia,Atlantis", _side_b="NATO")
     assert any("Atlantis" in w.value for w in at.warning)

@@ -117,24 +117,24 @@ def test_review_reject_hides_the_row_everywhere(db):
     assert sentence(at).startswith("Showing 0 positions")
     assert "1 rejected" in text(at)
     shifts = open_page("app_pages/shifts.py")
-    assert "**softened**" not in text(shifts) and "**opened**" in text(shifts)  # no demand, no softening
+    assert "<b>softened</b>" not in text(shifts) and "<b>opened</b>" in text(shifts)  # no demand, no softening
 
 
 def test_shifts_page_lists_shifts_with_both_sentences(db):
     at = open_page("app_pages/shifts.py")
     body = text(at)
     assert "2 shifts found" in sentence(at)
-    assert "**softened**" in body and "**opened**" in body
+    assert "<b>softened</b>" in body and "<b>opened</b>" in body
     assert "Moscow demanded that NATO halt its expansion." in body and "ready to discuss NATO expansion" in body
     assert "position line" in body.lower()  # the rule is explained on the page
 
     ukraine = open_page("app_pages/shifts.py", actor="Ukraine")
     assert sentence(ukraine).startswith("Showing 2 positions: actor is Ukraine, 1 shift found")
-    assert "**opened**" in text(ukraine) and "**softened**" not in text(ukraine)
+    assert "<b>opened</b>" in text(ukraine) and "<b>softened</b>" not in text(ukraine)
 
     kind = open_page("app_pages/shifts.py", _kind="softened")
     assert "1 softened shift found" in sentence(kind)
-    assert "**softened**" in text(kind) and "**opened**" not in text(kind)
+    assert "<b>softened</b>" in text(kind) and "<b>opened</b>" not in text(kind)
 
 
 def test_about_page_shows_accuracy_or_says_it_is_absent(db):
