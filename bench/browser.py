@@ -29,12 +29,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path | None, log: Path, script: Path = ROOT / "app.py") -> tuple[subprocess.Popen, str]:
+    """`streamlit run` of `script` (Parley's app.py over `db`, or another script) on a free loopback port."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)}, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT)
+    env = {**os.environ, **({"PARLEY_DB": str(db)} if db else {})}
+    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -1,0 +1,85 @@
+"""What Streamlit and plotly cost in Chromium on this machine before Parley does anything (run by hand):
+tiny apps with nothing but a sentence, then one and four plotly charts, then a 1,000-row table, measured
+as bench_browser.py measures Parley's pages (first view in a new browser context, median reload).
+
+    python bench/bench_floor.py [--reloads 3]
+
+A Parley page's time minus the matching floor is what Parley itself can still cut: the page targets of
+issue 15 (first view 1.5 s, reload 1 s) are only reachable where the floor leaves room for them.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.browser import launch, load_page, reload_page, start_server, stop_server  # noqa: E402
+
+SENTENCE = "st.markdown('<p class=\"parley-showing\">Showing 1 position.</p>', unsafe_allow_html=True)\n"
+APPS = {
+    "a sentence only": "",
+    "+ 1 plotly chart (300 dots)": "charts(1)\n",
+    "+ 4 plotly charts": "charts(4)\n",
+    "+ a 1,000-row table": "st.dataframe(pd.DataFrame({'a': range(1000), 'b': ['text'] * 1000}))\n",
+}
+PRELUDE = """import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+
+def charts(n):
+    for k in range(n):
+        st.plotly_chart(go.Figure(go.Scatter(x=list(range(300)), y=[(i * 37) % 101 for i in range(300)],
+                                             mode="markers")), key=f"chart{k}")
+
+
+"""
+
+
+async def measure(browser, script: Path, reloads: int) -> tuple[float, float]:
+    server, base = start_server(None, script.with_suffix(".log"), script)
+    try:
+        warm = await browser.new_context()   # the server's imports, not measured (as bench_browser does)
+        await load_page(await warm.new_page(), base)
+        await warm.close()
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
+        first, _ = await load_page(page, base)
+        again = [(await reload_page(page))[0] for _ in range(reloads)]
+        await context.close()
+        return first, statistics.median(again)
+    finally:
+        stop_server(server)
+
+
+async def main_async(reloads: int) -> None:
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory(prefix="parley-floor-") as tmp:
+        async with async_playwright() as pw:
+            browser = await launch(pw)
+            try:
+                print(f"{'app':<32} {'first':>6} {'reload':>7}")
+                for k, (name, body) in enumerate(APPS.items()):
+                    script = Path(tmp) / f"floor_{k}.py"
+                    script.write_text(PRELUDE + SENTENCE + body)
+                    first, reload = await measure(browser, script, reloads)
+                    print(f"{name:<32} {first:6.2f} {reload:7.2f}", flush=True)
+            finally:
+                await browser.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reloads", type=int, default=3, help="reloads per app (median)")
+    asyncio.run(main_async(ap.parse_args().reloads))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
