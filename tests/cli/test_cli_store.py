@@ -1,4 +1,4 @@
-"""`python -m core ingest | reextract | export | stats`: thin commands over the library."""
+"""`python -m core ingest | reextract | export | stats | sort`: thin commands over the library."""
 from __future__ import annotations
 
 import json
@@ -158,3 +158,20 @@ def test_empty_export_names_filter_values_nothing_has(tmp_path, corpus, capsys):
     code, _, err = run(capsys, "export", "--db", db, "-o", str(tmp_path / "o.csv"), "--actor", "russia")
     assert code == 0 and "0 positions" in err
     assert "no position has actor 'russia'; stored values: " in err and "Russia" in err
+
+
+def test_sort_stores_later_ingests_in_order_and_keeps_every_row(tmp_path, corpus, capsys):
+    db = tmp_path / "p.duckdb"
+    assert run(capsys, "ingest", "--db", str(db), str(corpus), "--no-progress")[0] == 0
+    from core.storage.store import open_store
+
+    def scan():
+        with open_store(db).connect() as conn:
+            return conn.execute("SELECT actor, date, position_id FROM positions").fetchall()
+
+    before = scan()
+    assert before != sorted(before)   # ingested in arrival order
+    code, out, _ = run(capsys, "sort", "--db", str(db))
+    assert code == 0 and f"stored {len(before)} positions in (actor, date) order" in out
+    after = scan()
+    assert after == sorted(after) and sorted(after) == sorted(before)
