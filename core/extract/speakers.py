@@ -71,6 +71,9 @@ ROLE_REF_NOUNS = frozenset("""
 president minister spokesman spokeswoman spokesperson chancellor premier leader diplomat secretary envoy
 ambassador official adviser advisor aide chief
 """.split())
+# Heads whose phrase names whom they speak for, not who speaks ("an aide to President Zelensky said"): the
+# spec's speaker is the person speaking, so an unnamed aide's words have the party but no named speaker.
+AIDE_NOUNS = frozenset("aide adviser advisor spokesman spokeswoman spokesperson assistant".split())
 # Institutions that refer back to the party in focus ("the ministry said").
 BODY_REF_NOUNS = frozenset("""ministry government embassy administration office kremlin side statement cabinet
 communique communiqué document declaration readout letter text""".split())
@@ -258,7 +261,8 @@ class _Attributor:
             return _listed(self._role_ref(tok, conf)) if former else []
         inside = self._mentions_in_np(tok)
         if inside:
-            return [Holder(m.actor, m.person, how, conf * 0.95) for m in inside]
+            aide = tok.lemma_.lower() in AIDE_NOUNS or low in AIDE_NOUNS
+            return [Holder(m.actor, None if aide else m.person, how, conf * 0.95) for m in inside]
         if tok.tag_ in ("NNS", "NNPS") and tok.lemma_.lower() in ROLE_REF_NOUNS:
             # "the officials said": the party in focus (as for "they"), no named speaker
             group = [Holder(h.actor, None, "role-ref", h.confidence) for h in self._group_pronoun(tok, "they", conf)]
@@ -315,7 +319,8 @@ class _Attributor:
     def _person_in_head(self, tok):
         """A person named in the subject's head chain: "Russia's negotiator, Grushko," or "spokesman Peskov"."""
         edge = self.by_token.get(tok.right_edge.i)
-        if edge is not None and edge.kind == "person" and tok.right_edge.i > tok.i and tok.lower_ in OFFICIAL_TITLES:
+        if (edge is not None and edge.kind == "person" and tok.right_edge.i > tok.i and tok.lower_ in OFFICIAL_TITLES
+                and not _speaks_for(tok, tok.right_edge)):
             return edge  # "Ukraine Ambassador to the UK Vadym Prystaiko told…": the name closes the phrase
         for t in [tok, *(c for c in tok.children if c.dep_ in ("appos", "compound", "flat"))]:
             m = self.by_token.get(t.i)
@@ -648,6 +653,13 @@ def _points_back(sent) -> bool:
     head = first.head   # only the attribution itself: not '"That is a red line," Peskov said.'
     return head.lower_ == "according" or (
         head.lemma_.lower() in SPEECH_VERBS and any(c.dep_ == "agent" for c in head.children))
+
+
+def _speaks_for(head, name) -> bool:
+    """'an aide to President Zelensky', 'a spokesman for Putin': the name, in the aide's prepositional
+    phrase, is whom the aide speaks for."""
+    return (head.lower_ in AIDE_NOUNS or head.lemma_.lower() in AIDE_NOUNS) and any(
+        t.dep_ == "prep" and t.head.i == head.i for t in name.ancestors)
 
 
 def _excluded_branch(t, head) -> bool:

@@ -73,6 +73,17 @@ def test_unknown_official_with_party(nlp):
     assert ("Moldova", "Ion Petrescu") in {(a, s) for a, s, _ in rows[0]}
 
 
+@pytest.mark.parametrize("text", [
+    "Russia must withdraw its troops, an aide to President Volodymyr Zelensky said on Monday.",
+    "A spokesman for Putin said the talks had failed.",
+])
+def test_an_unnamed_aide_speaks_for_the_party_not_as_the_boss(nlp, text):
+    rows = holders(nlp, text)[0]
+    speakers = {s for _, s, _ in rows}
+    assert {"Volodymyr Zelensky", "Vladimir Putin"}.isdisjoint(speakers), rows
+    assert actors(rows) & {"Ukraine", "Russia"}, rows
+
+
 def test_words_inside_a_quote_are_not_attributions(nlp):
     rows = holders(nlp, "“NATO must stop its expansion,” Putin said.")
     assert actors(rows[0]) == {"Russia"}
