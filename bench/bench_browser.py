@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import CHROMIUM, ROOT, launch, load_page, reload_page, start_server, stop_server, until_drawn  # noqa: E402
+from browser import CHROMIUM, ROOT, first_and_reloads, launch, start_server, stop_server, until_drawn, warm_up  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -110,10 +110,8 @@ async def measure_page(browser, base: str, name: str, reloads: int) -> dict:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
     selector = TITLE if name in TITLED else None
-    first, err = await load_page(page, f"{base}/{PAGES[name]}", selector)
-    again = [await reload_page(page, selector) for _ in range(reloads)]
-    errors = [e for e in [err, *(e for _, e in again)] if e]
-    out = {"first": first, "reload": statistics.median(t for t, _ in again) if again else None, "errors": errors}
+    first, reload, errors = await first_and_reloads(page, f"{base}/{PAGES[name]}", reloads, selector)
+    out = {"first": first, "reload": reload, "errors": errors}
     if name in CHANGE_PAGES:
         changes = [await change_filter(page, s) for s in CHANGE_STANCES]
         out["change"] = statistics.median(t for t, _ in changes)
@@ -132,9 +130,7 @@ async def measure_all(db: Path, work: Path, pages: list[str], reloads: int) -> d
             for name in pages:
                 server, base = start_server(db, work / f"streamlit_{name}.log")
                 try:
-                    warm = await browser.new_context()
-                    await load_page(await warm.new_page(), f"{base}/about", TITLE)   # imports, not measured
-                    await warm.close()
+                    await warm_up(browser, f"{base}/about", TITLE)
                     results[name] = await measure_page(browser, base, name, reloads)
                     results[name]["load"] = load_average()
                 finally:

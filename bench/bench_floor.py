@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.browser import launch, load_page, reload_page, start_server, stop_server  # noqa: E402
+from bench.browser import first_and_reloads, launch, start_server, stop_server, warm_up  # noqa: E402
 
 SENTENCE = "st.markdown('<p class=\"parley-showing\">Showing 1 position.</p>', unsafe_allow_html=True)\n"
 APPS = {
@@ -44,15 +43,11 @@ def charts(n):
 async def measure(browser, script: Path, reloads: int) -> tuple[float, float]:
     server, base = start_server(None, script.with_suffix(".log"), script)
     try:
-        warm = await browser.new_context()   # the server's imports, not measured (as bench_browser does)
-        await load_page(await warm.new_page(), base)
-        await warm.close()
+        await warm_up(browser, base)   # the server's imports, not measured (as bench_browser does)
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = await context.new_page()
-        first, _ = await load_page(page, base)
-        again = [(await reload_page(page))[0] for _ in range(reloads)]
+        first, reload, _ = await first_and_reloads(await context.new_page(), base, reloads)
         await context.close()
-        return first, statistics.median(again)
+        return first, reload
     finally:
         stop_server(server)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -97,3 +98,18 @@ async def reload_page(page, selector: str | None = None) -> tuple[float, str | N
     except Exception as err:
         return time.perf_counter() - start, f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
     return await until_drawn(page, start, selector)
+
+
+async def warm_up(browser, url: str, selector: str | None = None) -> None:
+    """Open `url` once in a throwaway context: the server's imports and first run, not measured."""
+    context = await browser.new_context()
+    await load_page(await context.new_page(), url, selector)
+    await context.close()
+
+
+async def first_and_reloads(page, url: str, reloads: int, selector: str | None = None) -> tuple[float, float | None, list]:
+    """(first view, median reload, error texts) of `url` in `page`."""
+    first, err = await load_page(page, url, selector)
+    again = [await reload_page(page, selector) for _ in range(reloads)]
+    errors = [e for e in [err, *(e for _, e in again)] if e]
+    return first, statistics.median(t for t, _ in again) if again else None, errors

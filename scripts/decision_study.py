@@ -46,8 +46,13 @@ def rows_of(parts: dict, probs: np.ndarray, cuts: dict) -> list[dict]:
     return rows
 
 
+def given(parts: dict, w: float = 0.5) -> np.ndarray:
+    """p(stance | holder): the linear model's and the encoder's, the encoder weighted `w`."""
+    return (1 - w) * parts["linear"] + w * parts["encoder"]
+
+
 def mixed(parts: dict, w: float) -> np.ndarray:
-    return parts["hold"][:, None] * ((1 - w) * parts["linear"] + w * parts["encoder"])
+    return parts["hold"][:, None] * given(parts, w)
 
 
 def geometric(parts: dict) -> np.ndarray:
@@ -57,12 +62,13 @@ def geometric(parts: dict) -> np.ndarray:
 
 def top_only(parts: dict, second_ratio: float | None = None) -> np.ndarray:
     """Only the top stance of the 0.5 mix (and the runner-up when it reaches `second_ratio` of the top)."""
-    probs, given = mixed(parts, 0.5), 0.5 * parts["linear"] + 0.5 * parts["encoder"]
-    order, rows = np.argsort(-given, 1), np.arange(len(given))
+    mix = given(parts)
+    probs = parts["hold"][:, None] * mix
+    order, rows = np.argsort(-mix, 1), np.arange(len(mix))
     out = np.zeros_like(probs)
     out[rows, order[:, 0]] = probs[rows, order[:, 0]]
     if second_ratio is not None:
-        ok = given[rows, order[:, 1]] >= second_ratio * given[rows, order[:, 0]]
+        ok = mix[rows, order[:, 1]] >= second_ratio * mix[rows, order[:, 0]]
         out[rows[ok], order[ok, 1]] = probs[rows[ok], order[ok, 1]]
     return out
 
@@ -70,7 +76,7 @@ def top_only(parts: dict, second_ratio: float | None = None) -> np.ndarray:
 def context_features(parts: dict) -> np.ndarray:
     """What a sentence's other candidates and the actor's previous and next sentences say."""
     hold, n = parts["hold"], len(parts["hold"])
-    mix = 0.5 * parts["linear"] + 0.5 * parts["encoder"]
+    mix = given(parts)
     by_sentence, at = defaultdict(list), {}
     for i in range(n):
         by_sentence[(parts["article_id"][i], parts["sent_index"][i])].append(i)

@@ -261,7 +261,7 @@ class _Attributor:
             return _listed(self._role_ref(tok, conf)) if former else []
         inside = self._mentions_in_np(tok)
         if inside:
-            aide = tok.lemma_.lower() in AIDE_NOUNS or low in AIDE_NOUNS
+            aide = _is_aide(tok)
             return [Holder(m.actor, None if aide else m.person, how, conf * 0.95) for m in inside]
         if tok.tag_ in ("NNS", "NNPS") and tok.lemma_.lower() in ROLE_REF_NOUNS:
             # "the officials said": the party in focus (as for "they"), no named speaker
@@ -658,8 +658,11 @@ def _points_back(sent) -> bool:
 def _speaks_for(head, name) -> bool:
     """'an aide to President Zelensky', 'a spokesman for Putin': the name, in the aide's prepositional
     phrase, is whom the aide speaks for."""
-    return (head.lower_ in AIDE_NOUNS or head.lemma_.lower() in AIDE_NOUNS) and any(
-        t.dep_ == "prep" and t.head.i == head.i for t in name.ancestors)
+    return _is_aide(head) and any(t.dep_ == "prep" and t.head.i == head.i for t in name.ancestors)
+
+
+def _is_aide(tok) -> bool:
+    return tok.lower_ in AIDE_NOUNS or tok.lemma_.lower() in AIDE_NOUNS
 
 
 def _excluded_branch(t, head) -> bool:
