@@ -244,7 +244,7 @@ class ActorRegistry:
             self.persons[p.name] = p
             for a in r["aliases"]:
                 self.person_aliases.setdefault(a, []).append(p)
-            for a in r.get("weak_aliases", []):
+            for a in r.get("weak_aliases", []) + _derived_last_name(r):
                 self.weak_aliases.setdefault(a, []).append(p)
 
     # --- look-ups by name ---
@@ -342,6 +342,15 @@ class ActorRegistry:
 
 
 # --- building the matchers --------------------------------------------------------------------
+
+
+def _derived_last_name(record: dict) -> list[str]:
+    """A person named in full is then called by last name ("Zhao Lijian said… Zhao added…"), so the
+    last name is a weak alias (it counts only in an article that names the person in full, or after a
+    title) unless the record lists it already; a family name written first is listed in the data."""
+    last = record["name"].split()[-1]
+    listed = set(record["aliases"]) | set(record.get("weak_aliases", []))
+    return [last] if last not in listed and last[:1].isupper() and last.isalpha() and len(last) > 2 else []
 
 
 def _variants(alias: str) -> set[str]:

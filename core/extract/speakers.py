@@ -123,6 +123,7 @@ class _Attributor:
         self.subject_actors: dict[int, tuple[str, int]] = {}  # sentence no -> first party subject
         self.said_parties: dict[int, list[str]] = {}  # sentence no -> actors of its said-subject holders
         self.lead_party: dict[int, str] = {}  # sentence no -> its lead holder, when that is a party, not a person
+        self.unlisted: dict[str, tuple[str, str]] = {}  # last name -> (full name, party): people the registry lacks
 
     def run(self) -> list[list[Holder]]:
         out: list[list[Holder]] = []
@@ -143,6 +144,7 @@ class _Attributor:
                 pending = pending + [n] if open_after and len(pending) < 6 else []
                 holders = self._unattributed(sent, n, paras[n], open_before)
             self._remember_people(sent)
+            self._introduced_unlisted(sent)
             out.append(_dedupe(holders))
         return out
 
@@ -240,12 +242,21 @@ class _Attributor:
             leaders = tok.lemma_.lower() in ("leader", "president")
             sides = self._two_leaders(tok.i) if leaders else self._two_sides(tok.i, _side_count(tok))
             return [Holder(a, p, "both-sides", conf * 0.7) for a, p in sides]
+        closing = self._closing_name(tok)
+        if closing is not None and self.by_token.get(closing.i) is not None:
+            m = self.by_token[closing.i]
+            return [Holder(m.actor, m.person, how, conf)]
+        again = self._unlisted_again(tok)
+        if again is not None:
+            return [Holder(again[1], again[0], how, conf)]
         person = self._person_in_head(tok)
-        named = _unlisted_person(tok, self.by_token)
+        named = _unlisted_person(closing if closing is not None else tok, self.by_token)
         if named:
             # "Top Trump ally Rick Scott said": a person the registry does not list speaks; the phrase
             # around the name (a listed person in it, a party) only says for whom
             found = [Holder(person.actor, None, how, conf)] if person else self._party_holders(tok, how, conf, low)
+            if found:
+                self._remember_unlisted(named, found[0].actor, tok.i)
             return [Holder(h.actor, named, h.how, h.confidence) for h in found[:1]] + found[1:]
         if person is not None:
             return [Holder(person.actor, person.person, how, conf)]
@@ -315,6 +326,51 @@ class _Attributor:
         """Role ids named by the whole head phrase: 'the secretary general', 'the top diplomat'."""
         words = [c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i] + [tok.lower_]
         return self.reg.persons_with_role_head(" ".join(words)) if len(words) > 1 else set()
+
+    def _unlisted_again(self, tok) -> tuple[str, str] | None:
+        """'Zhao said' after 'Chinese Foreign Ministry spokesman Zhao Lijian said': a person the registry
+        does not list, named again by last name, is the one named in full before, for the same party."""
+        if not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN") or self.by_token.get(tok.i) is not None:
+            return None  # the parser often tags an unfamiliar last name as a common noun
+        return self.unlisted.get(tok.text)
+
+    def _remember_unlisted(self, name: str, actor: str, i: int) -> None:
+        last = name.split()[-1]
+        if last not in self.unlisted or self.unlisted[last][0] == name:
+            self.unlisted[last] = (name, actor)
+            self.recent_people.append((i, name, actor))   # so 'he' and 'she' can reach the person too
+
+    def _introduced_unlisted(self, sent) -> None:
+        """'Australia's deputy prime minister, Richard Marles, visited Kyiv': a full name the registry
+        lacks, described with one party, is remembered for that party before the person speaks."""
+        for ent in sent.ents:
+            if ent.label_ != "PERSON" or len(ent) < 2 or any(self.by_token.get(t.i) is not None for t in ent):
+                continue
+            root = ent.root
+            phrase = root.head if root.dep_ == "appos" else root
+            parties = {m.actor for m in self._mentions_in_np(phrase)}
+            if len(parties) == 1:
+                self._remember_unlisted(ent.text.removesuffix("’s").removesuffix("'s"), parties.pop(), root.i)
+
+    def _closing_name(self, tok):
+        """'The head of Russia's Security Council, Nikolai Patrushev, warned': a person's name set off by
+        a comma at the end of a descriptive subject phrase is who speaks, whichever noun the parser hung
+        it on; the phrase only says what the person is. Not when the subject is itself a person
+        ('Yermak, an adviser to the president, Zelensky, said': Yermak speaks)."""
+        doc = self.doc
+        own = self.by_token.get(tok.i)
+        if tok.ent_type_ == "PERSON" or (own is not None and own.kind == "person"):
+            return None
+        end = tok.right_edge.i
+        while end > tok.i and doc[end].is_punct:
+            end -= 1
+        name = doc[end]
+        listed = self.by_token.get(name.i)
+        is_person = (listed is not None and listed.kind == "person") or (listed is None and name.ent_type_ == "PERSON")
+        if name.i == tok.i or name.dep_ != "appos" or not is_person or _speaks_for(tok, name):
+            return None
+        before = name.left_edge.i - 1
+        return name if before > tok.i and doc[before].text == "," else None
 
     def _person_in_head(self, tok):
         """A person named in the subject's head chain: "Russia's negotiator, Grushko," or "spokesman Peskov"."""

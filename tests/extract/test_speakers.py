@@ -84,6 +84,23 @@ def test_an_unnamed_aide_speaks_for_the_party_not_as_the_boss(nlp, text):
     assert actors(rows) & {"Ukraine", "Russia"}, rows
 
 
+@pytest.mark.parametrize("text, actor, speaker", [
+    # the parser hangs the name on "Council", not on "head": the name still says who speaks, not the
+    # Council's chairman
+    ("The head of Russia's Security Council, Nikolai Patrushev, warned that the blockade would have "
+     "consequences.", "Russia", "Nikolai Patrushev"),
+    # a person the registry does not know: named, for the party the phrase names
+    ("The head of Ukraine's delegation to the talks, Petro Kovalenko, said the meeting had failed.",
+     "Ukraine", "Petro Kovalenko"),
+    # the subject is itself a person: the name closing the description is whom he serves
+    ("Andriy Yermak, chief of staff to Ukraine's president, Volodymyr Zelensky, said the tribunal was overdue.",
+     "Ukraine", "Andriy Yermak"),
+])
+def test_a_name_closing_the_subject_phrase_is_the_speaker(nlp, text, actor, speaker):
+    rows = holders(nlp, text)[0]
+    assert (actor, speaker) in {(a, s) for a, s, _ in rows}, rows
+
+
 def test_words_inside_a_quote_are_not_attributions(nlp):
     rows = holders(nlp, "“NATO must stop its expansion,” Putin said.")
     assert actors(rows[0]) == {"Russia"}
@@ -223,3 +240,16 @@ def test_an_unlisted_named_person_is_the_speaker(nlp, text, actor, speaker):
 def test_a_listed_person_keeps_the_registry_name(nlp):
     rows = holders(nlp, "Russian President Vladimir Putin said the talks had stalled.")
     assert ("Russia", "Vladimir Putin") in {(a, s) for a, s, _ in rows[0]}
+
+
+def test_a_listed_person_is_then_called_by_last_name(nlp):
+    rows = holders(nlp, "Chinese Foreign Ministry spokesman Zhao Lijian said China opposed the sanctions. "
+                        "Zhao on Tuesday said the reports were false.")
+    assert ("China", "Zhao Lijian") in {(a, s) for a, s, _ in rows[1]}, rows
+
+
+def test_an_unlisted_person_introduced_with_a_party_speaks_for_it_by_last_name(nlp):
+    rows = holders(nlp, "Ireland's defence minister, Ciaran Doyle, visited Kyiv on Monday. "
+                        "“Ireland stands with Ukraine,” Doyle said. He said more aid would follow.")
+    assert ("Ireland", "Ciaran Doyle") in {(a, s) for a, s, _ in rows[1]}, rows
+    assert ("Ireland", "Ciaran Doyle") in {(a, s) for a, s, _ in rows[2]}, rows
