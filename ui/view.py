@@ -120,6 +120,21 @@ def _page_to_url() -> None:
         st.query_params.pop(PAGE_PARAM, None)
 
 
+def search(label: str, param: params.Param, *, help: str | None = None, placeholder: str | None = None,
+           container=None) -> str:
+    """A text box bound to `param` (`?_title=words`) both ways; returns its words ("" when empty). Applied on
+    Enter or when the box loses focus, like every text box."""
+    key = "view" + param.name
+    st.session_state[key] = param.read() or ""  # always: the URL decides
+    (container or st).text_input(label, key=key, on_change=_text_to_url, args=(param, key), help=help,
+                                 placeholder=placeholder)
+    return " ".join((param.read() or "").split())
+
+
+def _text_to_url(param: params.Param, key: str) -> None:
+    param.write(" ".join(str(st.session_state.get(key) or "").split()))
+
+
 def switch(label: str, param: str, *, help: str | None = None, disabled: bool = False, container=None) -> bool:
     """A toggle bound to `?{param}=1` both ways; returns whether it is on."""
     key = "view" + param

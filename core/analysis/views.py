@@ -102,6 +102,20 @@ def article_list(listed: pd.DataFrame, df: pd.DataFrame, *, include_empty: bool 
     return out.reset_index(drop=True)
 
 
+def titles_matching(listed: pd.DataFrame, search: str | None) -> pd.DataFrame:
+    """The articles of `listed` (article_list's frame) whose title or id holds every word of `search`, in
+    any case, in the list's order; all of them when the search is blank. The Articles picker lists the
+    first few of these: a person finds an article among thousands by typing, not by scrolling."""
+    words = str(search or "").lower().split()
+    if not words or listed.empty:
+        return listed
+    haystack = (listed["title"].astype("string").fillna("") + " " + listed["article_id"].astype("string")).str.lower()
+    keep = np.ones(len(listed), dtype=bool)
+    for word in words:
+        keep &= haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+    return listed[keep].reset_index(drop=True)
+
+
 def ledger(df: pd.DataFrame) -> pd.DataFrame:
     """Actor × issue: number of positions and the latest stance per cell (its date too)."""
     cols = ["actor", "issue", "count", "latest_stance", "latest_date"]

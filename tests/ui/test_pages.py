@@ -664,6 +664,58 @@ def test_choosing_another_article_leaves_the_old_position_behind():
     assert not at.warning
 
 
+def captions(at: AppTest) -> str:
+    return " ".join(c.value.replace("\\", "") for c in at.caption)   # md_line's escapes removed
+
+
+def test_article_picker_lists_a_bounded_number_and_says_how_to_find_the_rest(monkeypatch):
+    # Thousands of titles in the select box were 500 kB sent to the browser at 100,000 positions: it lists the
+    # first few, the table under the article the same, and says how many match.
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "PICKER_ROWS", 2)
+    at = open_page("app_pages/articles.py")
+    assert at.selectbox(key="view_article").options[0].endswith("(hw-talks)")   # the newest, shown by default
+    assert len(at.selectbox(key="view_article").options) == 2
+    assert "4 articles: the picker lists the first 2; narrow the search to find the others." in captions(at)
+    assert len(at.dataframe[0].value) == 2
+    assert next(e.label for e in at.expander if e.label.startswith("All ")).startswith("All 4 articles")
+
+
+def test_article_deep_link_opens_an_article_the_picker_does_not_list(monkeypatch):
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "PICKER_ROWS", 1)
+    at = open_page("app_pages/articles.py", _article="hw-guarantees")   # third in the list
+    box = at.selectbox(key="view_article")
+    assert box.value == "hw-guarantees" and box.options[0] == "Guarantees row (hw-guarantees)"
+    assert len(box.options) == 2 and not at.warning
+    assert at.subheader[0].value == "Guarantees row" and count(at) == 4
+    # searched for something else, the linked article still shows
+    at = open_page("app_pages/articles.py", _article="hw-guarantees", _title="talks")
+    assert at.selectbox(key="view_article").value == "hw-guarantees" and at.subheader[0].value == "Guarantees row"
+
+
+def test_article_search_narrows_the_picker_and_lives_in_the_link():
+    at = open_page("app_pages/articles.py", _title="GUARANTEES")
+    assert at.selectbox(key="view_article").options == ["Guarantees row (hw-guarantees)"]
+    assert at.subheader[0].value == "Guarantees row"
+    assert "1 of 4 articles whose title holds “GUARANTEES”." in captions(at)
+    assert any("_title=GUARANTEES" in c.value for c in at.code if c.value.startswith("http"))   # the share link
+    at.text_input(key="view_title").input("talks go").run()
+    assert at.query_params["_title"] == "talks go"
+    assert at.selectbox(key="view_article").options == ["Talks go on (hw-talks)"]
+    at.text_input(key="view_title").input("  ").run()
+    assert "_title" not in at.query_params and len(at.selectbox(key="view_article").options) == 4
+
+
+def test_article_search_without_a_match_says_so():
+    at = open_page("app_pages/articles.py", _title="[no](such) title")
+    assert any("No article's title holds" in i.value and "change or clear the search" in i.value for i in at.info)
+    assert not at.get("html")
+    assert_no_live_markup(at)
+
+
 def test_article_page_leaves_out_page_furniture_unless_asked():
     at = open_page("app_pages/articles.py", _article=data.SAMPLE_ID)
     article = next(h.proto.body for h in at.get("html") if "parley-article" in h.proto.body)
