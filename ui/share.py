@@ -16,7 +16,8 @@ from core.storage.writers import to_csv, to_jsonl
 from ui import cache, params
 
 DEFAULT_BASE = "http://localhost:8501"
-TABLE_ROWS = 1000  # rows a browser table lists: it stays quick; the downloads hold every row
+TABLE_ROWS = 100  # rows a browser table lists a page (?_page=N): 1,000 were 541 kB sent at 100,000 positions;
+                  # the downloads hold every row
 PICKER_ROWS = 200  # choices a picker lists (Articles): thousands of titles (500 kB at 100,000 positions) are sent
                    # to the browser and never scrolled; a search finds the others
 

@@ -41,7 +41,13 @@ def most_recent(df: pd.DataFrame, n: int) -> pd.DataFrame:
     moving every row of every column cost more than the sort)."""
     if df.empty:
         return df.reset_index(drop=True)
-    return df.iloc[_date_order(df, True)[:n]].reset_index(drop=True)
+    return df.iloc[newest_order(df)[:n]].reset_index(drop=True)
+
+
+def newest_order(df: pd.DataFrame) -> np.ndarray:
+    """The rows' positions, newest first (undated last; ties in the frame's order): a page of a long table is
+    `df.iloc[order[start:stop]]`, without sorting or moving the other rows."""
+    return _date_order(df, True) if len(df) else np.arange(0)
 
 
 def glance(df: pd.DataFrame) -> dict:

@@ -28,3 +28,13 @@ def test_titles_matching_keeps_the_articles_holding_every_word(search, expected)
 
 def test_titles_matching_an_empty_list_stays_empty():
     assert titles_matching(LISTED.iloc[0:0], "russia").empty
+
+
+def test_newest_order_pages_a_table_newest_first_undated_last():
+    from core.analysis.views import newest_order
+
+    df = pd.DataFrame({"date": pd.array(["2021-12", None, "2022-02-20", "2021-12-05", "2022-02-20"], dtype="string")})
+    order = newest_order(df)
+    assert df["date"].iloc[order].tolist() == ["2022-02-20", "2022-02-20", "2021-12-05", "2021-12", pd.NA]
+    assert order[:2].tolist() == [2, 4]   # ties keep the frame's order: pages never swap rows between them
+    assert newest_order(df.iloc[0:0]).tolist() == []

@@ -477,8 +477,67 @@ def test_positions_caption_counts_what_the_table_lists(monkeypatch):
     n_statements = int(re.search(r"([\d,]+) statements", sentence(at)).group(1))
     assert len(at.dataframe[0].value) == 3
     captions = " ".join(c.value for c in at.caption)
-    assert (f"The table lists the 3 most recent of {n_statements} statements; "
-            f"the downloads hold all {data.N_POSITIONS} positions.") in captions
+    assert f"Statements 1–3 of {n_statements}, newest first." in captions
+    assert f"The downloads hold all {data.N_POSITIONS} positions, not only this page." in captions
+
+
+def _all_pages(monkeypatch, size: int, **params) -> tuple[list, list]:
+    """Every page of the Positions table (`_page=1…`), with their captions: (rows of each page, captions)."""
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", size)
+    at = open_page("app_pages/positions.py", **params)
+    pages = int(re.search(r"of (\d+)\)", at.number_input(key="view_page").label).group(1))
+    seen = [open_page("app_pages/positions.py", **params, _page=str(n)) for n in range(1, pages + 1)]
+    return [a.dataframe[0].value for a in seen], [" ".join(c.value for c in a.caption) for a in seen]
+
+
+def test_positions_table_pages_through_every_row_newest_first(monkeypatch):
+    # 1,000 rows were 541 kB sent to the browser at 100,000 positions: the table lists a page of rows, and the
+    # pages together hold every row the table would have listed, newest first, each once.
+    tables, captions = _all_pages(monkeypatch, 4, _count="reports")
+    assert [len(t) for t in tables] == [4, 4, 4, 2]
+    ids = [a for t in tables for a in t["article"]]
+    assert len(ids) == len(set(ids)) == data.N_POSITIONS
+    dates = [d for t in tables for d in t["date"]]
+    assert dates == sorted(dates, key=lambda d: d.ljust(10, "~"), reverse=True)   # 2021-12 after 2021-12-05
+    assert "Reports 13–14 of 14, newest first." in captions[3]
+    at = open_page("app_pages/positions.py", _count="reports", _page="4")
+    assert count(at) == data.N_POSITIONS   # the sentence covers every row, whatever the page
+    assert any("_page=4" in c.value for c in at.code if c.value.startswith("http"))   # the share link keeps it
+
+
+def test_positions_download_holds_every_row_on_any_page(monkeypatch):
+    import ui.share
+
+    offered = []
+    real = ui.share.downloads
+    monkeypatch.setattr(ui.share, "downloads", lambda df, name="positions": offered.append(len(df)) or real(df, name))
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", 2)
+    at = open_page("app_pages/positions.py", stance="demand", _page="2", _count="reports")
+    assert len(at.dataframe[0].value) == 2 and count(at) == data.N_DEMANDS
+    assert offered and set(offered) == {data.N_DEMANDS}   # the CSV and JSON: every row "Showing" counts
+
+
+def test_positions_pager_buttons_and_number_write_the_link(monkeypatch):
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", 4)
+    at = open_page("app_pages/positions.py", _count="reports")
+    previous, following = at.button(key="view_page_previous"), at.button(key="view_page_next")
+    assert previous.disabled and not following.disabled
+    following.click().run()
+    assert at.query_params["_page"] == "2" and at.number_input(key="view_page").value == 2
+    at.button(key="view_page_next").click().run()
+    assert at.query_params["_page"] == "3"
+    at.button(key="view_page_previous").click().run()
+    at.button(key="view_page_previous").click().run()
+    assert "_page" not in at.query_params   # page 1 is the default: left out of the link
+    at.number_input(key="view_page").set_value(4).run()
+    assert at.query_params["_page"] == "4" and at.button(key="view_page_next").disabled
+    assert len(at.dataframe[0].value) == 2
+    at = open_page("app_pages/positions.py", _count="reports", _page="99")   # past the end: the last page
+    assert at.number_input(key="view_page").value == 4
 
 
 def test_no_pages_folder_beside_the_app():
