@@ -425,10 +425,19 @@ def captioned(fig: go.Figure, sentence: str) -> go.Figure:
     return out
 
 
-def export_config(stem: str) -> dict:
-    """Plotly's mode bar: the exported image is named after the view (core.filters.file_stem), at twice the
-    screen's resolution."""
-    return {"toImageButtonOptions": {"filename": stem, "format": "png", "scale": 2}, "displaylogo": False}
+# What the mode bar's camera button can download, drawn by plotly.js in the browser (no server-side renderer).
+# One format per chart: a second button would need a JavaScript click handler, and st.plotly_chart sends
+# its config as JSON, so the page chooses the camera's format instead (ui.share, `?_image=svg`).
+IMAGE_FORMATS = ("png", "svg")
+
+
+def export_config(stem: str, image_format: str = "png") -> dict:
+    """Plotly's mode bar: the exported image is named after the view (core.filters.file_stem), a PNG at twice
+    the screen's resolution or an SVG (vector: it scales by itself)."""
+    if image_format not in IMAGE_FORMATS:
+        raise ValueError(f"image format {image_format!r}: the chart toolbar exports {' or '.join(IMAGE_FORMATS)}")
+    scale = {"scale": 2} if image_format == "png" else {}
+    return {"toImageButtonOptions": {"filename": stem, "format": image_format, **scale}, "displaylogo": False}
 
 
 WEEK_MS = 7 * 24 * 3600 * 1000

@@ -395,6 +395,19 @@ def test_a_captioned_chart_carries_the_view_sentence_and_leaves_the_cached_one_a
         "parley_timeline_stance-demand"
 
 
+@pytest.mark.parametrize("image_format, options", [
+    ("png", {"filename": "parley_timeline", "format": "png", "scale": 2}),
+    ("svg", {"filename": "parley_timeline", "format": "svg"}),     # vector: no scale
+])
+def test_the_chart_toolbar_exports_png_or_svg(image_format, options):
+    assert charts.export_config("parley_timeline", image_format)["toImageButtonOptions"] == options
+
+
+def test_the_chart_toolbar_refuses_a_format_plotly_cannot_draw_in_the_browser():
+    with pytest.raises(ValueError, match="png or svg"):
+        charts.export_config("parley_timeline", "pdf")
+
+
 def test_a_year_date_does_not_stretch_the_first_view():
     df = rows(("Russia", "demand", "NATO", "other", "2022-01-10"), ("Russia", "demand", "NATO", "other", "2022-03-01"),
               ("Russia", "warning", "NATO", "other", "2022"))     # drawn in July 2022

@@ -906,6 +906,31 @@ def test_every_chart_exports_with_the_view_sentence_and_its_name(page, params, s
         assert config["toImageButtonOptions"]["filename"] == stem
 
 
+def _image_formats(at: AppTest) -> set[str]:
+    return {json.loads(c.proto.config)["toImageButtonOptions"]["format"] for c in at.get("plotly_chart")}
+
+
+def test_charts_export_svg_when_the_link_or_the_sidebar_asks():
+    # plotly.js draws SVG as well as PNG in the browser, one format per chart: the view chooses it (?_image=svg)
+    at = open_page("app_pages/timeline.py", stance="demand")
+    assert _image_formats(at) == {"png"} and at.radio(key="view_image").value == "png"
+    at.radio(key="view_image").set_value("svg").run()
+    assert at.query_params["_image"] == "svg" and _image_formats(at) == {"svg"}
+    at = open_page("app_pages/overview.py", stance="demand", _image="svg")
+    assert _image_formats(at) == {"svg"}
+    assert at.code[0].value.endswith("/?stance=demand&_image=svg")   # the share link keeps it
+    links = at.get("page_link")
+    assert links and all(link.proto.query_string == "stance=demand&_image=svg" for link in links)   # it travels
+    assert {json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")} == \
+        {"parley_overview_stance-demand"}   # a switch, not a focus: the file name stays the view's
+
+
+def test_an_unknown_image_format_in_the_link_is_said_plainly():
+    at = open_page("app_pages/timeline.py", _image="gif")
+    assert any("gif" in w.value and "png" in w.value for w in at.warning)
+    assert _image_formats(at) == {"png"}
+
+
 def test_the_board_chart_carries_the_board_sentence():
     import html
 
