@@ -5,6 +5,7 @@ import json
 
 import streamlit as st
 
+from core.analysis import views
 from core.extract.clean import find_boilerplate
 from core.measure.accuracy import trust_words
 from core.present import highlight, why
@@ -16,21 +17,49 @@ st.title("Articles")
 filters = sidebar.filters()
 df = cache.positions(filters)
 listed = cache.derived("articles:list", filters, lambda d: share.article_list(filters, d))  # as the Overview counts
-ids = listed["article_id"].tolist()
-titles = dict(zip(listed["article_id"], listed["title"].fillna(listed["article_id"]), strict=True))
-wanted = st.query_params.get(params.ARTICLE.name)
-# A shared link may name an article the filters leave out: still show it, its highlights filtered.
-if wanted and wanted not in ids and cache.article(wanted)[0] is not None:
-    found = cache.article(wanted)[0]
-    ids, titles = [wanted, *ids], {wanted: article_heading(found["title"], found["text"], wanted), **titles}
-labels = {a: f"{share.or_default(titles.get(a), a)} ({a})" for a in ids}
+found_by = view.search("Find an article", params.TITLE, placeholder="words of its title (or its id)",
+                       help="Lists the articles whose title or id holds every word; Enter applies.")
+matching = views.titles_matching(listed, found_by)
+offered = matching.head(share.PICKER_ROWS)  # the rest is found by searching, not sent
+
+
+def picker_options() -> tuple[list[str], dict[str, str]]:
+    """The picker's article ids and their labels: the first PICKER_ROWS (ui.share) matches, and first of all the
+    article the link names when it is not among them (a shared link opens it whatever the search shows;
+    one the filters leave out is shown too, its highlights filtered)."""
+    ids = offered["article_id"].tolist()
+    titles = dict(zip(offered["article_id"], offered["title"].fillna(offered["article_id"]), strict=True))
+    wanted = st.query_params.get(params.ARTICLE.name)
+    if wanted and wanted not in titles:
+        listed_title = listed.loc[listed["article_id"] == wanted, "title"]
+        found = None if len(listed_title) else cache.article(wanted)[0]
+        if len(listed_title) or found is not None:
+            ids = [wanted, *ids]
+            titles[wanted] = (share.or_default(listed_title.iloc[0], wanted) if len(listed_title)
+                              else article_heading(found["title"], found["text"], wanted))
+    return ids, {a: f"{share.or_default(titles.get(a), a)} ({a})" for a in ids}
+
+
+def picker_caption() -> None:
+    """How many articles the search matches, and that narrowing it shows the ones not listed."""
+    held = f" whose title holds “{found_by}”" if found_by else ""
+    if len(matching) > share.PICKER_ROWS:
+        st.caption(share.md_line(f"{len(matching):,} articles{held}: the picker lists the first {share.PICKER_ROWS}; "
+                                 "narrow the search to find the others."))
+    elif found_by:
+        st.caption(share.md_line(f"{len(matching):,} of {len(listed):,} articles{held}."))
+
+
+ids, labels = picker_options()
 article_id = view.choose("Article", ids, params.ARTICLE.name, ids[0] if ids else None, labels=labels)
+picker_caption()
 meta, _ = cache.article(article_id) if article_id else (None, None)
 rows = df[df["article_id"] == article_id] if article_id else df.iloc[0:0]
 rows = rows.assign(trust=trust_words(rows, cache.accuracy()))
 heading = article_heading(meta["title"], meta["text"], article_id) if meta is not None else None
 share.header(filters, rows.drop(columns=["trust"]), "articles",
-             {params.ARTICLE.name: article_id, share.POSITION_PARAM: st.query_params.get(share.POSITION_PARAM)},
+             {params.ARTICLE.name: article_id, share.POSITION_PARAM: st.query_params.get(share.POSITION_PARAM),
+              params.TITLE.name: found_by or None},
              name="article",
              extra=[f'in the article "{heading}"'] if article_id else ())
 
@@ -67,12 +96,14 @@ def _open_row() -> None:
     """on_select: the chosen row's article becomes the page's `_article` (same tab, filters kept)."""
     chosen = st.session_state.get("articles_list", {}).get("selection", {}).get("rows", [])
     if chosen:
-        st.query_params[params.ARTICLE.name] = str(listed["article_id"].iloc[chosen[0]])
+        st.query_params[params.ARTICLE.name] = str(offered["article_id"].iloc[chosen[0]])
         st.query_params.pop(share.POSITION_PARAM, None)
 
 
 if meta is None:
-    share.empty_state(filters, df)
+    if not share.empty_state(filters, df) and found_by:
+        st.info(share.md_line(f"No article's title holds “{found_by}”: change or clear the search above."),
+                icon=":material/search_off:")
 else:
     st.subheader(share.md(heading))
     st.caption(share.md(" · ".join(str(x) for x in (meta["outlet"], meta["published"]) if not share.missing(x))))
@@ -101,7 +132,9 @@ else:
     if focus is not None:
         scroll_to(focus)
     with st.expander(f"All {len(listed):,} articles with matching positions"):
-        st.caption("Choose a row to open that article here.")
-        table = listed[["published", "outlet", "title", "n_positions"]].reset_index(drop=True)
+        st.caption("Choose a row to open that article here." + (
+            f" The table lists the {len(offered):,} articles the picker lists; the search above finds the others."
+            if len(offered) < len(listed) else ""))
+        table = offered[["published", "outlet", "title", "n_positions"]].reset_index(drop=True)
         st.dataframe(table, hide_index=True, width="stretch", key="articles_list", on_select=_open_row,
                      selection_mode="single-row")

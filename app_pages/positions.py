@@ -13,20 +13,29 @@ st.title("Positions")
 filters = sidebar.filters()
 df = cache.positions(filters)
 mode = reviewing.count_mode()  # statements by default; ?_count=reports counts every report
-n_statements, n_rows, shown = cache.statement_rows(filters, mode, share.TABLE_ROWS,
-                                                       reviewed_only=cache.is_reviewed_only())
-share.header(filters, df, "positions", view.current(params.COUNT.name), extra=[count_phrase(n_statements, "statement")])
+COMPARE_ROWS = 1000  # the newest rows whose statements "Compare outlets" offers (as many as the table listed before paging)
+statements = cache.statement_rows(filters, mode, reviewed_only=cache.is_reviewed_only())
+share.header(filters, df, "positions", {**view.current(params.COUNT.name), **view.current(params.PAGE.name)},
+             extra=[count_phrase(statements.n_statements, "statement")])
 showing = not share.empty_state(filters, df)
-if showing:
+
+
+def page_of_table():
+    """This page's rows of the table (`?_page=N`, share.TABLE_ROWS a page, newest first), as the table shows them."""
+    noun = "statements" if mode == "statements" else "reports"
+    page = view.pager(len(statements), share.TABLE_ROWS, noun, order="newest first")
+    shown = statements.newest((page - 1) * share.TABLE_ROWS, page * share.TABLE_ROWS)
+    if len(statements) > len(shown):
+        st.caption(f"The downloads hold all {count_phrase(len(df))}, not only this page.")
     table = cache.with_trust(shown)
-    table = table.assign(article=[share.evidence_href(filters, a, p)
-                                  for a, p in zip(table["article_id"], table["position_id"], strict=True)],
-                         issue=issue_labels(table["issue"]),
-                         reviewed=table["review_status"].isin(REVIEWED).fillna(False).astype(bool))
-    if n_rows > len(shown):
-        noun = "statement" if mode == "statements" else "report"
-        st.caption(f"The table lists the {len(shown):,} most recent of {count_phrase(n_rows, noun)}; "
-                   f"the downloads hold all {count_phrase(len(df))}.")
+    return table.assign(article=[share.evidence_href(filters, a, p)
+                                 for a, p in zip(table["article_id"], table["position_id"], strict=True)],
+                        issue=issue_labels(table["issue"]),
+                        reviewed=table["review_status"].isin(REVIEWED).fillna(False).astype(bool))
+
+
+if showing:
+    table = page_of_table()
     legend = trust_legend(cache.accuracy())
     event = st.dataframe(
         table[["date", "actor", "stance", "target", "issue", "speaker", "sentence", "trust", "reviewed", "why", "outlet",
@@ -61,17 +70,19 @@ if showing:
 def compare_outlets() -> None:
     """15.4: one statement as each outlet carried it, side by side (`?_statement=POSITION_ID`)."""
     st.subheader("Compare outlets")
+    shown = statements.newest(0, COMPARE_ROWS)
     several = shown[shown["carried by"].astype("string").fillna("").str.contains(", ", regex=False)]
     several = several.drop_duplicates(["actor", "stance", "issue", "target", "carried by"])
     if several.empty:
-        st.caption("No statement in this table was carried by more than one outlet.")
+        st.caption(f"No statement among the {len(shown):,} most recent rows was carried by more than one outlet.")
         return
     names = {p: f"{r['date']} · {r['actor']} {stance_verb(r['stance'])} · {str(r['sentence'])[:70]}… "
                 f"({r['carried by']})" for p, r in zip(several["position_id"], several.to_dict("records"), strict=True)}
     chosen = view.choose("A statement carried by several outlets", list(names), params.STATEMENT.name, None, optional=True,
                          labels=names)
     if chosen is None:
-        st.caption(f"{count_phrase(len(names), 'statement')} in this table {'was' if len(names) == 1 else 'were'} "
+        st.caption(f"{count_phrase(len(names), 'statement')} among the {len(shown):,} most recent rows "
+                   f"{'was' if len(names) == 1 else 'were'} "
                    "carried by more than one outlet: choose one to read each outlet's report side by side.")
         return
     reports = views.statement_reports(df, chosen)

@@ -12,8 +12,10 @@ version are dropped when a read first sees the new one (they only cost memory).
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -238,13 +240,27 @@ TABLE_COLUMNS = ("date", "actor", "stance", "target", "issue", "speaker", "sente
 GROUPING_COLUMNS = ("position_id", "char_start", "quote", "statement_id")
 
 
-def statement_rows(filters: Filters, mode: str, limit: int, *,
-                   reviewed_only: bool = False) -> tuple[int, int, pd.DataFrame]:
-    """For a positions table: (statements among the filtered positions, rows the table would hold in
-    this `mode`, its `limit` most recent rows). Cached as they are shown: the full grouping, with a
-    Python list per statement, costs more to unpickle than to draw."""
+@dataclass(frozen=True)
+class StatementTable:
+    """A positions table (statements, or every report) and its newest-first order: a page of it is taken out of
+    the cached frame without sorting it again or moving the other rows. Readers only read it."""
+    n_statements: int
+    rows: pd.DataFrame
+    order: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def newest(self, start: int, stop: int) -> pd.DataFrame:
+        """Rows start..stop-1 of the table, newest first."""
+        return self.rows.iloc[self.order[start:stop]].reset_index(drop=True)
+
+
+def statement_rows(filters: Filters, mode: str, *, reviewed_only: bool = False) -> StatementTable:
+    """For a positions table: every row it pages through in this `mode` (one per statement, or every report),
+    with the number of statements among the filtered positions."""
     path = db_key()
-    return _statement_rows(path, query_string(filters), reviewed_only, mode, limit, version(path))
+    return _statement_rows(path, query_string(filters), reviewed_only, mode, version(path))
 
 
 def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.DataFrame:
@@ -257,15 +273,17 @@ def statement_table(df: pd.DataFrame, groups: pd.DataFrame, mode: str) -> pd.Dat
     return df.assign(**{"carried by": [outlets.get(str(p), "") for p in df["position_id"]]})
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _statement_rows(path: str, qs: str, only: bool, mode: str, limit: int,
-                    version: str = "") -> tuple[int, int, pd.DataFrame]:
+# A resource, as the positions are: the whole table is kept so that any of its pages is a slice; cache_data
+# would unpickle it on every page turn. Grouping's Python lists (outlets, report keys) are left out once
+# "carried by" holds them as text: the table shows no other.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _statement_rows(path: str, qs: str, only: bool, mode: str, version: str = "") -> StatementTable:
     df = _positions(path, qs, only, False, version)
     # only what grouping and the table read: grouping moves whole rows, and 100,000 rows of every column cost
     df = df[[c for c in (*TABLE_COLUMNS, *GROUPING_COLUMNS) if c in df.columns]]
     groups = grouping.statements(df, lists=("outlets",) if mode == "statements" else ("outlets", "report_keys"))
-    table = statement_table(df, groups, mode)
-    return len(groups), len(table), views.most_recent(table, limit)
+    table = statement_table(df, groups, mode).drop(columns=["outlets", "report_keys"], errors="ignore")
+    return StatementTable(len(groups), table, views.newest_order(table))
 
 
 def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...], *,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.filters import from_query, to_query
 from ui.cache import reviewed_params
+from ui.share import image_params
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ def sidebar_links(pages: list[st.Page]) -> None:
     """Page links that keep the filters of this view (Streamlit's own menu would drop them)."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     # the "reviewed positions only" switch narrows every page's rows, so it travels with the filters;
-    # the other page controls (`_count`, `_actor`…) belong to their page and stay behind
-    carried = {**to_query(from_query(params)), **reviewed_params()}
+    # and so does the charts' image format (`_image=svg`); the other page controls (`_count`, `_actor`…)
+    # belong to their page and stay behind
+    carried = {**to_query(from_query(params)), **reviewed_params(), **image_params()}
     with st.sidebar:
         for page in pages:
             st.page_link(page, query_params=carried or None)

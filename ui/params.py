@@ -4,7 +4,7 @@ Filters (`actor=`, `stance=`, `from=`, …) are core.filters' business. The para
 page is looked at; their names start with `_` so they never clash with a filter (`since` is the one
 older exception). Each has its name, its default, what it means, the pages that read it, and:
 
-- `travels`: carried to every page the sidebar links to (only `_reviewed`); the others belong to the
+- `travels`: carried to every page the sidebar links to (`_reviewed`, `_image`); the others belong to the
   page that set them and are dropped by a page change;
 - `focus`: its value names what the page looks at, so it goes into a download's file name
   (`positions_actor-Russia.csv`); a switch (`_reviewed`, `_count`, `_page`, `_pos`) does not.
@@ -42,10 +42,13 @@ REVIEWED = Param("_reviewed", None, "1: only positions a reviewer accepted, edit
                  travels=True, focus=False)
 COUNT = Param("_count", "statements", "reports: count every report, not each statement once",
               ("", "positions", "issues"), focus=False)
-PAGE = Param("_page", "1", "the page of a long list (the Issues board, 20 moves a page)", ("issues",), focus=False)
+PAGE = Param("_page", "1", "the page of a long list (the Issues board, 20 moves a page; the Positions table, 100 rows "
+             "a page)", ("issues", "positions"), focus=False)
 POSITION = Param("_pos", None, "a position id: the Articles page scrolls to its sentence and outlines it",
                  ("articles",), focus=False)
 ARTICLE = Param("_article", None, "the article shown (its id)", ("articles",))
+TITLE = Param("_title", None, "words an article's title (or id) must hold to be listed in the Articles picker",
+              ("articles",), focus=False)
 FURNITURE = Param("_furniture", None, "1: show the page furniture (menus, captions) the extractor skipped",
                   ("articles",))
 ACTOR = Param("_actor", None, "the actor shown", ("actors",))
@@ -64,11 +67,13 @@ DRAW = Param("_draw", "auto", "points: a dot per position; counts: positions per
 TOP = Param("_top", "15", "how many actors a chart draws, the most active first", ("timeline", "network"), focus=False)
 MATRIX_STANCE = Param("_stance", "any", "the stance the actor × target matrix counts (any: every stance)",
                       ("network",), focus=False)
+IMAGE = Param("_image", "png", "svg: the charts' camera button (their toolbar) downloads an SVG instead of a PNG",
+              ("*",), travels=True, focus=False)
 SINCE = Param("since", None, "YYYY-MM-DD: what is new since that day (default: since the last follow run)", ("",))
 
-PARAMS: tuple[Param, ...] = (REVIEWED, COUNT, PAGE, POSITION, ARTICLE, FURNITURE, ACTOR, COMPARE, ISSUE, SIDE_A,
+PARAMS: tuple[Param, ...] = (REVIEWED, COUNT, PAGE, POSITION, ARTICLE, TITLE, FURNITURE, ACTOR, COMPARE, ISSUE, SIDE_A,
                              SIDE_B, OLD_SIDE_A, OLD_SIDE_B, STATEMENT, KIND, REVIEW_POSITION, REVIEWED_POSITION,
-                             DRAW, TOP, MATRIX_STANCE, SINCE)
+                             DRAW, TOP, MATRIX_STANCE, IMAGE, SINCE)
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 
 

@@ -16,7 +16,10 @@ from core.storage.writers import to_csv, to_jsonl
 from ui import cache, params
 
 DEFAULT_BASE = "http://localhost:8501"
-TABLE_ROWS = 1000  # rows a browser table lists: it stays quick; the downloads hold every row
+TABLE_ROWS = 100  # rows a browser table lists a page (?_page=N): 1,000 were 541 kB sent at 100,000 positions;
+                  # the downloads hold every row
+PICKER_ROWS = 200  # choices a picker lists (Articles): thousands of titles (500 kB at 100,000 positions) are sent
+                   # to the browser and never scrolled; a search finds the others
 
 
 def notices(filters: Filters) -> None:
@@ -123,6 +126,7 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
     if cache.is_reviewed_only():
         extra = ["reviewed only", *extra]
         view = {**(view or {}), **cache.reviewed_params()}
+    view = {**(view or {}), **image_params()}
     text = sentence(filters, df, extra)
     stem = file_stem(name if name != "positions" else (path or "overview"), filters,
                      _focus_words(view) if focus_in_name else ())
@@ -133,9 +137,23 @@ def header(filters: Filters, df: pd.DataFrame, path: str, view: Mapping | None =
 
 def chart(shown: Shown, figure, key: str, container=None) -> None:
     """A plotly chart that carries its view: the sentence under its title and, exported from the mode bar
-    (PNG), a file named after the view, so an image pasted elsewhere still says what it shows."""
+    (PNG, or SVG with `?_image=svg`), a file named after the view, so an image pasted elsewhere still says
+    what it shows."""
     (container or st).plotly_chart(charts.captioned(figure, shown.sentence), width="stretch", key=key,
-                                   config=charts.export_config(shown.stem), alt=shown.sentence)
+                                   config=charts.export_config(shown.stem, image_format()), alt=shown.sentence)
+
+
+def image_format() -> str:
+    """The format the charts' camera button downloads: the link's `_image` (png or svg), else PNG (the sidebar's
+    "Chart images" says an unknown value plainly)."""
+    value = params.IMAGE.read()
+    return value if value in charts.IMAGE_FORMATS else params.IMAGE.default
+
+
+def image_params() -> dict[str, str]:
+    """`{"_image": "svg"}` while the charts export SVG: what a link must carry to keep it."""
+    chosen = image_format()
+    return {params.IMAGE.name: chosen} if chosen != params.IMAGE.default else {}
 
 
 _MD_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]*`~$\\"})

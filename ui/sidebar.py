@@ -70,8 +70,19 @@ def filters() -> Filters:
     _draw(options)
     from ui import reviewing  # "reviewed positions only", ?_reviewed=1, on every page
     reviewing.toggle()
+    _image_choice()
     st.session_state[LAST] = current
     return current
+
+
+def _image_choice() -> None:
+    """The format the charts' camera button downloads (`?_image=svg`): plotly draws PNG or SVG in the browser,
+    one format per chart, so the view chooses it."""
+    from core.present.charts import IMAGE_FORMATS
+    from ui import params, view
+
+    view.pick("Chart images (camera button)", params.IMAGE, IMAGE_FORMATS, {"png": "PNG", "svg": "SVG"},
+              container=st.sidebar)
 
 
 def _set_widgets(f: Filters) -> None:

@@ -97,19 +97,29 @@ def _side_to_url(param: str, key: str) -> None:
 PAGE_PARAM = params.PAGE.name
 
 
-def pager(n_rows: int, size: int, noun: str = "moves", container=None) -> int:
-    """Page through a long list with `?_page=N` (1-based): returns the page shown; says which rows it holds."""
+def pager(n_rows: int, size: int, noun: str = "moves", container=None, order: str = "oldest first") -> int:
+    """Page through a long list with `?_page=N` (1-based): previous and next buttons around the page number;
+    returns the page shown and says which rows it holds (in `order`)."""
     from core.analysis.negotiation import page_of
 
     page, pages = page_of(n_rows, st.query_params.get(PAGE_PARAM), size)
     if pages > 1:
         box = container or st
         st.session_state["view" + PAGE_PARAM] = page
-        box.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="view" + PAGE_PARAM,
-                         on_change=_page_to_url)
+        back, number, forward = box.columns([1, 2, 1], vertical_alignment="bottom")
+        back.button("Previous", key="view_page_previous", on_click=_step_page, args=(page - 1,), disabled=page <= 1,
+                    icon=":material/chevron_left:", width="stretch")
+        number.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key="view" + PAGE_PARAM,
+                            on_change=_page_to_url)
+        forward.button("Next", key="view_page_next", on_click=_step_page, args=(page + 1,), disabled=page >= pages,
+                       icon=":material/chevron_right:", width="stretch")
         box.caption(f"{noun.capitalize()} {(page - 1) * size + 1:,}–{min(page * size, n_rows):,} of {n_rows:,}, "
-                    "oldest first.")
+                    f"{order}.")
     return page
+
+
+def _step_page(page: int) -> None:
+    params.PAGE.write(str(page))   # page 1 is the default: left out of the link
 
 
 def _page_to_url() -> None:
@@ -118,6 +128,21 @@ def _page_to_url() -> None:
         st.query_params[PAGE_PARAM] = str(int(page))
     else:
         st.query_params.pop(PAGE_PARAM, None)
+
+
+def search(label: str, param: params.Param, *, help: str | None = None, placeholder: str | None = None,
+           container=None) -> str:
+    """A text box bound to `param` (`?_title=words`) both ways; returns its words ("" when empty). Applied on
+    Enter or when the box loses focus, like every text box."""
+    key = "view" + param.name
+    st.session_state[key] = param.read() or ""  # always: the URL decides
+    (container or st).text_input(label, key=key, on_change=_text_to_url, args=(param, key), help=help,
+                                 placeholder=placeholder)
+    return " ".join((param.read() or "").split())
+
+
+def _text_to_url(param: params.Param, key: str) -> None:
+    param.write(" ".join(str(st.session_state.get(key) or "").split()))
 
 
 def switch(label: str, param: str, *, help: str | None = None, disabled: bool = False, container=None) -> bool:

@@ -41,7 +41,13 @@ def most_recent(df: pd.DataFrame, n: int) -> pd.DataFrame:
     moving every row of every column cost more than the sort)."""
     if df.empty:
         return df.reset_index(drop=True)
-    return df.iloc[_date_order(df, True)[:n]].reset_index(drop=True)
+    return df.iloc[newest_order(df)[:n]].reset_index(drop=True)
+
+
+def newest_order(df: pd.DataFrame) -> np.ndarray:
+    """The rows' positions, newest first (undated last; ties in the frame's order): a page of a long table is
+    `df.iloc[order[start:stop]]`, without sorting or moving the other rows."""
+    return _date_order(df, True) if len(df) else np.arange(0)
 
 
 def glance(df: pd.DataFrame) -> dict:
@@ -100,6 +106,20 @@ def article_list(listed: pd.DataFrame, df: pd.DataFrame, *, include_empty: bool 
     out = listed[keep].copy()
     out["n_positions"] = out["article_id"].map(counts).fillna(0).astype("int64")
     return out.reset_index(drop=True)
+
+
+def titles_matching(listed: pd.DataFrame, search: str | None) -> pd.DataFrame:
+    """The articles of `listed` (article_list's frame) whose title or id holds every word of `search`, in
+    any case, in the list's order; all of them when the search is blank. The Articles picker lists the
+    first few of these: a person finds an article among thousands by typing, not by scrolling."""
+    words = str(search or "").lower().split()
+    if not words or listed.empty:
+        return listed
+    haystack = (listed["title"].astype("string").fillna("") + " " + listed["article_id"].astype("string")).str.lower()
+    keep = np.ones(len(listed), dtype=bool)
+    for word in words:
+        keep &= haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+    return listed[keep].reset_index(drop=True)
 
 
 def ledger(df: pd.DataFrame) -> pd.DataFrame:

@@ -89,7 +89,7 @@ def stance_bar(counts: pd.DataFrame, title: str = "Stances", value_max: float | 
     """Horizontal bar per stance (input: views.stance_counts)."""
     fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"),
                   height=bar_height(len(counts)))
-    fig.add_bar(y=counts["stance"], x=counts["count"], orientation="h",
+    fig.add_bar(y=_safe_labels(counts["stance"]), x=counts["count"], orientation="h",
                 marker_color=[stance_color(s) for s in counts["stance"]],
                 hovertemplate="%{y}: %{x}<extra></extra>")
     return _shared_scale(fig, value_max)
@@ -104,7 +104,7 @@ def count_bar(counts: pd.DataFrame, label: str, title: str, stance: str | None =
     """
     fig = _figure(title, showlegend=False, xaxis_title="positions", yaxis=dict(autorange="reversed"),
                   height=bar_height(len(counts)))
-    fig.add_bar(y=counts[label], x=counts["count"], orientation="h", marker_color=stance_color(stance),
+    fig.add_bar(y=_safe_labels(counts[label]), x=counts["count"], orientation="h", marker_color=stance_color(stance),
                 hovertemplate="%{y}: %{x}<extra></extra>")
     return _shared_scale(fig, value_max)
 
@@ -115,7 +115,7 @@ def issue_stance_chart(issues: pd.DataFrame, title: str = "Issues", value_max: f
                   height=max(bar_height(issues["issue"].nunique()), 60 + 22 * len(_stances_in(issues))))
     for stance in _stances_in(issues):
         part = issues[issues["stance"] == stance]
-        fig.add_bar(y=issue_labels(part["issue"]), x=part["count"], orientation="h", name=stance,
+        fig.add_bar(y=_safe_labels(issue_labels(part["issue"])), x=part["count"], orientation="h", name=stance,
                     marker_color=stance_color(stance), hovertemplate=f"%{{y}} · {stance}: %{{x}}<extra></extra>")
     return _shared_scale(fig, value_max)
 
@@ -264,13 +264,14 @@ def ledger_chart(ledger: pd.DataFrame, title: str = "Actor × issue ledger") -> 
               if len(ledger) else [])
     fig = _figure(title, height=max(320, 120 + 30 * len(actors)), margin=dict(l=10, r=10, t=130, b=10),
                   xaxis=dict(title=None, tickangle=-30, side="top", categoryorder="array",
-                             categoryarray=[issue_label(i) for i in ISSUES]),
-                  yaxis=dict(title=None, categoryorder="array", categoryarray=actors[::-1]))
+                             categoryarray=_safe_labels(issue_label(i) for i in ISSUES)),
+                  yaxis=dict(title=None, categoryorder="array", categoryarray=_safe_labels(actors[::-1])))
     biggest = max(int(ledger["count"].max()), 1) if len(ledger) else 1
     for stance in _stances_in(ledger.rename(columns={"latest_stance": "stance"})):
         part = ledger[ledger["latest_stance"] == stance]
         sizes = [14 + 26 * math.sqrt(c / biggest) for c in part["count"]]
-        fig.add_scatter(x=issue_labels(part["issue"]), y=part["actor"], mode="markers+text", name=stance,
+        fig.add_scatter(x=_safe_labels(issue_labels(part["issue"])), y=_safe_labels(part["actor"]),
+                        mode="markers+text", name=stance,
                         marker=dict(symbol="square", color=stance_color(stance), size=sizes),
                         text=part["count"].astype(str), textposition="middle center",
                         textfont=dict(color=text_color(stance), size=11),
@@ -379,17 +380,24 @@ def _html_safe(value) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _safe_labels(values) -> list:
+    """Axis labels and categories that come from the data (actors, targets, sides, unknown issue codes) with
+    their HTML escaped, as every label a chart draws: plotly renders <b>, <i>, <a href> and the like in tick
+    labels and hovers. A missing value stays missing (an empty label, as before)."""
+    return [_html_safe(v) if _given(v) else None for v in values]
+
+
 def negotiation_chart(moves: pd.DataFrame, title: str = "Moves over time") -> go.Figure:
     """The board's two lanes: side A above side B, a dot per move coloured by stance, the sentence on hover
     (input: core.analysis.negotiation.board)."""
     lanes = list(dict.fromkeys(moves.sort_values("lane", kind="stable")["side"])) if len(moves) else []
     fig = _figure(title, xaxis_title=None, height=260,
-                  yaxis=dict(categoryorder="array", categoryarray=lanes[::-1], title=None))
+                  yaxis=dict(categoryorder="array", categoryarray=_safe_labels(lanes[::-1]), title=None))
     when = date_values(moves["date"]) if len(moves) else pd.Series(dtype="datetime64[ns]")
     for stance in _stances_in(moves):
         mask = (moves["stance"] == stance).to_numpy()
         part = moves[mask]
-        fig.add_scatter(x=when[mask], y=part["side"], mode="markers", name=stance,
+        fig.add_scatter(x=when[mask], y=_safe_labels(part["side"]), mode="markers", name=stance,
                         marker=dict(color=stance_color(stance), size=11, opacity=0.85,
                                     line=dict(width=0.5, color="white")),
                         text=hover_text(part), hovertemplate="%{text}<extra></extra>")
@@ -425,10 +433,19 @@ def captioned(fig: go.Figure, sentence: str) -> go.Figure:
     return out
 
 
-def export_config(stem: str) -> dict:
-    """Plotly's mode bar: the exported image is named after the view (core.filters.file_stem), at twice the
-    screen's resolution."""
-    return {"toImageButtonOptions": {"filename": stem, "format": "png", "scale": 2}, "displaylogo": False}
+# What the mode bar's camera button can download, drawn by plotly.js in the browser (no server-side renderer).
+# One format per chart: a second button would need a JavaScript click handler, and st.plotly_chart sends
+# its config as JSON, so the page chooses the camera's format instead (ui.share, `?_image=svg`).
+IMAGE_FORMATS = ("png", "svg")
+
+
+def export_config(stem: str, image_format: str = "png") -> dict:
+    """Plotly's mode bar: the exported image is named after the view (core.filters.file_stem), a PNG at twice
+    the screen's resolution or an SVG (vector: it scales by itself)."""
+    if image_format not in IMAGE_FORMATS:
+        raise ValueError(f"image format {image_format!r}: the chart toolbar exports {' or '.join(IMAGE_FORMATS)}")
+    scale = {"scale": 2} if image_format == "png" else {}
+    return {"toImageButtonOptions": {"filename": stem, "format": image_format, **scale}, "displaylogo": False}
 
 
 WEEK_MS = 7 * 24 * 3600 * 1000

@@ -395,9 +395,76 @@ def test_a_captioned_chart_carries_the_view_sentence_and_leaves_the_cached_one_a
         "parley_timeline_stance-demand"
 
 
+@pytest.mark.parametrize("image_format, options", [
+    ("png", {"filename": "parley_timeline", "format": "png", "scale": 2}),
+    ("svg", {"filename": "parley_timeline", "format": "svg"}),     # vector: no scale
+])
+def test_the_chart_toolbar_exports_png_or_svg(image_format, options):
+    assert charts.export_config("parley_timeline", image_format)["toImageButtonOptions"] == options
+
+
+def test_the_chart_toolbar_refuses_a_format_plotly_cannot_draw_in_the_browser():
+    with pytest.raises(ValueError, match="png or svg"):
+        charts.export_config("parley_timeline", "pdf")
+
+
 def test_a_year_date_does_not_stretch_the_first_view():
     df = rows(("Russia", "demand", "NATO", "other", "2022-01-10"), ("Russia", "demand", "NATO", "other", "2022-03-01"),
               ("Russia", "warning", "NATO", "other", "2022"))     # drawn in July 2022
     lo, hi = charts.timeline_chart(df).layout.xaxis.range
     assert pd.Timestamp(lo) < pd.Timestamp("2022-01-10") and pd.Timestamp("2022-03-01") < pd.Timestamp(hi) < pd.Timestamp("2022-04-01")
     assert charts.timeline_chart(df.iloc[:2]).layout.xaxis.range is None     # nothing to leave out: plotly's own range
+
+
+EVIL = "<b>Evil</b><img src=x>"   # an actor or target name as article text may bring it
+EVIL_SAFE = "&lt;b&gt;Evil&lt;/b&gt;&lt;img src=x&gt;"
+
+
+def _strings(value):
+    """Every string in a figure's dict (trace data, axis categories, titles, hovers)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        for v in (value.tolist() if hasattr(value, "tolist") else value):
+            yield from _strings(v)
+
+
+def _evil_board() -> pd.DataFrame:
+    moves = rows((EVIL, "demand", "NATO", "nato_enlargement", "2022-01-10"),
+                 ("NATO", "rejection", EVIL, "nato_enlargement", "2022-01-12"))
+    return moves.assign(side=[EVIL, "NATO"], lane=["A", "B"])
+
+
+@pytest.mark.parametrize("name, build", [
+    ("count_bar", lambda: charts.count_bar(pd.DataFrame({"target": [EVIL, "NATO"], "count": [2, 1]}), "target",
+                                           "Whom Russia's demands address", stance="demand")),
+    ("issue_stance_chart", lambda: charts.issue_stance_chart(
+        pd.DataFrame({"issue": [EVIL, "sanctions"], "stance": ["demand", "demand"], "count": [2, 1]}))),
+    ("ledger_chart", lambda: charts.ledger_chart(pd.DataFrame({
+        "actor": [EVIL, "NATO"], "issue": ["sanctions", EVIL], "count": [2, 1],
+        "latest_stance": ["demand", "rejection"], "latest_date": ["2022-01-10", "2022-01-12"]}))),
+    ("negotiation_chart", lambda: charts.negotiation_chart(_evil_board())),
+    ("timeline_chart", lambda: charts.timeline_chart(_evil_board())),
+    ("matrix_chart", lambda: charts.matrix_chart(pd.DataFrame([[2]], index=[EVIL], columns=[EVIL]), "demand")),
+])
+def test_labels_from_article_text_are_not_drawn_as_markup(name, build):
+    # plotly renders a subset of HTML in tick labels, text and hovers: a name is drawn as its characters
+    fig = build()
+    drawn = list(_strings(fig.to_dict()))
+    assert not [s for s in drawn if "<b>Evil" in s or "<img" in s], name
+    assert any(EVIL_SAFE in s for s in drawn), name
+
+
+def test_escaped_categories_still_order_the_axis():
+    # the category order names the same (escaped) labels the points carry: the most active actor stays on top
+    ledger = pd.DataFrame({"actor": [EVIL, "NATO"], "issue": ["sanctions", "sanctions"], "count": [5, 1],
+                           "latest_stance": ["demand", "rejection"], "latest_date": ["2022-01-10", "2022-01-12"]})
+    fig = charts.ledger_chart(ledger)
+    drawn = {y for t in fig.data for y in t.y}
+    assert set(fig.layout.yaxis.categoryarray) == drawn and fig.layout.yaxis.categoryarray[-1] == EVIL_SAFE
+    lanes = charts.negotiation_chart(_evil_board())
+    assert list(lanes.layout.yaxis.categoryarray) == ["NATO", EVIL_SAFE]
+    assert {y for t in lanes.data for y in t.y} == {"NATO", EVIL_SAFE}

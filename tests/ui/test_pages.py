@@ -477,8 +477,67 @@ def test_positions_caption_counts_what_the_table_lists(monkeypatch):
     n_statements = int(re.search(r"([\d,]+) statements", sentence(at)).group(1))
     assert len(at.dataframe[0].value) == 3
     captions = " ".join(c.value for c in at.caption)
-    assert (f"The table lists the 3 most recent of {n_statements} statements; "
-            f"the downloads hold all {data.N_POSITIONS} positions.") in captions
+    assert f"Statements 1–3 of {n_statements}, newest first." in captions
+    assert f"The downloads hold all {data.N_POSITIONS} positions, not only this page." in captions
+
+
+def _all_pages(monkeypatch, size: int, **params) -> tuple[list, list]:
+    """Every page of the Positions table (`_page=1…`), with their captions: (rows of each page, captions)."""
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", size)
+    at = open_page("app_pages/positions.py", **params)
+    pages = int(re.search(r"of (\d+)\)", at.number_input(key="view_page").label).group(1))
+    seen = [open_page("app_pages/positions.py", **params, _page=str(n)) for n in range(1, pages + 1)]
+    return [a.dataframe[0].value for a in seen], [" ".join(c.value for c in a.caption) for a in seen]
+
+
+def test_positions_table_pages_through_every_row_newest_first(monkeypatch):
+    # 1,000 rows were 541 kB sent to the browser at 100,000 positions: the table lists a page of rows, and the
+    # pages together hold every row the table would have listed, newest first, each once.
+    tables, captions = _all_pages(monkeypatch, 4, _count="reports")
+    assert [len(t) for t in tables] == [4, 4, 4, 2]
+    ids = [a for t in tables for a in t["article"]]
+    assert len(ids) == len(set(ids)) == data.N_POSITIONS
+    dates = [d for t in tables for d in t["date"]]
+    assert dates == sorted(dates, key=lambda d: d.ljust(10, "~"), reverse=True)   # 2021-12 after 2021-12-05
+    assert "Reports 13–14 of 14, newest first." in captions[3]
+    at = open_page("app_pages/positions.py", _count="reports", _page="4")
+    assert count(at) == data.N_POSITIONS   # the sentence covers every row, whatever the page
+    assert any("_page=4" in c.value for c in at.code if c.value.startswith("http"))   # the share link keeps it
+
+
+def test_positions_download_holds_every_row_on_any_page(monkeypatch):
+    import ui.share
+
+    offered = []
+    real = ui.share.downloads
+    monkeypatch.setattr(ui.share, "downloads", lambda df, name="positions": offered.append(len(df)) or real(df, name))
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", 2)
+    at = open_page("app_pages/positions.py", stance="demand", _page="2", _count="reports")
+    assert len(at.dataframe[0].value) == 2 and count(at) == data.N_DEMANDS
+    assert offered and set(offered) == {data.N_DEMANDS}   # the CSV and JSON: every row "Showing" counts
+
+
+def test_positions_pager_buttons_and_number_write_the_link(monkeypatch):
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "TABLE_ROWS", 4)
+    at = open_page("app_pages/positions.py", _count="reports")
+    previous, following = at.button(key="view_page_previous"), at.button(key="view_page_next")
+    assert previous.disabled and not following.disabled
+    following.click().run()
+    assert at.query_params["_page"] == "2" and at.number_input(key="view_page").value == 2
+    at.button(key="view_page_next").click().run()
+    assert at.query_params["_page"] == "3"
+    at.button(key="view_page_previous").click().run()
+    at.button(key="view_page_previous").click().run()
+    assert "_page" not in at.query_params   # page 1 is the default: left out of the link
+    at.number_input(key="view_page").set_value(4).run()
+    assert at.query_params["_page"] == "4" and at.button(key="view_page_next").disabled
+    assert len(at.dataframe[0].value) == 2
+    at = open_page("app_pages/positions.py", _count="reports", _page="99")   # past the end: the last page
+    assert at.number_input(key="view_page").value == 4
 
 
 def test_no_pages_folder_beside_the_app():
@@ -664,6 +723,58 @@ def test_choosing_another_article_leaves_the_old_position_behind():
     assert not at.warning
 
 
+def captions(at: AppTest) -> str:
+    return " ".join(c.value.replace("\\", "") for c in at.caption)   # md_line's escapes removed
+
+
+def test_article_picker_lists_a_bounded_number_and_says_how_to_find_the_rest(monkeypatch):
+    # Thousands of titles in the select box were 500 kB sent to the browser at 100,000 positions: it lists the
+    # first few, the table under the article the same, and says how many match.
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "PICKER_ROWS", 2)
+    at = open_page("app_pages/articles.py")
+    assert at.selectbox(key="view_article").options[0].endswith("(hw-talks)")   # the newest, shown by default
+    assert len(at.selectbox(key="view_article").options) == 2
+    assert "4 articles: the picker lists the first 2; narrow the search to find the others." in captions(at)
+    assert len(at.dataframe[0].value) == 2
+    assert next(e.label for e in at.expander if e.label.startswith("All ")).startswith("All 4 articles")
+
+
+def test_article_deep_link_opens_an_article_the_picker_does_not_list(monkeypatch):
+    import ui.share
+
+    monkeypatch.setattr(ui.share, "PICKER_ROWS", 1)
+    at = open_page("app_pages/articles.py", _article="hw-guarantees")   # third in the list
+    box = at.selectbox(key="view_article")
+    assert box.value == "hw-guarantees" and box.options[0] == "Guarantees row (hw-guarantees)"
+    assert len(box.options) == 2 and not at.warning
+    assert at.subheader[0].value == "Guarantees row" and count(at) == 4
+    # searched for something else, the linked article still shows
+    at = open_page("app_pages/articles.py", _article="hw-guarantees", _title="talks")
+    assert at.selectbox(key="view_article").value == "hw-guarantees" and at.subheader[0].value == "Guarantees row"
+
+
+def test_article_search_narrows_the_picker_and_lives_in_the_link():
+    at = open_page("app_pages/articles.py", _title="GUARANTEES")
+    assert at.selectbox(key="view_article").options == ["Guarantees row (hw-guarantees)"]
+    assert at.subheader[0].value == "Guarantees row"
+    assert "1 of 4 articles whose title holds “GUARANTEES”." in captions(at)
+    assert any("_title=GUARANTEES" in c.value for c in at.code if c.value.startswith("http"))   # the share link
+    at.text_input(key="view_title").input("talks go").run()
+    assert at.query_params["_title"] == "talks go"
+    assert at.selectbox(key="view_article").options == ["Talks go on (hw-talks)"]
+    at.text_input(key="view_title").input("  ").run()
+    assert "_title" not in at.query_params and len(at.selectbox(key="view_article").options) == 4
+
+
+def test_article_search_without_a_match_says_so():
+    at = open_page("app_pages/articles.py", _title="[no](such) title")
+    assert any("No article's title holds" in i.value and "change or clear the search" in i.value for i in at.info)
+    assert not at.get("html")
+    assert_no_live_markup(at)
+
+
 def test_article_page_leaves_out_page_furniture_unless_asked():
     at = open_page("app_pages/articles.py", _article=data.SAMPLE_ID)
     article = next(h.proto.body for h in at.get("html") if "parley-article" in h.proto.body)
@@ -793,6 +904,31 @@ def test_every_chart_exports_with_the_view_sentence_and_its_name(page, params, s
         spec, config = json.loads(c.proto.spec), json.loads(c.proto.config)
         assert html.unescape(spec["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")) == said
         assert config["toImageButtonOptions"]["filename"] == stem
+
+
+def _image_formats(at: AppTest) -> set[str]:
+    return {json.loads(c.proto.config)["toImageButtonOptions"]["format"] for c in at.get("plotly_chart")}
+
+
+def test_charts_export_svg_when_the_link_or_the_sidebar_asks():
+    # plotly.js draws SVG as well as PNG in the browser, one format per chart: the view chooses it (?_image=svg)
+    at = open_page("app_pages/timeline.py", stance="demand")
+    assert _image_formats(at) == {"png"} and at.radio(key="view_image").value == "png"
+    at.radio(key="view_image").set_value("svg").run()
+    assert at.query_params["_image"] == "svg" and _image_formats(at) == {"svg"}
+    at = open_page("app_pages/overview.py", stance="demand", _image="svg")
+    assert _image_formats(at) == {"svg"}
+    assert at.code[0].value.endswith("/?stance=demand&_image=svg")   # the share link keeps it
+    links = at.get("page_link")
+    assert links and all(link.proto.query_string == "stance=demand&_image=svg" for link in links)   # it travels
+    assert {json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")} == \
+        {"parley_overview_stance-demand"}   # a switch, not a focus: the file name stays the view's
+
+
+def test_an_unknown_image_format_in_the_link_is_said_plainly():
+    at = open_page("app_pages/timeline.py", _image="gif")
+    assert any("gif" in w.value and "png" in w.value for w in at.warning)
+    assert _image_formats(at) == {"png"}
 
 
 def test_the_board_chart_carries_the_board_sentence():
