@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling out, and this machine refuses it.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 PAGE_TIMEOUT_MS = 120_000
@@ -38,18 +39,27 @@ def start_server(db: Path | None, log: Path, script: Path = ROOT / "app.py") -> 
     env = {**os.environ, **({"PARLEY_DB": str(db)} if db else {})}
     proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    try:
+        wait_healthy(base, proc, 120)
+    except RuntimeError as e:
+        proc.terminate()
+        raise SystemExit(f"{e}; see {log}") from None
+    return proc, base
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
+    """Until the server answers /_stcore/health (RuntimeError if it exits or stays silent past `timeout` s)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited with {proc.returncode}; see {log}")
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
         try:
             with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return proc, base
+                    return
         except OSError:
             time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit(f"streamlit did not answer within 120 s; see {log}")
+    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
 from core.paths import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps dialling out, and this machine refuses it.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 
@@ -48,7 +42,7 @@ def chromium():
 @contextlib.contextmanager
 def streamlit_app(db: Path, *, timeout: float = 90):
     """`streamlit run app.py` against the database `db`; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with open(db.parent / "streamlit.log", "wb") as log:
@@ -56,7 +50,10 @@ def streamlit_app(db: Path, *, timeout: float = 90):
                                 stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(base, proc, timeout)
+            try:
+                wait_healthy(base, proc, timeout)
+            except RuntimeError as e:
+                raise RuntimeError(f"{e}; see streamlit.log beside the test database") from None
             yield base
         finally:
             proc.terminate()
@@ -69,23 +66,3 @@ def streamlit_app(db: Path, *, timeout: float = 90):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(base: str, proc, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see streamlit.log beside the test database")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s")
