@@ -2,7 +2,11 @@
 tiny apps with nothing but a sentence, then one and four plotly charts, then a 1,000-row table, measured
 as bench_browser.py measures Parley's pages (first view in a new browser context, median reload).
 
-    python bench/bench_floor.py [--reloads 3]
+    python bench/bench_floor.py [--reloads 3] [--db PATH]
+
+With --db (a Parley database, e.g. bench_browser's grown_100000.duckdb), two more apps: Parley's
+navigation alone, then with the sidebar's page links and filters over that database, so the shell every
+page shares is measured apart from the pages' bodies.
 
 A Parley page's time minus the matching floor is what Parley itself can still cut: the page targets of
 issue 15 (first view 1.5 s, reload 1 s) are only reachable where the floor leaves room for them.
@@ -17,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.browser import first_and_reloads, launch, start_server, stop_server, warm_up  # noqa: E402
+from bench.browser import ROOT, first_and_reloads, launch, start_server, stop_server, warm_up  # noqa: E402
 
 SENTENCE = "st.markdown('<p class=\"parley-showing\">Showing 1 position.</p>', unsafe_allow_html=True)\n"
 APPS = {
@@ -40,8 +44,22 @@ def charts(n):
 """
 
 
-async def measure(browser, script: Path, reloads: int) -> tuple[float, float]:
-    server, base = start_server(None, script.with_suffix(".log"), script)
+SHELL = f"""import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+from ui import nav, sidebar
+st.set_page_config(page_title="Parley", layout="wide")
+pages = nav.st_pages(list(nav.PAGES))
+st.navigation(pages, position="hidden")
+"""
+SHELL_APPS = {
+    "Parley's navigation": "",
+    "+ page links and filters": "sidebar.carry_filters()\nnav.sidebar_links(pages)\nsidebar.filters()\n",
+}
+
+
+async def measure(browser, script: Path, reloads: int, db: Path | None = None) -> tuple[float, float]:
+    server, base = start_server(db, script.with_suffix(".log"), script)
     try:
         await warm_up(browser, base)   # the server's imports, not measured (as bench_browser does)
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -52,7 +70,7 @@ async def measure(browser, script: Path, reloads: int) -> tuple[float, float]:
         stop_server(server)
 
 
-async def main_async(reloads: int) -> None:
+async def main_async(reloads: int, db: Path | None) -> None:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory(prefix="parley-floor-") as tmp:
@@ -65,6 +83,11 @@ async def main_async(reloads: int) -> None:
                     script.write_text(PRELUDE + SENTENCE + body)
                     first, reload = await measure(browser, script, reloads)
                     print(f"{name:<32} {first:6.2f} {reload:7.2f}", flush=True)
+                for k, (name, body) in enumerate(SHELL_APPS.items() if db else ()):
+                    script = Path(tmp) / f"shell_{k}.py"
+                    script.write_text(SHELL + body + SENTENCE)
+                    first, reload = await measure(browser, script, reloads, db)
+                    print(f"{name:<32} {first:6.2f} {reload:7.2f}", flush=True)
             finally:
                 await browser.close()
 
@@ -72,7 +95,9 @@ async def main_async(reloads: int) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reloads", type=int, default=3, help="reloads per app (median)")
-    asyncio.run(main_async(ap.parse_args().reloads))
+    ap.add_argument("--db", type=Path, help="a Parley database: also measure Parley's navigation and sidebar over it")
+    args = ap.parse_args()
+    asyncio.run(main_async(args.reloads, args.db))
     return 0
 
 
