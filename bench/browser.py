@@ -34,10 +34,9 @@ def free_port() -> int:
 def start_server(db: Path | None, log: Path, script: Path = ROOT / "app.py") -> tuple[subprocess.Popen, str]:
     """`streamlit run` of `script` (Parley's app.py over `db`, or another script) on a free loopback port."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     env = {**os.environ, **({"PARLEY_DB": str(db)} if db else {})}
-    proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(streamlit_command(script, port), cwd=script.parent, env=env, stdout=log.open("wb"),
+                            stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc, 120)
@@ -45,6 +44,12 @@ def start_server(db: Path | None, log: Path, script: Path = ROOT / "app.py") -> 
         proc.terminate()
         raise SystemExit(f"{e}; see {log}") from None
     return proc, base
+
+
+def streamlit_command(script: Path, port: int) -> list[str]:
+    """`streamlit run script`, headless, on loopback only, without usage statistics."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
 
 
 def wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:

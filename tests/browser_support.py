@@ -7,12 +7,11 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop_server, streamlit_command, wait_healthy
 from core.paths import ROOT
 
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -43,10 +42,8 @@ def chromium():
 def streamlit_app(db: Path, *, timeout: float = 90):
     """`streamlit run app.py` against the database `db`; yields its base URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with open(db.parent / "streamlit.log", "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)},
+        proc = subprocess.Popen(streamlit_command(ROOT / "app.py", port), cwd=ROOT, env={**os.environ, "PARLEY_DB": str(db)},
                                 stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -56,11 +53,7 @@ def streamlit_app(db: Path, *, timeout: float = 90):
                 raise RuntimeError(f"{e}; see streamlit.log beside the test database") from None
             yield base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
 
 
 def shot(page, name: str) -> None:

@@ -350,7 +350,7 @@ class _Attributor:
             phrase = root.head if root.dep_ == "appos" else root
             parties = {m.actor for m in self._mentions_in_np(phrase)}
             if len(parties) == 1:
-                self._remember_unlisted(ent.text.removesuffix("’s").removesuffix("'s"), parties.pop(), root.i)
+                self._remember_unlisted(_entity_name(ent), parties.pop(), root.i)
 
     def _closing_name(self, tok):
         """'The head of Russia's Security Council, Nikolai Patrushev, warned': a person's name set off by
@@ -785,8 +785,13 @@ def _unlisted_person(tok, by_token) -> str | None:
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None) if tok.ent_type_ == "PERSON" else None
     if ent is None or tok.pos_ != "PROPN" or any(by_token.get(t.i) is not None for t in ent):
         return None
-    words = [t.text for t in ent if t.tag_ != "POS" and t.text not in ("'s", "’s")]
-    return " ".join(words) if len(words) >= 2 else None
+    name = _entity_name(ent)
+    return name if len(name.split()) >= 2 else None
+
+
+def _entity_name(ent) -> str:
+    """A person entity's name as a speaker: its words without a possessive "'s"."""
+    return " ".join(t.text for t in ent if t.tag_ != "POS" and t.text not in ("'s", "’s"))
 
 
 def _listed(h):
