@@ -1,4 +1,6 @@
 """Positions: the filtered rows as a table, newest first, each leading to its article."""
+import hashlib
+
 import streamlit as st
 
 from core.analysis import views
@@ -34,6 +36,13 @@ def page_of_table():
                         reviewed=table["review_status"].isin(REVIEWED).fillna(False).astype(bool))
 
 
+def table_key(table) -> str:
+    """One widget key per set of rows shown: the table remembers a chosen row by its place, so another page
+    or filter must start with none chosen (the same place would hold another row)."""
+    rows = "\n".join(map(str, table["position_id"]))
+    return "positions_table_" + hashlib.blake2s(rows.encode(), digest_size=6).hexdigest()
+
+
 if showing:
     table = page_of_table()
     legend = trust_legend(cache.accuracy())
@@ -52,7 +61,7 @@ if showing:
                 "confidence", format="%.2f",
                 help="The extractor's own score (of the earliest report); the sidebar's Minimum confidence filters by it"),
         },
-        key="positions_table", on_select="rerun", selection_mode="single-row",
+        key=table_key(table), on_select="rerun", selection_mode="single-row",
     )
     chosen = event.selection.rows if event is not None else []
     if chosen:   # a chosen row: its evidence in this tab (the table's own links open a new one) and its citation

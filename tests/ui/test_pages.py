@@ -786,15 +786,39 @@ def test_article_page_leaves_out_page_furniture_unless_asked():
     assert "SHARE THIS ARTICLE" in article
 
 
+def _choose_table_row(at: AppTest, row: int) -> None:
+    """Tick the box of the Positions table's row `row` (its widget key names the rows it shows)."""
+    key = at.dataframe[0].proto.id.split("-", 2)[-1]
+    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+
+
+def _chosen_sentence(at: AppTest) -> str | None:
+    return next((m.value for m in at.markdown if m.value.startswith("**Chosen row:**")), None)
+
+
 def test_choosing_a_positions_row_offers_its_evidence_here_and_its_citation():
     at = open_page("app_pages/positions.py", actor="NATO")
     assert not [c for c in at.code if c.value.startswith("“")]
-    at.session_state["positions_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    at.run()
-    chosen = [m.value for m in at.markdown if m.value.startswith("**Chosen row:**")]
-    assert chosen and 'target="_self"' in chosen[0] and "_pos=" in chosen[0]
+    _choose_table_row(at, 0)
+    chosen = _chosen_sentence(at)
+    assert chosen and 'target="_self"' in chosen and "_pos=" in chosen
     assert any(c.value.startswith("“NATO rejected the demand") and "Test Wire" in c.value for c in at.code)
 
+
+
+def test_a_chosen_positions_row_does_not_carry_over_to_another_page(monkeypatch):
+    # the table remembers a chosen row by its place: on the next page that place holds another statement,
+    # which must not be offered as the one chosen
+    monkeypatch.setattr("ui.share.TABLE_ROWS", 2)
+    at = open_page("app_pages/positions.py", _count="reports")
+    _choose_table_row(at, 1)
+    first = _chosen_sentence(at)
+    assert first and at.dataframe[0].value.iloc[1]["sentence"][:40] in first
+    at.button(key="view_page_next").click().run()
+    assert at.query_params["_page"] == "2" and _chosen_sentence(at) is None
+    at.button(key="view_page_previous").click().run()
+    assert "_page" not in at.query_params and at.dataframe[0].value.iloc[1]["sentence"][:40] in first
 
 def test_board_sides_from_repeated_values_or_a_preset_name():
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia",
