@@ -14,6 +14,7 @@ from core.measure.accuracy import load_accuracy
 from core.paths import ROOT
 from core.schema import positions_frame
 from core.storage.store import open_store
+from tests.dashboard_data import share_link
 
 TIMEOUT = 60  # the machine is shared; slowness is measured elsewhere
 
@@ -205,7 +206,7 @@ def test_review_link_opens_the_chosen_position(db):
     linked = open_page("app_pages/review.py", _position=chosen)  # the share link reopens the same item
     assert linked.selectbox[0].value == chosen
     assert "Moscow said it was ready to discuss NATO expansion" in text(linked)
-    assert "_position=" + chosen in "".join(c.value for c in linked.code)  # and the share link carries it
+    assert "_position=" + chosen in share_link(linked, "reviewed_positions")  # and the share link carries it
 
 
 def test_edit_and_add_through_the_page(db):
