@@ -157,11 +157,12 @@ def negotiation_space(df: pd.DataFrame, issue: str, side_a: str, side_b: str) ->
 
 def actor_profile(df: pd.DataFrame, actor: str) -> dict[str, pd.DataFrame]:
     """One actor's positions cut four ways: by stance, by target (for its demands), by issue, by speaker."""
-    own = df[df["actor"] == actor]
+    mine = df["actor"] == actor
+    own = df if mine.all() else df[mine]   # a frame of this actor's rows alone is not copied again
     return {
         "rows": own,
         "stances": stance_counts(own),
-        "demands_of": _count(own[own["stance"] == "demand"], "target"),
+        "demands_of": _count(own.loc[own["stance"] == "demand", ["target"]], "target"),   # one column taken, not all
         "issues": own.groupby(["issue", "stance"], observed=True).size().rename("count").reset_index(),
         "speakers": _count(own, "speaker"),
     }
