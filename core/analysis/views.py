@@ -186,7 +186,7 @@ def profile_scale(df: pd.DataFrame, actors: list[str]) -> dict[str, int]:
 
 def network_edges(df: pd.DataFrame) -> pd.DataFrame:
     """Who addresses whom: actor → target per stance with the number of positions (no self-loops)."""
-    rows = df.dropna(subset=["target"])
+    rows = df[["actor", "target", "stance"]].dropna(subset=["target"])   # filtering every column cost ~0.5 s at 100,000
     rows = rows[rows["actor"] != rows["target"]]
     out = rows.groupby(["actor", "target", "stance"], observed=True).size().rename("count").reset_index()
     return out.sort_values(["count", "actor", "target"], ascending=[False, True, True]).reset_index(drop=True)
