@@ -196,7 +196,9 @@ def test_network_edges_follow_the_stance_filter():
     at = open_page("app_pages/network.py", stance="demand")
     names = {t["name"] for t in charts(at)[0]["data"] if t["name"] != "actors"}
     assert names == {"demand"}
-    assert at.dataframe[0].value["count"].sum() == data.N_DEMANDS
+    assert not at.dataframe   # the table of links is drawn once its expander opens
+    at.session_state["network_links"] = True
+    assert at.run().dataframe[0].value["count"].sum() == data.N_DEMANDS
 
 
 def test_positions_table_is_sorted_newest_first_and_links_to_articles():
@@ -865,7 +867,8 @@ def test_timeline_bad_view_values_are_said_plainly():
 
 def test_network_arrows_point_at_targets_and_the_matrix_counts_one_stance():
     at = open_page("app_pages/network.py", _stance="demand")
-    graph, matrix = charts(at)
+    at.session_state["network_links"] = True   # the table of links: drawn once its expander opens
+    graph, matrix = charts(at.run())
     edges = at.dataframe[0].value
     assert len(graph["layout"]["annotations"]) == len(edges)           # an arrowhead per link
     assert all(a["showarrow"] for a in graph["layout"]["annotations"])
