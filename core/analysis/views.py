@@ -127,7 +127,7 @@ def ledger(df: pd.DataFrame) -> pd.DataFrame:
     cols = ["actor", "issue", "count", "latest_stance", "latest_date"]
     if df.empty:
         return pd.DataFrame(columns=cols)
-    ordered = by_date(df)
+    ordered = by_date(df[["actor", "issue", "stance", "date"]])   # sorting every column cost ~0.35 s at 100,000
     counts = df.groupby(["actor", "issue"], observed=True).size().rename("count")
     last = ordered.drop_duplicates(["actor", "issue"]).set_index(["actor", "issue"])[["stance", "date"]]
     out = counts.to_frame().join(last).reset_index()
