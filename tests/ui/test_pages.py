@@ -120,6 +120,9 @@ def test_issues_ledger_and_negotiation_space():
     md = texts(at)
     assert "**Russia demands**" in md and "**NATO answers:**" in md
     assert "NATO rejected the demand as a non\\-starter\\." in md
+    assert not at.dataframe   # the ledger as a table: drawn once its expander opens
+    at.session_state["issues_ledger"] = True
+    assert at.run().dataframe[0].value["count"].sum() == data.N_POSITIONS
 
 
 def test_negotiation_board_sides_are_sets_and_every_move_links_to_its_evidence():
