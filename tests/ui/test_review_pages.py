@@ -128,6 +128,11 @@ def test_shifts_page_lists_shifts_with_both_sentences(db):
     assert "<b>softened</b>" in body and "<b>opened</b>" in body
     assert "Moscow demanded that NATO halt its expansion." in body and "ready to discuss NATO expansion" in body
     assert "position line" in body.lower()  # the rule is explained on the page
+    assert not at.dataframe   # the rules and the position lines: tables drawn once their expander opens
+    at.session_state["shifts_rules"] = True
+    at.session_state["shifts_lines"] = True
+    rules, lines = (t.value for t in at.run().dataframe)
+    assert len(rules) and lines["positions"].sum() == len(POSITIONS)
 
     ukraine = open_page("app_pages/shifts.py", actor="Ukraine")
     assert sentence(ukraine).startswith("Showing 2 positions: actor is Ukraine, 1 shift found")
