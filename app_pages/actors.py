@@ -16,9 +16,12 @@ actor = view.choose("Actor", actors, params.ACTOR.name, actors[0] if actors else
 compare = view.choose("Compare with", [a for a in actors if a != actor], params.COMPARE.name, None, optional=True,
                       container=other)
 focus = {params.ACTOR.name: actor, params.COMPARE.name: compare}
-shown = df[df["actor"].isin([a for a in (actor, compare) if a])] if actor else df
+pair = tuple(a for a in (actor, compare) if a)
+# The chosen actors' rows, kept per filter set (ui.cache.derived): taking them out of 100,000 rows of every column
+# cost ~0.1 s on every run, and the profiles below are worked out of them too (a far smaller frame to cut).
+shown = cache.derived(f"actors:rows:{'|'.join(pair)}", filters, lambda d: d[d["actor"].isin(pair)]) if actor else df
 view_shown = share.header(filters, shown, "actors", focus, name="actors",
-             extra=[f"profile of {' and '.join(a for a in (actor, compare) if a)}"] if actor else ())
+             extra=[f"profile of {' and '.join(pair)}"] if actor else ())
 
 
 def profile_parts(rows, name: str, scale: dict) -> dict:
@@ -37,11 +40,10 @@ def profile_parts(rows, name: str, scale: dict) -> dict:
     }
 
 
-def profile(container, name: str, pair: tuple[str, ...]) -> None:
+def profile(container, name: str) -> None:
     """One actor's profile; beside another (`pair` of two actors), both drawn on one scale (views.profile_scale)."""
-    def work(d):
-        rows = d[d["actor"].isin(pair)]   # the chosen actors only: a far smaller frame to cut
-        return profile_parts(rows, name, views.profile_scale(rows, list(pair)) if len(pair) > 1 else {})
+    def work(_rows):
+        return profile_parts(shown, name, views.profile_scale(shown, list(pair)) if len(pair) > 1 else {})
 
     p = cache.derived(f"actors:profile:{name}:{'|'.join(pair)}", filters, work)
     c = container
@@ -68,8 +70,8 @@ def profile(container, name: str, pair: tuple[str, ...]) -> None:
 if not share.empty_state(filters, df) and actor:
     if compare:
         left, right = st.columns(2)
-        profile(left, actor, (actor, compare))
-        profile(right, compare, (actor, compare))
+        profile(left, actor)
+        profile(right, compare)
     else:
-        profile(st, actor, (actor,))
+        profile(st, actor)
     reviewing.shifts_section(filters, actor=actor)

@@ -67,6 +67,9 @@ def dense_note(n_moves: int, noun: str) -> str:
             "side.")
 
 
+LEDGER_KEY = "issues_ledger"   # the "The ledger as a table" expander: open or closed
+
+
 def ledger_and_chart(rows):
     """The ledger and its chart: kept per filter set (ui.cache.derived), so a reload only draws them."""
     ledger = views.ledger(rows)
@@ -76,8 +79,10 @@ def ledger_and_chart(rows):
 if not share.empty_state(filters, df):
     ledger, ledger_figure = cache.derived("issues:ledger", filters, ledger_and_chart)
     share.chart(shown, ledger_figure, key="ledger")
-    with st.expander("The ledger as a table"):
-        st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
+    # drawn once opened (a rerun): a table, even folded away, makes the browser load and run its ~1 MB grid
+    with st.expander("The ledger as a table", key=LEDGER_KEY, on_change="rerun") as table:
+        if table.open:
+            st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
     st.header("Negotiation board")
     st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's next moves "
                "addressed to it (or to no one named) — concessions, rejections and other replies — within "

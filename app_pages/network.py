@@ -7,6 +7,7 @@ from core.present import charts
 from core.schema import STANCES
 from ui import cache, params, share, sidebar, view
 
+LINKS_KEY = "network_links"   # the "Every link as a table" expander: open or closed
 st.title("Network")
 filters = sidebar.filters()
 df = cache.positions(filters)
@@ -48,5 +49,7 @@ if not share.empty_state(filters, df):
                            "counts every one.")
         st.subheader("As a matrix")
         matrix(kept)
-        with st.expander("Every link as a table"):
-            st.dataframe(edges, hide_index=True, width="stretch")
+        # drawn once opened (a rerun): a table, even folded away, makes the browser load and run its ~1 MB grid
+        with st.expander("Every link as a table", key=LINKS_KEY, on_change="rerun") as links:
+            if links.open:
+                st.dataframe(edges, hide_index=True, width="stretch")

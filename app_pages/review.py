@@ -28,8 +28,7 @@ actors = sorted(set(df["actor"].dropna().unique()) | set(df["target"].dropna().u
 
 def queue_head(rows):
     """(positions to check, the first QUEUE_SIZE of them in queue order)."""
-    queue = review.review_queue(rows)
-    return len(queue), queue.head(QUEUE_SIZE)
+    return review.status_counts(rows)["unreviewed"], review.review_queue(rows, QUEUE_SIZE)
 
 
 queue_tab, reviewed_tab, add_tab, audit_tab = st.tabs(["Queue", "Reviewed", "Add a missed position", "Audit trail"])

@@ -23,6 +23,14 @@ def short_lines(rows):
     return lines.assign(sequence=cut)
 
 
+def draw_lines() -> None:
+    lines = cache.derived("shifts:lines", filters, short_lines, reviewed_only=only)
+    st.dataframe(lines, hide_index=True, width="stretch")
+    if lines["sequence"].str.endswith(MORE).any():
+        st.caption(f"Sequences longer than {SEQUENCE_CHARS} characters are cut: narrow the filters (an actor, an "
+                   "issue, dates) to read a line whole.")
+
+
 st.title("Shifts")
 filters = sidebar.filters()
 only = cache.is_reviewed_only()
@@ -33,9 +41,13 @@ shown = found[found["kind"] == kind] if kind else found
 found_phrase = f"{count_phrase(len(shown), (kind + ' shift') if kind else 'shift')} found"
 share.header(filters, df, "shifts", view.current(params.KIND.name), name="positions", extra=[found_phrase])
 
-with st.expander("How a shift is called", expanded=found.empty, icon=":material/rule:"):
+# The tables below are drawn once their expander opens (a rerun): a table, even folded away, makes the browser
+# load and run its ~1 MB grid, and the position lines cost ~0.3 s to work out at 100,000 positions.
+with st.expander("How a shift is called", expanded=found.empty, icon=":material/rule:", key="shifts_rules",
+                 on_change="rerun") as rules:
     st.markdown(RULES_EXPLAINED)
-    st.dataframe(rules_table(), hide_index=True, width="stretch")
+    if rules.open:
+        st.dataframe(rules_table(), hide_index=True, width="stretch")
 
 if not share.empty_state(filters, df):
     if shown.empty:
@@ -45,9 +57,7 @@ if not share.empty_state(filters, df):
         st.download_button("Download these shifts (CSV)", data=lambda: writers.to_csv(shown), file_name="shifts.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="sh_csv")
         reviewing.shift_cards(shown, SHOWN)
-    with st.expander("Position lines: each actor's stances on each issue, in time order"):
-        lines = cache.derived("shifts:lines", filters, short_lines, reviewed_only=only)
-        st.dataframe(lines, hide_index=True, width="stretch")
-        if lines["sequence"].str.endswith(MORE).any():
-            st.caption(f"Sequences longer than {SEQUENCE_CHARS} characters are cut: narrow the filters (an actor, an "
-                       "issue, dates) to read a line whole.")
+    with st.expander("Position lines: each actor's stances on each issue, in time order", key="shifts_lines",
+                     on_change="rerun") as position_lines:
+        if position_lines.open:
+            draw_lines()

@@ -103,3 +103,14 @@ def open_page(page: str, timeout: float = 60, **params):
     assert not at.exception, [e.value for e in at.exception]
     return at
 
+
+
+def share_link(at, name: str = "positions") -> str:
+    """The link a person copies from "Share this view" (of the header `name`, ui.share.header): the expander
+    draws it once opened (a rerun)."""
+    from ui.share import share_key
+
+    at.session_state[share_key(name)] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return next(c.value for c in at.code if c.value.startswith("http"))

@@ -302,7 +302,7 @@ def board(filters: Filters, issue: str, side_a: tuple[str, ...], side_b: tuple[s
 def _board(path: str, qs: str, only: bool, issue: str, side_a: tuple[str, ...], side_b: tuple[str, ...],
            statements: bool, title: str, version: str = "") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, go.Figure]:
     df = _positions(path, qs, only, False, version)
-    df = df[df["issue"] == issue]   # one issue's rows: a far smaller frame to shape
+    df = df[(df["issue"] == issue) & df["actor"].isin(side_a + side_b)]   # the board's rows alone: one take, not three
     reports = negotiation.board(df, issue, side_a, side_b)
     moves = negotiation.board(df, issue, side_a, side_b, statements=True) if statements else reports
     moves = with_trust(moves)

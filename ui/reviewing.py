@@ -66,9 +66,11 @@ def shift_cards(shifts: pd.DataFrame, limit: int = 20) -> None:
     """Each shift as a card: what moved, by which rule, and the two evidence sentences side by side.
 
     For the Shifts page, and for the actor and issue pages (pass their rows' shifts). A card is one HTML block
-    (one element, not nine: a container, columns and their texts): the Shifts page draws a hundred of them."""
-    for s in shifts.head(limit).to_dict("records"):
-        st.markdown(shift_card(s), unsafe_allow_html=True)
+    (one element, not nine: a container, columns and their texts), and the cards are one element: the Shifts page
+    draws a hundred of them, and the browser parses and renders each Markdown element on its own."""
+    cards = "".join(shift_card(s) for s in shifts.head(limit).to_dict("records"))
+    if cards:
+        st.markdown(cards, unsafe_allow_html=True)
     if len(shifts) > limit:
         st.caption(f"The first {limit} of {len(shifts):,} shifts are drawn.")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from core.filters import Filters
@@ -142,11 +143,18 @@ def _overlay(base: pd.DataFrame, keys: pd.DataFrame, reviewed: pd.DataFrame, rev
     return _finish(out, reviewed_only, include_rejected, resort=len(reviewed) > 0)
 
 
-def review_queue(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows still to check, lowest confidence first (unknown confidence first of all)."""
-    todo = df[df["review_status"] == "unreviewed"]
-    return todo.sort_values(["confidence", "date", "position_id"], na_position="first", kind="stable",
-                            ignore_index=True)
+QUEUE_ORDER = ["confidence", "date", "position_id"]
+
+
+def review_queue(df: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """Rows still to check, lowest confidence first (unknown confidence first of all); the first `n` of them.
+
+    Ordered on the three sort keys alone, then the rows taken once: filtering and sorting every column of
+    100,000 rows cost ~0.4 s."""
+    todo = np.flatnonzero((df["review_status"] == "unreviewed").to_numpy(dtype=bool, na_value=False))
+    keys = df[QUEUE_ORDER].iloc[todo].reset_index(drop=True)
+    order = keys.sort_values(QUEUE_ORDER, na_position="first", kind="stable").index.to_numpy()
+    return df.iloc[todo[order][:n]].reset_index(drop=True)
 
 
 def status_counts(df: pd.DataFrame) -> dict[str, int]:

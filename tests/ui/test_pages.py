@@ -96,7 +96,7 @@ def test_actors_profile_and_comparison_come_from_the_link():
     at = open_page("app_pages/actors.py", _actor="Ukraine", _compare="Russia")
     assert "profile of Ukraine and Russia" in sentence(at)
     assert [h.value for h in at.subheader][:2] == ["Ukraine", "Russia"]
-    assert "_compare=Russia" in at.code[0].value  # the share link reopens the comparison
+    assert "_compare=Russia" in data.share_link(at, "actors")  # the share link reopens the comparison
 
 
 def test_actors_unknown_actor_in_the_link_is_said_plainly():
@@ -120,6 +120,9 @@ def test_issues_ledger_and_negotiation_space():
     md = texts(at)
     assert "**Russia demands**" in md and "**NATO answers:**" in md
     assert "NATO rejected the demand as a non\\-starter\\." in md
+    assert not at.dataframe   # the ledger as a table: drawn once its expander opens
+    at.session_state["issues_ledger"] = True
+    assert at.run().dataframe[0].value["count"].sum() == data.N_POSITIONS
 
 
 def test_negotiation_board_sides_are_sets_and_every_move_links_to_its_evidence():
@@ -143,7 +146,7 @@ def test_negotiation_board_sides_are_sets_and_every_move_links_to_its_evidence()
     assert not any("_blank" in m for m in moves)
     assert ("Showing 3 positions: 3 statements on NATO enlargement of Russia (side A) and NATO + United States + "
             "West (side B).") in texts(at)
-    assert "_side_b=NATO%2CUnited+States%2CWest" in at.code[-1].value   # the share link reopens the board
+    assert "_side_b=NATO%2CUnited+States%2CWest" in data.share_link(at, "negotiation")   # the share link reopens the board
 
 
 def test_negotiation_board_pages_through_every_move(monkeypatch):
@@ -196,7 +199,9 @@ def test_network_edges_follow_the_stance_filter():
     at = open_page("app_pages/network.py", stance="demand")
     names = {t["name"] for t in charts(at)[0]["data"] if t["name"] != "actors"}
     assert names == {"demand"}
-    assert at.dataframe[0].value["count"].sum() == data.N_DEMANDS
+    assert not at.dataframe   # the table of links is drawn once its expander opens
+    at.session_state["network_links"] = True
+    assert at.run().dataframe[0].value["count"].sum() == data.N_DEMANDS
 
 
 def test_positions_table_is_sorted_newest_first_and_links_to_articles():
@@ -271,7 +276,7 @@ def test_evidence_link_marks_scrolls_to_and_cites_the_sentence():
     assert "why: cue &quot;test&quot; · rule test · confidence 0.90" in article   # the hover says why
     assert "not reviewed" in article
     assert at.subheader[0].value == "Guarantees row"
-    assert any(f"_pos={pid}" in c.value for c in at.code if c.value.startswith("http"))  # the share link keeps it
+    assert f"_pos={pid}" in data.share_link(at, "article")  # the share link keeps it
 
 
 def test_overview_links_open_the_evidence_in_the_same_tab():
@@ -357,7 +362,7 @@ def test_reviewed_only_switch_travels_with_the_filters():
     links = at.get("page_link")
     assert links and all(link.proto.query_string == "stance=demand&_reviewed=1" for link in links)
     assert "reviewed only" in sentence(at)                      # every page says so, not only Review/Shifts
-    assert at.code[0].value.endswith("/?stance=demand&_reviewed=1")   # and its share link keeps it
+    assert data.share_link(at).endswith("/?stance=demand&_reviewed=1")   # and its share link keeps it
 
     at.query_params.clear()  # a page change through Streamlit's navigation empties the URL
     at.switch_page("app_pages/timeline.py").run()
@@ -376,7 +381,7 @@ def test_switch_turned_off_stays_off_after_a_page_change():
 
 def test_share_link_reproduces_the_view():
     at = open_page("app_pages/positions.py", stance="demand", actor=["Russia", "NATO"])
-    assert at.code[0].value.endswith("/positions?actor=Russia&actor=NATO&stance=demand")
+    assert data.share_link(at).endswith("/positions?actor=Russia&actor=NATO&stance=demand")
 
 
 def test_empty_database_offers_the_sample(tmp_path, monkeypatch):
@@ -504,7 +509,7 @@ def test_positions_table_pages_through_every_row_newest_first(monkeypatch):
     assert "Reports 13–14 of 14, newest first." in captions[3]
     at = open_page("app_pages/positions.py", _count="reports", _page="4")
     assert count(at) == data.N_POSITIONS   # the sentence covers every row, whatever the page
-    assert any("_page=4" in c.value for c in at.code if c.value.startswith("http"))   # the share link keeps it
+    assert "_page=4" in data.share_link(at)   # the share link keeps it
 
 
 def test_positions_download_holds_every_row_on_any_page(monkeypatch):
@@ -706,7 +711,7 @@ def test_one_statement_compared_across_the_outlets_that_carried_it(tmp_path, mon
     assert "**Test Wire** · published 2022\\-01\\-10" in md and "**Echo News** · published 2022\\-01\\-11" in md
     assert md.index("**Test Wire**") < md.index("**Echo News**")   # earliest published first
     assert "wording 100% like the first report" in md
-    assert any("_statement=" in c.value for c in at.code if c.value.startswith("http"))
+    assert "_statement=" in data.share_link(at, "statement")
 
 
 def test_actor_concessions_link_to_their_evidence():
@@ -760,7 +765,7 @@ def test_article_search_narrows_the_picker_and_lives_in_the_link():
     assert at.selectbox(key="view_article").options == ["Guarantees row (hw-guarantees)"]
     assert at.subheader[0].value == "Guarantees row"
     assert "1 of 4 articles whose title holds “GUARANTEES”." in captions(at)
-    assert any("_title=GUARANTEES" in c.value for c in at.code if c.value.startswith("http"))   # the share link
+    assert "_title=GUARANTEES" in data.share_link(at, "article")   # the share link
     at.text_input(key="view_title").input("talks go").run()
     assert at.query_params["_title"] == "talks go"
     assert at.selectbox(key="view_article").options == ["Talks go on (hw-talks)"]
@@ -863,7 +868,7 @@ def test_timeline_counts_per_actor_and_week_most_active_first():
     assert sum(v for row in heat["z"] for v in row if v) == day_dated
     assert any("3 positions dated only to a month or a year have no week" in c.value for c in at.caption)
     assert at.radio(key="view_draw").value == "counts"
-    assert "_draw=counts" in at.code[0].value                           # the share link keeps the choice
+    assert "_draw=counts" in data.share_link(at)                           # the share link keeps the choice
 
 
 def test_timeline_top_actors_come_from_the_link_and_write_it_back():
@@ -889,7 +894,8 @@ def test_timeline_bad_view_values_are_said_plainly():
 
 def test_network_arrows_point_at_targets_and_the_matrix_counts_one_stance():
     at = open_page("app_pages/network.py", _stance="demand")
-    graph, matrix = charts(at)
+    at.session_state["network_links"] = True   # the table of links: drawn once its expander opens
+    graph, matrix = charts(at.run())
     edges = at.dataframe[0].value
     assert len(graph["layout"]["annotations"]) == len(edges)           # an arrowhead per link
     assert all(a["showarrow"] for a in graph["layout"]["annotations"])
@@ -907,7 +913,7 @@ def test_network_shows_the_top_actors_and_says_how_many_are_left_out():
     nodes = next(t for t in charts(at)[0]["data"] if t["name"] == "actors")
     assert nodes["text"] == ["Russia", "NATO", "Ukraine"]
     assert any("The 3 most active of 6 actors and targets" in c.value for c in at.caption)
-    assert "_top=3" in at.code[0].value
+    assert "_top=3" in data.share_link(at)
 
 
 @pytest.mark.parametrize("page, params, stem", [
@@ -942,7 +948,7 @@ def test_charts_export_svg_when_the_link_or_the_sidebar_asks():
     assert at.query_params["_image"] == "svg" and _image_formats(at) == {"svg"}
     at = open_page("app_pages/overview.py", stance="demand", _image="svg")
     assert _image_formats(at) == {"svg"}
-    assert at.code[0].value.endswith("/?stance=demand&_image=svg")   # the share link keeps it
+    assert data.share_link(at).endswith("/?stance=demand&_image=svg")   # the share link keeps it
     links = at.get("page_link")
     assert links and all(link.proto.query_string == "stance=demand&_image=svg" for link in links)   # it travels
     assert {json.loads(c.proto.config)["toImageButtonOptions"]["filename"] for c in at.get("plotly_chart")} == \

@@ -14,6 +14,7 @@ from core.measure.accuracy import load_accuracy
 from core.paths import ROOT
 from core.schema import positions_frame
 from core.storage.store import open_store
+from tests.dashboard_data import share_link
 
 TIMEOUT = 60  # the machine is shared; slowness is measured elsewhere
 
@@ -127,6 +128,11 @@ def test_shifts_page_lists_shifts_with_both_sentences(db):
     assert "<b>softened</b>" in body and "<b>opened</b>" in body
     assert "Moscow demanded that NATO halt its expansion." in body and "ready to discuss NATO expansion" in body
     assert "position line" in body.lower()  # the rule is explained on the page
+    assert not at.dataframe   # the rules and the position lines: tables drawn once their expander opens
+    at.session_state["shifts_rules"] = True
+    at.session_state["shifts_lines"] = True
+    rules, lines = (t.value for t in at.run().dataframe)
+    assert len(rules) and lines["positions"].sum() == len(POSITIONS)
 
     ukraine = open_page("app_pages/shifts.py", actor="Ukraine")
     assert sentence(ukraine).startswith("Showing 2 positions: actor is Ukraine, 1 shift found")
@@ -205,7 +211,7 @@ def test_review_link_opens_the_chosen_position(db):
     linked = open_page("app_pages/review.py", _position=chosen)  # the share link reopens the same item
     assert linked.selectbox[0].value == chosen
     assert "Moscow said it was ready to discuss NATO expansion" in text(linked)
-    assert "_position=" + chosen in "".join(c.value for c in linked.code)  # and the share link carries it
+    assert "_position=" + chosen in share_link(linked, "reviewed_positions")  # and the share link carries it
 
 
 def test_edit_and_add_through_the_page(db):
