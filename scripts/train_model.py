@@ -42,6 +42,9 @@ N_FOLDS = 5
 DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
 ENCODER_WEIGHTS = "0.35,0.5,0.65,0.8"  # --encoder-weights default: around the plain average of the two models
 ISSUE_DICT_WEIGHT = 0.5  # --issue-dict-weight default: cross-validated best of 0.25, 0.5, 1, 3 (L2)
+# --C-stance default: p(stance | holds) learns from holders only (4,638), and with the gold grown 3.3x it was
+# regularised too hard at the holder model's C 1; cross-validated L1 / L2 (encoder 0.5): see models/README.md
+C_STANCE = 3.0
 
 
 def parsed_docs(articles: list[dict]) -> list:
@@ -123,7 +126,8 @@ def fit_vectorizers(labels, texts, locals_, dicts, *, use_local: bool, dict_weig
     return cls(tuple(labels), text_vec, local_vec, dict_vec, dict_weight=dict_weight)
 
 
-def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float, dict_weight: float) -> FactoredModel:
+def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float, dict_weight: float,
+                       C_stance: float = C_STANCE) -> FactoredModel:
     from sklearn.linear_model import LogisticRegression
 
     model = fit_vectorizers(labels, texts, locals_, dicts, use_local=True, dict_weight=dict_weight, cls=FactoredModel)
@@ -132,7 +136,7 @@ def fit_factored_model(labels, texts, locals_, dicts, ys, *, C: float, dict_weig
     model.hold_clf = LogisticRegression(C=C, max_iter=3000, solver="liblinear").fit(X, hold)
     rows = [i for i, s in enumerate(ys) for _ in s]          # one row per stance a holder takes
     y = [label for s in ys for label in sorted(s)]
-    model.stance_clf = LogisticRegression(C=C, max_iter=3000).fit(X[rows], y)
+    model.stance_clf = LogisticRegression(C=C_stance, max_iter=3000).fit(X[rows], y)
     return model
 
 
@@ -162,7 +166,8 @@ def fit_label_model(labels, texts, locals_, dicts, ys, *, use_local: bool, C: fl
 def fit_position_model(data, args, thresholds=None) -> PositionModel:
     cands = [c for d in data for c in d["cands"]]
     ys = [y for d in data for y in d["y"]]
-    fit = fit_factored_model if args.factored else partial(fit_label_model, use_local=True)
+    fit = (partial(fit_factored_model, C_stance=args.C_stance) if args.factored
+           else partial(fit_label_model, use_local=True))
     stance = fit(STANCES, [c.text for c in cands], [c.local for c in cands], [c.feats for c in cands], ys, C=args.C,
                  dict_weight=args.dict_weight)
     items = [it for d in data for it in d["issues"]]
@@ -394,7 +399,8 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(DEFAULT_SHARED))
     ap.add_argument("--out", default=str(ROOT / "models" / "position_model.joblib"))
-    ap.add_argument("--C", type=float, default=1.0)
+    ap.add_argument("--C", type=float, default=1.0, help="regularisation of the holder model (and of --one-vs-rest)")
+    ap.add_argument("--C-stance", type=float, default=C_STANCE, help="regularisation of p(stance | holds)")
     ap.add_argument("--C-issue", type=float, default=5.0)
     ap.add_argument("--one-vs-rest", dest="factored", action="store_false",
                     help="one classifier per stance over all candidates instead of holder x stance")
@@ -473,7 +479,7 @@ def main(argv=None) -> int:
     report("held-in (trained on all dev articles)", held_in)
     model.info = {"trained_on_articles": len(data), "candidates": n_c, "folds": N_FOLDS,
                   "thresholds": {"stance": thresholds[0], "issue": thresholds[1]},
-                  "encoder_weight": model.encoder_weight,
+                  "encoder_weight": model.encoder_weight, "C_holder": args.C, "C_stance": args.C_stance,
                   "cv": {**_brief(cv), "by_confidence": by_confidence}, "cv_first_gold": _brief(first),
                   "cv_linear_alone": _brief(alone),
                   "cv_by_encoder_weight": {str(w): {"L1_f1": r["L1"]["f1"], "L2_f1": r["L2"]["f1"]}
