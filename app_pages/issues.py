@@ -79,9 +79,8 @@ def ledger_and_chart(rows):
 if not share.empty_state(filters, df):
     ledger, ledger_figure = cache.derived("issues:ledger", filters, ledger_and_chart)
     share.chart(shown, ledger_figure, key="ledger")
-    # drawn once opened (a rerun): a table, even folded away, makes the browser load and run its ~1 MB grid
-    with st.expander("The ledger as a table", key=LEDGER_KEY, on_change="rerun") as table:
-        if table.open:
+    with share.folded("The ledger as a table", LEDGER_KEY) as opened:
+        if opened:
             st.dataframe(ledger.assign(issue=issue_labels(ledger["issue"])), hide_index=True, width="stretch")
     st.header("Negotiation board")
     st.caption("Every move of two sides on one issue, oldest first. Under each demand: the other side's next moves "

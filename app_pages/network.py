@@ -49,7 +49,6 @@ if not share.empty_state(filters, df):
                            "counts every one.")
         st.subheader("As a matrix")
         matrix(kept)
-        # drawn once opened (a rerun): a table, even folded away, makes the browser load and run its ~1 MB grid
-        with st.expander("Every link as a table", key=LINKS_KEY, on_change="rerun") as links:
-            if links.open:
+        with share.folded("Every link as a table", LINKS_KEY) as opened:
+            if opened:
                 st.dataframe(edges, hide_index=True, width="stretch")

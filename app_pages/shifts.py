@@ -41,12 +41,11 @@ shown = found[found["kind"] == kind] if kind else found
 found_phrase = f"{count_phrase(len(shown), (kind + ' shift') if kind else 'shift')} found"
 share.header(filters, df, "shifts", view.current(params.KIND.name), name="positions", extra=[found_phrase])
 
-# The tables below are drawn once their expander opens (a rerun): a table, even folded away, makes the browser
-# load and run its ~1 MB grid, and the position lines cost ~0.3 s to work out at 100,000 positions.
-with st.expander("How a shift is called", expanded=found.empty, icon=":material/rule:", key="shifts_rules",
-                 on_change="rerun") as rules:
+# The tables below are drawn once their expander opens (share.folded); the position lines also cost ~0.3 s to
+# work out at 100,000 positions.
+with share.folded("How a shift is called", "shifts_rules", expanded=found.empty, icon=":material/rule:") as opened:
     st.markdown(RULES_EXPLAINED)
-    if rules.open:
+    if opened:
         st.dataframe(rules_table(), hide_index=True, width="stretch")
 
 if not share.empty_state(filters, df):
@@ -57,7 +56,6 @@ if not share.empty_state(filters, df):
         st.download_button("Download these shifts (CSV)", data=lambda: writers.to_csv(shown), file_name="shifts.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:", key="sh_csv")
         reviewing.shift_cards(shown, SHOWN)
-    with st.expander("Position lines: each actor's stances on each issue, in time order", key="shifts_lines",
-                     on_change="rerun") as position_lines:
-        if position_lines.open:
+    with share.folded("Position lines: each actor's stances on each issue, in time order", "shifts_lines") as opened:
+        if opened:
             draw_lines()

@@ -811,7 +811,6 @@ def test_choosing_a_positions_row_offers_its_evidence_here_and_its_citation():
     assert any(c.value.startswith("“NATO rejected the demand") and "Test Wire" in c.value for c in at.code)
 
 
-
 def test_a_chosen_positions_row_does_not_carry_over_to_another_page(monkeypatch):
     # the table remembers a chosen row by its place: on the next page that place holds another statement,
     # which must not be offered as the one chosen
@@ -824,6 +823,7 @@ def test_a_chosen_positions_row_does_not_carry_over_to_another_page(monkeypatch)
     assert at.query_params["_page"] == "2" and _chosen_sentence(at) is None
     at.button(key="view_page_previous").click().run()
     assert "_page" not in at.query_params and at.dataframe[0].value.iloc[1]["sentence"][:40] in first
+
 
 def test_board_sides_from_repeated_values_or_a_preset_name():
     at = open_page("app_pages/issues.py", _issue="nato_enlargement", _side_a="Russia",
