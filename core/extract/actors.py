@@ -20,7 +20,7 @@ from core.rules.datafiles import DATA_DIR, DataFileError, Field, load_records
 
 ACTORS_FILE = DATA_DIR / "actors.jsonl"
 ROLES_NEEDING_BODY = frozenset({"ambassador", "aide", "deputy", "minister"})
-KINDS = ("state", "org", "bloc", "person", "role", "contextual")
+KINDS = ("state", "org", "bloc", "group", "person", "role", "contextual")
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Mention:
     text: str
     actor: str
     person: str | None
-    kind: str  # state | org | bloc | person | description
+    kind: str  # state | org | bloc | group | person | description
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ FIELDS = [
     Field("places", (list,), required=False, check=_str_list),
     Field("heads", (list,), required=False, check=_str_list),
     Field("candidates", (list,), required=False, check=_str_list),
+    Field("members", (list,), required=False, check=_str_list),
     Field("roles", (list,), required=False, check=_roles_check),
     Field("gender", (str,), required=False, choices=("f", "m")),  # for "he"/"she"; persons left out are read as "m"
 ]
@@ -138,6 +139,11 @@ def load_actor_records(path=ACTORS_FILE) -> list[dict]:
             bad = [c for c in r.get("candidates") or [] if c not in actors]
             if not r.get("candidates") or bad:
                 raise DataFileError(path, line, f"contextual {r['id']!r} needs 'candidates' naming known actors (bad: {bad})")
+        elif r["kind"] == "group":
+            bad = [m for m in r.get("members") or [] if m not in actors]
+            if len(r.get("members") or []) < 2 or bad or not r.get("aliases"):
+                raise DataFileError(path, line, f"group {r['id']!r} needs 'aliases' and two or more 'members' "
+                                                f"naming known actors (bad: {bad})")
         elif r["kind"] == "role" and not r.get("aliases"):
             raise DataFileError(path, line, f"role {r['id']!r} needs 'aliases'")
     return records
@@ -210,6 +216,8 @@ class ActorRegistry:
         self.places: dict[str, str] = {}      # capital city -> actor
         self.demonyms: dict[str, str] = {}    # "Russian" -> Russia
         self.contextual: dict[str, tuple[str, ...]] = {}
+        self.groups: dict[str, str] = {}  # alias -> group ("the Baltic states")
+        self.group_members: dict[str, tuple[str, ...]] = {}  # group -> the states it names
         self.persons: dict[str, Person] = {}
         self.person_aliases: dict[str, list[Person]] = {}
         self.weak_aliases: dict[str, list[Person]] = {}
@@ -231,6 +239,10 @@ class ActorRegistry:
                 self.demonyms.setdefault(d, r["name"])
         elif kind == "contextual":
             self.contextual[r["name"]] = tuple(r["candidates"])
+        elif kind == "group":
+            self.group_members[r["name"]] = tuple(r["members"])
+            for a in r["aliases"]:
+                self.groups[a] = r["name"]
         elif kind == "role":
             rid = r["id"].removeprefix("role-")
             for a in r["aliases"]:
@@ -323,16 +335,24 @@ class ActorRegistry:
 
     # --- mentions in a text ---
 
-    def find_mentions(self, span_or_doc, on_date: str | None = None) -> list[Mention]:
+    def find_mentions(self, span_or_doc, on_date: str | None = None, *, groups: bool = False) -> list[Mention]:
         """Every actor mention in the doc or span, in text order; dated descriptions use on_date
-        (or doc.user_data['published'] when set)."""
+        (or doc.user_data['published'] when set). A group ("the Baltic states") gives one mention per
+        member state, as the spec gives one row per state; with groups=True, one mention of the group."""
         doc = span_or_doc.doc if hasattr(span_or_doc, "doc") else span_or_doc
         on_date = on_date or doc.user_data.get("published")
         mentions = _doc_mentions(self, doc, on_date)
-        if span_or_doc is doc:
-            return list(mentions)
-        lo, hi = span_or_doc.start_char, span_or_doc.end_char
-        return [m for m in mentions if m.start_char >= lo and m.end_char <= hi]
+        if span_or_doc is not doc:
+            lo, hi = span_or_doc.start_char, span_or_doc.end_char
+            mentions = [m for m in mentions if m.start_char >= lo and m.end_char <= hi]
+        return list(mentions) if groups else [x for m in mentions for x in self.members(m)]
+
+    def members(self, mention: Mention) -> list[Mention]:
+        """A group's mention as one mention per member state; any other mention as itself."""
+        states = self.group_members.get(mention.actor) if mention.kind == "group" else None
+        if not states:
+            return [mention]
+        return [Mention(mention.start_char, mention.end_char, mention.text, a, None, "group") for a in states]
 
     def matchers(self, vocab):
         key = id(vocab)
@@ -366,13 +386,14 @@ def _variants(alias: str) -> set[str]:
 
 def _build_matchers(reg: ActorRegistry, vocab):
     """Two PhraseMatchers: names by exact spelling (case matters: "US" is not "us"), tagged A alias,
-    P place, D demonym, C contextual, N person, W weak last name; and office titles in any case."""
+    P place, D demonym, C contextual, G group, N person, W weak last name; and office titles in any case."""
     from spacy.matcher import PhraseMatcher
 
     make = _make_doc(vocab)
     names = PhraseMatcher(vocab, attr="ORTH")
     demonyms = {d: a for d, a in reg.demonyms.items() if d not in reg.aliases}  # "NATO" is an alias already
     tables = [("A", reg.aliases), ("P", reg.places), ("D", demonyms), ("C", {k: k for k in reg.contextual}),
+              ("G", reg.groups),
               ("N", {a: ps[0].name for a, ps in reg.person_aliases.items()}),
               ("W", {a: ps[0].name for a, ps in reg.weak_aliases.items()})]
     for tag, table in tables:
@@ -457,6 +478,8 @@ class _MentionFinder:
         if tag == "A":
             actor = reg.aliases[alias]
             return self._span_mention(s, e, actor, None, reg.actors[actor]["kind"])
+        if tag == "G":
+            return self._span_mention(s, e, reg.groups[alias], None, "group")
         if tag in ("P", "C"):
             if not self._place_is_actor(s, e):
                 return None

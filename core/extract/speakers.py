@@ -107,7 +107,7 @@ class _Attributor:
         self.doc, self.sentences = doc, sentences
         self.published = str(published)[:10] if published else None
         self.reg = get_registry()
-        self.mentions = self.reg.find_mentions(doc, on_date=self.published)
+        self.mentions = self.reg.find_mentions(doc, on_date=self.published, groups=True)
         self.by_token = _token_mentions(doc, self.mentions)
         # first token of each person mention, in text order: (token index, person, actor)
         firsts = {}
@@ -145,7 +145,15 @@ class _Attributor:
                 holders = self._unattributed(sent, n, paras[n], open_before)
             self._remember_people(sent)
             self._introduced_unlisted(sent)
-            out.append(_dedupe(holders))
+            out.append(_dedupe(self._members(holders)))
+        return out
+
+    def _members(self, holders: list[Holder]) -> list[Holder]:
+        """A group holds a position as each of its member states does (spec: one row per state)."""
+        out = []
+        for h in holders:
+            states = self.reg.group_members.get(h.actor, (h.actor,))
+            out += [h if a == h.actor else Holder(a, None, h.how, h.confidence) for a in states]
         return out
 
     def _attributed(self, n, para, holders) -> None:
@@ -733,7 +741,7 @@ def _excluded_branch(t, head) -> bool:
     return False
 
 
-_PRIORITY = {"person": 0, "description": 1, "state": 2, "org": 2, "bloc": 2}
+_PRIORITY = {"person": 0, "description": 1, "state": 2, "org": 2, "bloc": 2, "group": 2}
 
 
 def _token_mentions(doc, mentions):

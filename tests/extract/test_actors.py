@@ -120,3 +120,10 @@ def test_a_standing_format_with_a_name_of_its_own_is_the_actor(nlp, reg, text, a
     # the spec's convention: not the state a word in its name points to ("Crimea" -> Ukraine), nor its members
     found = mentions(nlp, reg, text)
     assert found[0][1] == actor and not any(a == "Ukraine" for _, a, _, _ in found)
+
+
+def test_a_group_of_states_is_named_as_each_of_its_members(nlp, reg):
+    # the spec's convention: a statement made jointly by "the Baltic states" gives one row per state
+    found = mentions(nlp, reg, "The Baltic states urged NATO to send more troops.")
+    assert {a for _, a, _, _ in found if a != "NATO"} == {"Estonia", "Latvia", "Lithuania"}
+    assert all(text == "Baltic states" for text, a, _, _ in found if a != "NATO")

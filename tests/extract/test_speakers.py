@@ -253,3 +253,9 @@ def test_an_unlisted_person_introduced_with_a_party_speaks_for_it_by_last_name(n
                         "“Ireland stands with Ukraine,” Doyle said. He said more aid would follow.")
     assert ("Ireland", "Ciaran Doyle") in {(a, s) for a, s, _ in rows[1]}, rows
     assert ("Ireland", "Ciaran Doyle") in {(a, s) for a, s, _ in rows[2]}, rows
+
+
+def test_a_group_speaks_as_each_member_state_also_when_it_is_they(nlp):
+    rows = holders(nlp, "The Baltic states said they would not accept the plan. They urged NATO to send more troops.")
+    assert actors(rows[0]) >= {"Estonia", "Latvia", "Lithuania"}
+    assert actors(rows[1]) == {"Estonia", "Latvia", "Lithuania"}

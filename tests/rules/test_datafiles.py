@@ -38,6 +38,8 @@ GOOD_STATE = json.dumps({"id": "russia", "kind": "state", "name": "Russia", "ali
     ('{"id": "p-y", "kind": "person", "name": "A B", "actor": "Russia", "aliases": ["B"],'
      ' "roles": [{"role": "president", "of": "Russia", "from": "2020-13"}]}', "YYYY-MM-DD"),
     ('{"id": "z", "kind": "state", "name": "Z", "aliases": "Zed"}', "must be list"),
+    ('{"id": "g", "kind": "group", "name": "G", "aliases": ["G"], "members": ["Russia", "Mars"]}', "two or more"),
+    ('{"id": "g", "kind": "group", "name": "G", "aliases": ["G"], "members": ["Russia"]}', "two or more"),
 ])
 def test_broken_record_names_file_and_line(tmp_path, bad, message):
     path = _write(tmp_path, ["// comment", GOOD_STATE, bad])
