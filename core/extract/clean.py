@@ -28,6 +28,9 @@ KINDS = ("line", "span", "dateline")
 SHORT_LINE_WORDS = 12
 SHORT_LINE_CHARS = 90
 _SENTENCE_END = re.compile(r"""[.!?:;,"”’'»)…\]]\s*$""")
+# An acute accent or backtick typed for an apostrophe between letters ("Latvia´s"): the parser would read
+# "Latvia´s" as one word, and the name inside it as no name at all.
+_MISTYPED_APOSTROPHE = re.compile(r"(?<=[^\W\d_])[´`](?=[^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ def load_rules(path: str = DATA_FILE) -> tuple[Rule, ...]:
         flags = 0 if rec["kind"] == "dateline" else re.IGNORECASE  # datelines rely on capitals
         rules.append(Rule(rec["id"], rec["kind"], re.compile(rec["pattern"], flags), rec.get("max_chars")))
     return tuple(rules)
+
+
+def typographic_apostrophes(text: str) -> str:
+    """`text` with mistyped apostrophes between letters made real ones; same length."""
+    return _MISTYPED_APOSTROPHE.sub("’", text)
 
 
 def mask_boilerplate(text: str, title: str | None = None) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from core.extract.classifier import load_model, stances_above
-from core.extract.clean import mask_boilerplate
+from core.extract.clean import mask_boilerplate, typographic_apostrophes
 from core.extract.dates import names_occasion, on_same_occasion, resolve_date
 from core.extract.features import analyse, candidates
 from core.extract.hedging import direct_quote, is_hedged
@@ -29,8 +29,9 @@ _FALLBACK_MODEL_ID = "cues-only"
 
 
 def prepare_text(text: str, title: str | None) -> str:
-    """The text the parser sees: same length as the article, boilerplate blanked (offsets stay valid)."""
-    masked = mask_boilerplate(text, title)
+    """The text the parser sees: same length as the article, boilerplate blanked and mistyped apostrophes
+    mended (offsets stay valid)."""
+    masked = typographic_apostrophes(mask_boilerplate(text, title))
     return masked if len(masked) == len(text) else text
 
 

@@ -120,3 +120,11 @@ def test_rules_file_validates(tmp_path):
 def test_repeated_headline_without_site_name():
     text = f"Kremlin keeps door open to talks\n\n{BODY}"
     assert mask_boilerplate(text, "Kremlin keeps door open to talks | Example News").strip() == BODY
+
+
+def test_mistyped_apostrophes_between_letters_become_real_ones_and_nothing_else_moves():
+    from core.extract.clean import typographic_apostrophes
+    text = "Latvia´s view, Russia`s plan; an accent ´ alone and `code` stay."
+    out = typographic_apostrophes(text)
+    assert out == "Latvia’s view, Russia’s plan; an accent ´ alone and `code` stay."
+    assert len(out) == len(text)

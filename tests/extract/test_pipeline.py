@@ -108,3 +108,12 @@ def test_a_speaker_quoted_on_a_named_day_keeps_that_day_later_in_the_report(nlp)
         article_id="d2", published="2022-02-14")
     accusation = rows[rows["sentence"].str.startswith("Kuleba also")]
     assert len(accusation) and set(accusation["date"]) == {"2022-02-12"}
+
+
+def test_a_mistyped_apostrophe_still_names_the_actor_and_keeps_the_text(nlp):
+    # "Latvia´s" (an acute accent for the apostrophe) must read as Latvia's, and the evidence stays as written
+    from core import extract_positions
+    text = "Latvia´s Parliament accused Russia of deliberately targeting civilians."
+    rows = extract_positions(text, article_id="ap1", published="2022-08-11")
+    assert "Latvia" in set(rows["actor"])
+    assert all(text[r.char_start:r.char_end] == r.sentence and "´" in r.sentence for r in rows.itertuples())
