@@ -127,3 +127,14 @@ def test_a_group_of_states_is_named_as_each_of_its_members(nlp, reg):
     found = mentions(nlp, reg, "The Baltic states urged NATO to send more troops.")
     assert {a for _, a, _, _ in found if a != "NATO"} == {"Estonia", "Latvia", "Lithuania"}
     assert all(text == "Baltic states" for text, a, _, _ in found if a != "NATO")
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("The Sejm adopted a resolution in support of Kyiv.", "Poland"),
+    ("The State Duma voted to recognise the two regions.", "Russia"),
+    ("The state department also said the talks were useful.", "United States"),
+    ("Lawmakers on Capitol Hill are wary of the deal.", "United States"),
+])
+def test_a_state_body_speaks_for_its_state(nlp, reg, text, actor):
+    # the spec: legislatures and state bodies are actors of their state, also in lower case house styles
+    assert actor in {a for _, a, _, _ in mentions(nlp, reg, text)}
