@@ -201,11 +201,17 @@ def _sentence_keys(df: pd.DataFrame) -> list[tuple]:
             for a, s, *rest in df[cols].itertuples(index=False, name=None)]
 
 
+def shown_rows(df: pd.DataFrame, reviewed_only: bool) -> pd.DataFrame:
+    """The rows a view shows out of rows read with rejected ones kept: reviewed ones only, or all but rejected
+    (the rule overlay_rows applies in SQL)."""
+    status = df["review_status"]
+    keep = status.isin(REVIEWED) if reviewed_only else status != "rejected"
+    return df[keep.to_numpy(dtype=bool, na_value=False)]
+
+
 def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool, *, resort: bool) -> pd.DataFrame:
-    if reviewed_only:
-        df = df[df["review_status"].isin(REVIEWED)]
-    elif not include_rejected:
-        df = df[df["review_status"] != "rejected"]
+    if reviewed_only or not include_rejected:
+        df = shown_rows(df, reviewed_only)
     cols = [c for c in QUERY_COLUMNS if c in df.columns] + list(REVIEW_COLUMNS)
     cols += ["statement_id"] if "statement_id" in df.columns else []   # stored ones (overlay_rows)
     if not resort:  # the store's rows come typed and sorted; only merged reviewed rows need more
