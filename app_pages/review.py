@@ -12,10 +12,10 @@ QUEUE_SIZE = 300  # items offered in the picker; the rest wait their turn
 st.title("Review")
 filters = sidebar.filters()
 only = cache.is_reviewed_only()
-df = cache.positions(filters, reviewed_only=only)
+# every row with the rejected ones too (they can be reopened), and of them the rows the other pages show
+df, everything = cache.review_positions(filters, reviewed_only=only)
 share.header(filters, df, "review", view.current(params.REVIEW_POSITION.name), name="reviewed_positions")
 share.unavailable_when_read_only("Reviewing")
-everything = cache.positions(filters, reviewed_only=False, include_rejected=True)  # rejected rows too: they can be reopened
 if share.empty_state(filters, everything):
     st.stop()
 counts = review.status_counts(everything)
@@ -36,7 +36,8 @@ queue_tab, reviewed_tab, add_tab, audit_tab = st.tabs(["Queue", "Reviewed", "Add
 with queue_tab:
     # the queue's order (every unreviewed row sorted) is kept per filter set and database version: a decision
     # writes, so the next run works it out again
-    n_queue, queue = cache.derived("review:queue", filters, queue_head)
+    n_queue, queue = cache.review_derived("review:queue", filters, lambda shown, _every: queue_head(shown),
+                                          reviewed_only=only)
     if only:
         st.info("The queue holds unreviewed positions: switch off “Reviewed positions only” to see it.")
     elif queue.empty:

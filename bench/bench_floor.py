@@ -4,9 +4,12 @@ as bench_browser.py measures Parley's pages (first view in a new browser context
 
     python bench/bench_floor.py [--reloads 3] [--db PATH]
 
-With --db (a Parley database, e.g. bench_browser's grown_100000.duckdb), two more apps: Parley's
-navigation alone, then with the sidebar's page links and filters over that database, so the shell every
-page shares is measured apart from the pages' bodies.
+With --db (a Parley database, e.g. bench_browser's grown_100000.duckdb), three more apps: Parley's
+navigation alone, with the sidebar's page links, then with the links and the filters over that database,
+so the shell every page shares is measured apart from the pages' bodies, and each part of it apart.
+Every app runs with Parley's .streamlit/config.toml. Beside each time, "busy": the seconds Chromium's
+main thread spent on the document until it was drawn (steadier than the wall time on a shared machine;
+a chart still drawing after the sentence is not in either).
 
 A Parley page's time minus the matching floor is what Parley itself can still cut: the page targets of
 issue 15 (first view 1.5 s, reload 1 s) are only reachable where the floor leaves room for them.
@@ -15,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.browser import ROOT, first_and_reloads, launch, start_server, stop_server, warm_up  # noqa: E402
+from bench.browser import ROOT, busy_first_and_reloads, launch, start_server, stop_server, warm_up  # noqa: E402
 
 SENTENCE = "st.markdown('<p class=\"parley-showing\">Showing 1 position.</p>', unsafe_allow_html=True)\n"
 APPS = {
@@ -54,18 +58,20 @@ st.navigation(pages, position="hidden")
 """
 SHELL_APPS = {
     "Parley's navigation": "",
+    "+ page links": "sidebar.carry_filters()\nnav.sidebar_links(pages)\n",
     "+ page links and filters": "sidebar.carry_filters()\nnav.sidebar_links(pages)\nsidebar.filters()\n",
 }
 
 
-async def measure(browser, script: Path, reloads: int, db: Path | None = None) -> tuple[float, float]:
+async def measure(browser, script: Path, reloads: int, db: Path | None = None) -> tuple[float, float, float, float]:
+    """(first view, its main-thread seconds, median reload, its main-thread seconds) of `script`'s app."""
     server, base = start_server(db, script.with_suffix(".log"), script)
     try:
         await warm_up(browser, base)   # the server's imports, not measured (as bench_browser does)
         context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-        first, reload, _ = await first_and_reloads(await context.new_page(), base, reloads)
+        out = await busy_first_and_reloads(context, base, reloads)
         await context.close()
-        return first, reload
+        return out
     finally:
         stop_server(server)
 
@@ -74,20 +80,22 @@ async def main_async(reloads: int, db: Path | None) -> None:
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory(prefix="parley-floor-") as tmp:
+        # Parley's own server settings (no file watcher, no gc after each run), which are read from the app's folder
+        shutil.copytree(ROOT / ".streamlit", Path(tmp) / ".streamlit")
         async with async_playwright() as pw:
             browser = await launch(pw)
             try:
-                print(f"{'app':<32} {'first':>6} {'reload':>7}")
+                print(f"{'app':<32} {'first':>6} {'busy':>5} {'reload':>7} {'busy':>5}   (busy: Chromium main thread, s)")
                 for k, (name, body) in enumerate(APPS.items()):
                     script = Path(tmp) / f"floor_{k}.py"
                     script.write_text(PRELUDE + SENTENCE + body)
-                    first, reload = await measure(browser, script, reloads)
-                    print(f"{name:<32} {first:6.2f} {reload:7.2f}", flush=True)
+                    first, first_busy, reload, reload_busy = await measure(browser, script, reloads)
+                    print(f"{name:<32} {first:6.2f} {first_busy:5.2f} {reload:7.2f} {reload_busy:5.2f}", flush=True)
                 for k, (name, body) in enumerate(SHELL_APPS.items() if db else ()):
                     script = Path(tmp) / f"shell_{k}.py"
                     script.write_text(SHELL + body + SENTENCE)
-                    first, reload = await measure(browser, script, reloads, db)
-                    print(f"{name:<32} {first:6.2f} {reload:7.2f}", flush=True)
+                    first, first_busy, reload, reload_busy = await measure(browser, script, reloads, db)
+                    print(f"{name:<32} {first:6.2f} {first_busy:5.2f} {reload:7.2f} {reload_busy:5.2f}", flush=True)
             finally:
                 await browser.close()
 

@@ -128,3 +128,27 @@ async def first_and_reloads(page, url: str, reloads: int, selector: str | None =
     again = [await reload_page(page, selector) for _ in range(reloads)]
     errors = [e for e in [err, *(e for _, e in again)] if e]
     return first, statistics.median(t for t, _ in again) if again else None, errors
+
+
+async def busy_first_and_reloads(context, url: str, reloads: int,
+                                 selector: str | None = None) -> tuple[float, float, float, float]:
+    """(first view, its main-thread seconds, median reload, its median main-thread seconds) of `url` in a new page.
+
+    Main-thread seconds: what Chromium's renderer spent on the document (script, style, layout, paint) until it
+    was drawn. On this shared machine it is steadier than the wall time, which waits for the other processes."""
+    page = await context.new_page()
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("Performance.enable")
+    first, _ = await load_page(page, url, selector)
+    first_busy = await main_thread_seconds(cdp)
+    again = []
+    for _ in range(reloads):
+        elapsed, _ = await reload_page(page, selector)
+        again.append((elapsed, await main_thread_seconds(cdp)))
+    return (first, first_busy, statistics.median(t for t, _ in again), statistics.median(b for _, b in again))
+
+
+async def main_thread_seconds(cdp) -> float:
+    """The renderer's busy time for the document shown (Chromium starts counting again at each navigation)."""
+    metrics = (await cdp.send("Performance.getMetrics"))["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")

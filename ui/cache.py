@@ -98,12 +98,50 @@ def _positions(path: str, qs: str, reviewed_only: bool = False, include_rejected
                version: str = "") -> pd.DataFrame:
     """The one cached read of positions (reviews applied): every page, statements and shifts share it,
     so a filter set is queried and kept once, not once per module that needs it."""
+    return _stored_ids(_read_positions(path, qs, reviewed_only, include_rejected))
+
+
+def _read_positions(path: str, qs: str, reviewed_only: bool, include_rejected: bool) -> pd.DataFrame:
     from core.storage.review import query_positions  # reviews applied: edits shown, rejected hidden, review_status
-    df = query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
-                         include_rejected=include_rejected, statements=True)
+    return query_positions(_open(path), _filters(qs), reviewed_only=reviewed_only,
+                           include_rejected=include_rejected, statements=True)
+
+
+def _stored_ids(df: pd.DataFrame) -> pd.DataFrame:
     # statement ids stored at write time (core.storage.derived); a row without one (a rejected row the Review page
     # lists) leaves grouping to the views
     return df if df["statement_id"].notna().all() else df.drop(columns="statement_id")
+
+
+def review_positions(filters: Filters, *, reviewed_only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the positions `filters` shows, reviewed ones only if `reviewed_only`; every one of them with the rejected
+    ones too), the same frames as `positions` would return for each, for the Review page, which lists both."""
+    path = db_key()
+    shown, everything = _review_positions(path, query_string(filters), reviewed_only, version(path))
+    return shown.copy(deep=False), everything.copy(deep=False)
+
+
+def review_derived(name: str, filters: Filters, fn, *, reviewed_only: bool):
+    """fn(the two frames of review_positions), kept as `derived` keeps its results: the Review page works out its
+    queue from the frames it already read instead of reading the positions a third time."""
+    path = db_key()
+    return _review_derived(name, path, query_string(filters), reviewed_only, version(path), fn)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _review_derived(name: str, path: str, qs: str, reviewed_only: bool, version: str, _fn):
+    shown, everything = _review_positions(path, qs, reviewed_only, version)
+    return _fn(shown.copy(deep=False), everything.copy(deep=False))
+
+
+# Both out of one read, as a fresh server's read of 100,000 positions costs ~0.5 s: the shown rows are the
+# rejected-too rows less the rejected (or unreviewed) ones, in the same order (core.storage.overlay.shown_rows).
+@st.cache_resource(max_entries=QUERY_ENTRIES, show_spinner=False)
+def _review_positions(path: str, qs: str, reviewed_only: bool, version: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+    from core.storage.review import shown_rows
+    everything = _read_positions(path, qs, False, True)
+    shown = shown_rows(everything, reviewed_only).reset_index(drop=True)
+    return _stored_ids(shown), _stored_ids(everything)
 
 
 def positions(filters: Filters, *, reviewed_only: bool | None = None, include_rejected: bool = False) -> pd.DataFrame:
@@ -193,7 +231,7 @@ def is_empty() -> bool:
 
 def clear() -> None:
     """Forget every query result: called after an ingest or a sample load changed the database."""
-    for fn in (_positions, _derived, _facets, _counts, _articles, _article, _shifts, _statement_rows, _audit, _board):
+    for fn in (_positions, _review_positions, _review_derived, _derived, _facets, _counts, _articles, _article, _shifts, _statement_rows, _audit, _board):
         fn.clear()
 
 

@@ -65,8 +65,16 @@ def overlay_rows(conn, filters: Filters | None = None, *, reviewed_only: bool = 
 
 def _with_statement_ids(sql: str, then: str = "") -> str:
     """The rows of `sql` (ordered as the store orders positions, then by `then`) with their stored statement_id."""
-    return (f"SELECT q.*, s.statement_id FROM ({sql}) q LEFT JOIN {STATEMENTS_TABLE} s USING (position_id)"
+    return (f"SELECT q.*, s.statement_id FROM ({_unordered(sql)}) q LEFT JOIN {STATEMENTS_TABLE} s USING (position_id)"
             f' ORDER BY q."date", q.article_id, q.char_start, q.position_id{then}')
+
+
+def _unordered(sql: str) -> str:
+    """`sql` without its last ORDER BY, when that is its own (outside any parentheses) and no LIMIT depends on it:
+    the join above sorts the rows again on the same keys, and the first sort of 100,000 rows was a third of the
+    read (0.21 -> 0.15 s)."""
+    head, sep, tail = sql.rpartition(" ORDER BY ")
+    return head if sep and ")" not in tail and "LIMIT" not in tail and "OFFSET" not in tail else sql
 
 
 def _merged_rows(conn, machine_sql: str, params_all: dict, filters: Filters | None, hidden: list[str],
@@ -201,11 +209,17 @@ def _sentence_keys(df: pd.DataFrame) -> list[tuple]:
             for a, s, *rest in df[cols].itertuples(index=False, name=None)]
 
 
+def shown_rows(df: pd.DataFrame, reviewed_only: bool) -> pd.DataFrame:
+    """The rows a view shows out of rows read with rejected ones kept: reviewed ones only, or all but rejected
+    (the rule overlay_rows applies in SQL)."""
+    status = df["review_status"]
+    keep = status.isin(REVIEWED) if reviewed_only else status != "rejected"
+    return df[keep.to_numpy(dtype=bool, na_value=False)]
+
+
 def _finish(df: pd.DataFrame, reviewed_only: bool, include_rejected: bool, *, resort: bool) -> pd.DataFrame:
-    if reviewed_only:
-        df = df[df["review_status"].isin(REVIEWED)]
-    elif not include_rejected:
-        df = df[df["review_status"] != "rejected"]
+    if reviewed_only or not include_rejected:
+        df = shown_rows(df, reviewed_only)
     cols = [c for c in QUERY_COLUMNS if c in df.columns] + list(REVIEW_COLUMNS)
     cols += ["statement_id"] if "statement_id" in df.columns else []   # stored ones (overlay_rows)
     if not resort:  # the store's rows come typed and sorted; only merged reviewed rows need more

@@ -45,6 +45,7 @@ from core.storage.overlay import (  # noqa: F401  (the overlay is read through t
     positions_for_article,
     query_positions,
     review_queue,
+    shown_rows,
     status_counts,
 )
 from core.storage.store import (

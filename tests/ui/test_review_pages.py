@@ -121,6 +121,27 @@ def test_review_reject_hides_the_row_everywhere(db):
     assert "<b>softened</b>" not in text(shifts) and "<b>opened</b>" in text(shifts)  # no demand, no softening
 
 
+def test_review_reads_its_two_frames_once_as_the_other_pages_read_them(db):
+    # the Review page takes the rows it shows out of its rejected-too read: they must be the very rows (and
+    # columns, statement ids included) that the other pages read, rejected, accepted and unreviewed rows alike
+    import pandas as pd
+
+    from core.filters import Filters
+    from ui import cache
+
+    at = open_page("app_pages/review.py", reviewer="Bob", stance="demand")
+    at.button(key="rv_queue_reject").click().run()
+    at = open_page("app_pages/review.py", reviewer="Bob")
+    at.button(key="rv_queue_accept").click().run()
+    for filters in (Filters(), Filters(actor=("Ukraine",))):
+        everything = cache.positions(filters, reviewed_only=False, include_rejected=True)
+        assert set(everything["review_status"]) == {"rejected", "accepted", "unreviewed"} or filters.actor
+        for only in (False, True):
+            shown, every = cache.review_positions(filters, reviewed_only=only)
+            pd.testing.assert_frame_equal(shown, cache.positions(filters, reviewed_only=only))
+            pd.testing.assert_frame_equal(every, everything)
+
+
 def test_shifts_page_lists_shifts_with_both_sentences(db):
     at = open_page("app_pages/shifts.py")
     body = text(at)
