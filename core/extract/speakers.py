@@ -166,12 +166,11 @@ class _Attributor:
             self.last = lead
         self.last_sent, self.last_para = n, para
 
-    @staticmethod
-    def _reach_back(out, pending, lead) -> None:
+    def _reach_back(self, out, pending, lead) -> None:
         """The earlier sentences of a quotation take its attribution instead of a carried speaker."""
         for k in pending:
             rest = [h for h in out[k] if h.how != "quote-carry"]
-            out[k] = _dedupe([Holder(lead.actor, lead.speaker, "quote-forward", 0.7)] + rest)
+            out[k] = _dedupe(self._members([Holder(lead.actor, lead.speaker, "quote-forward", 0.7)]) + rest)
 
     def _unattributed(self, sent, n, para, open_before) -> list[Holder]:
         """A sentence with no attribution of its own: a colon before a quotation, or a quotation

@@ -259,3 +259,9 @@ def test_a_group_speaks_as_each_member_state_also_when_it_is_they(nlp):
     rows = holders(nlp, "The Baltic states said they would not accept the plan. They urged NATO to send more troops.")
     assert actors(rows[0]) >= {"Estonia", "Latvia", "Lithuania"}
     assert actors(rows[1]) == {"Estonia", "Latvia", "Lithuania"}
+
+
+def test_a_group_that_closes_a_quotation_speaks_its_first_sentences_as_each_member_state(nlp):
+    rows = holders(nlp, '"We will not accept this plan. Russia must withdraw first," the Baltic states said.')
+    assert all(actors(row) >= {"Estonia", "Latvia", "Lithuania"} for row in rows)
+    assert not any("Baltic states" in actors(row) for row in rows)
