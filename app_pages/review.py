@@ -36,8 +36,7 @@ queue_tab, reviewed_tab, add_tab, audit_tab = st.tabs(["Queue", "Reviewed", "Add
 with queue_tab:
     # the queue's order (every unreviewed row sorted) is kept per filter set and database version: a decision
     # writes, so the next run works it out again
-    n_queue, queue = cache.review_derived("review:queue", filters, lambda shown, _every: queue_head(shown),
-                                          reviewed_only=only)
+    n_queue, queue = cache.review_derived("review:queue", filters, queue_head, reviewed_only=only)
     if only:
         st.info("The queue holds unreviewed positions: switch off “Reviewed positions only” to see it.")
     elif queue.empty:

@@ -122,16 +122,16 @@ def review_positions(filters: Filters, *, reviewed_only: bool) -> tuple[pd.DataF
 
 
 def review_derived(name: str, filters: Filters, fn, *, reviewed_only: bool):
-    """fn(the two frames of review_positions), kept as `derived` keeps its results: the Review page works out its
-    queue from the frames it already read instead of reading the positions a third time."""
+    """fn(the positions review_positions shows), kept as `derived` keeps its results: the Review page works out its
+    queue from the rows it already read instead of reading the positions again."""
     path = db_key()
     return _review_derived(name, path, query_string(filters), reviewed_only, version(path), fn)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _review_derived(name: str, path: str, qs: str, reviewed_only: bool, version: str, _fn):
-    shown, everything = _review_positions(path, qs, reviewed_only, version)
-    return _fn(shown.copy(deep=False), everything.copy(deep=False))
+    shown, _ = _review_positions(path, qs, reviewed_only, version)
+    return _fn(shown.copy(deep=False))
 
 
 # Both out of one read, as a fresh server's read of 100,000 positions costs ~0.5 s: the shown rows are the

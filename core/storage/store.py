@@ -477,10 +477,15 @@ def _date_conditions(filters: Filters, params: dict) -> list[str]:
     return parts
 
 
-def positions_query(filters: Filters | None, *, limit: int | None = None, offset: int = 0) -> tuple[str, dict]:
-    """The SQL and parameters of Store.query_positions (core.storage.review reads the same rows)."""
+def positions_query(filters: Filters | None, *, limit: int | None = None, offset: int = 0,
+                    ordered: bool = True) -> tuple[str, dict]:
+    """The SQL and parameters of Store.query_positions (core.storage.review reads the same rows).
+
+    `ordered=False` leaves out the ORDER BY for a caller that sorts the rows itself, unless a page of them is
+    asked for (`limit`, `offset`), which needs the order to know which rows it holds."""
     where, params = where_clause(filters)
-    order = ' ORDER BY p."date", p.article_id, p.char_start, p.position_id'
+    keep_order = ordered or limit is not None or offset
+    order = ' ORDER BY p."date", p.article_id, p.char_start, p.position_id' if keep_order else ""
     if limit is not None and "a." not in where:
         # A page of rows whose filters read positions only: that page is taken before the join, so only its
         # rows meet their article (at 1M positions, joining every match first cost about a third more).
