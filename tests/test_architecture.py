@@ -101,3 +101,30 @@ def test_ui_imports_form_a_tree():
     graph = {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
     assert _find_cycle(graph) is None
     assert graph["ui.cache"] <= {"ui.params"}
+
+
+SQL_CALLS = {"execute", "executemany", "sql", "fetch_one", "fetch_frame"}  # fetch_*: core.storage.store's runners
+
+
+def _sql_calls(path) -> list[int]:
+    """Lines of `path` that run SQL: conn.execute / executemany / sql, or storage's fetch_one / fetch_frame."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name in SQL_CALLS:
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_only_storage_runs_sql():
+    """Every statement lives in core/storage/, so a schema change is made and reviewed in one package."""
+    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in sorted(CORE.rglob("*.py"))
+                 if p.relative_to(CORE).parts[0] != "storage" for line in _sql_calls(p)]
+    assert not offenders, f"SQL outside core/storage/ (move it into a storage function): {offenders}"
+
+
+def test_the_sql_finder_finds_sql(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text('rows = conn.execute("SELECT 1").fetchall()\nrow = fetch_one(conn, "SELECT 2")\nconn.close()\n')
+    assert _sql_calls(source) == [1, 2]

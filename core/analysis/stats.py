@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from core.ingest.feeds import feed_lines
+from core.storage import articles
 from core.storage.store import Store
 
 
@@ -30,10 +31,5 @@ def stats_lines(store: Store, *, top: int = 10) -> list[str]:
 
 def top_values(store: Store, fields: tuple[str, ...], top: int) -> dict[str, list[tuple[str, int]]]:
     """Most frequent values of position fields (identifiers from core.filters.LIST_PARAMS)."""
-    out = {}
     with store.connect() as conn:
-        for field in fields:
-            out[field] = conn.execute(
-                f'SELECT "{field}", count(*) AS n FROM positions WHERE "{field}" IS NOT NULL'
-                f' GROUP BY 1 ORDER BY n DESC, 1 LIMIT $top', {"top": top}).fetchall()
-    return out
+        return articles.top_values(conn, fields, top)

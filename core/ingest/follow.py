@@ -36,7 +36,9 @@ from core.ingest.fetch import TIMEOUT, FetchError
 from core.ingest.ingest import Pending, find_duplicate, free_article_id, normalise_url, prepare
 from core.ingest.polite import Polite
 from core.ingest.sources import FEED_TYPES, Item, NotAFeed, Parsed, newest_first, parse_source
+from core.storage.articles import actors_of, articles_by_url
 from core.storage.derived import replace_positions
+from core.storage.feeds import FeedUpdate, record_item
 from core.storage.store import Store, insert_article
 
 MAX_ITEMS_PER_FEED = 100
@@ -170,33 +172,31 @@ def _actors_of(store: Store, ids: list[str]) -> list[str]:
     if not ids:
         return []
     with store.connect() as conn:
-        rows = conn.execute("SELECT DISTINCT actor FROM positions WHERE list_contains($ids, article_id)"
-                            " AND actor IS NOT NULL ORDER BY 1", {"ids": ids}).fetchall()
-    return [r[0] for r in rows]
+        return actors_of(conn, ids)
 
 
 # -- a feed -----------------------------------------------------------------------
 
 def follow_feed(store: Store, feed: dict, polite: Polite, opts: FollowOptions,
-                clock: Callable) -> tuple[FeedReport, F.FeedUpdate]:
+                clock: Callable) -> tuple[FeedReport, FeedUpdate]:
     report = FeedReport(feed["url"], feed.get("title"))
     try:
         page = polite.get(feed["url"], headers=_conditional(feed), accept_types=FEED_TYPES)
         if page.status == 304:
             report.not_modified = True
-            return report, F.FeedUpdate(ok=True)
+            return report, FeedUpdate(ok=True)
         parsed = parse_source(page.body, page.url, page.content_type)
         if parsed.kind == "sitemapindex":
             parsed = _read_index(parsed, polite)
     except (FetchError, NotAFeed) as err:
         report.error = str(err)
-        return report, F.FeedUpdate(ok=False, error=report.error)
+        return report, FeedUpdate(ok=False, error=report.error)
     digest = hashlib.sha1(page.body).hexdigest()
     report.title = parsed.title or report.title
     report.notes += _feed_notes(feed, page, parsed, digest, opts.max_items)
     _take_items(store, feed["url"], parsed.items[:opts.max_items], polite, opts, report, clock)
     report.notes += _item_notes(report)
-    return report, F.FeedUpdate(
+    return report, FeedUpdate(
         ok=True, error="; ".join(report.notes) or None, kind=parsed.kind, title=parsed.title,
         etag=page.headers.get("etag"), last_modified=page.headers.get("last-modified"), body_hash=digest,
         items_seen=report.items_listed, added=len(report.added), duplicates=len(report.duplicates),
@@ -304,9 +304,7 @@ def stored_urls(store: Store, urls: list[str]) -> dict[str, str]:
     if not urls:
         return {}
     with store.connect() as conn:
-        rows = conn.execute("SELECT url, min(article_id) FROM articles WHERE list_contains($urls, url) GROUP BY url",
-                            {"urls": urls}).fetchall()
-    return dict(rows)
+        return articles_by_url(conn, urls)
 
 
 def _take_item(run: _Items, item: Item, url: str) -> None:
@@ -339,7 +337,7 @@ def _tally(run: _Items, item: Item, url: str, r: _Result) -> None:
         run.stored[url] = r.article_id
     if not r.recorded:
         with run.store.transaction() as conn:
-            F.record_item(conn, run.feed_url, url, r.outcome, r.why, r.article_id, run.clock())
+            record_item(conn, run.feed_url, url, r.outcome, r.why, r.article_id, run.clock())
 
 
 def _fetch_and_extract(run: _Items, item: Item, url: str) -> Pending | _Result:
@@ -390,12 +388,12 @@ def _write(run: _Items, url: str, p: Pending) -> _Result:
         with run.store.transaction() as conn:
             why = find_duplicate(conn, p.art, p.digest)
             if why:
-                F.record_item(conn, run.feed_url, url, "duplicate", why, None, run.clock())
+                record_item(conn, run.feed_url, url, "duplicate", why, None, run.clock())
                 return _Result("duplicate", why, recorded=True)
             art = {**p.art, "article_id": free_article_id(conn, p.art["article_id"], p.digest)}
             insert_article(conn, art, text_hash=p.digest, source=p.source, extractor_version=EXTRACTOR_VERSION)
             n = replace_positions(conn, art["article_id"], p.positions, extractor_version=EXTRACTOR_VERSION)
-            F.record_item(conn, run.feed_url, url, "stored", f"{n} positions", art["article_id"], run.clock())
+            record_item(conn, run.feed_url, url, "stored", f"{n} positions", art["article_id"], run.clock())
     except duckdb.Error as err:
         return _Result("failed", f"not stored: {err}")
     return _Result("stored", f"{n} positions", art["article_id"], n, recorded=True)

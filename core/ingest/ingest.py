@@ -24,16 +24,9 @@ import pandas as pd
 
 from core.ingest.readers import gate, read_inputs, text_hash, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
+from core.storage.articles import article_exists, article_with_text_hash, article_with_url, articles_matching
 from core.storage.derived import replace_positions  # statement ids and shifts refreshed with the rows
-from core.storage.store import (
-    Store,
-    StoreBusy,
-    StoreFull,
-    disk_message,
-    fetch_one,
-    insert_article,
-    is_disk_error,
-)
+from core.storage.store import Store, StoreBusy, StoreFull, disk_message, insert_article, is_disk_error
 
 Progress = Callable[[int, int], None]
 Extract = Callable[..., pd.DataFrame]  # extract(text, *, article_id, published, title) -> positions
@@ -136,19 +129,18 @@ def _blank_to_none(value):
 def find_duplicate(conn, art: dict, digest: str) -> str | None:
     """Why `art` is already stored ("same URL as X", "same text as X"), or None."""
     if art["url"]:
-        row = fetch_one(conn, "SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": art["url"]})
-        if row:
-            return f"same URL as stored article {row[0]}"
-    row = fetch_one(conn, "SELECT article_id FROM articles WHERE text_hash = $h LIMIT 1", {"h": digest})
-    if row:
-        return f"same text as stored article {row[0]}"
+        stored = article_with_url(conn, art["url"])
+        if stored is not None:
+            return f"same URL as stored article {stored}"
+    stored = article_with_text_hash(conn, digest)
+    if stored is not None:
+        return f"same text as stored article {stored}"
     return None
 
 
 def free_article_id(conn, article_id: str, digest: str) -> str:
     """`article_id`, or, if a different article already has it, the id with a text-hash suffix."""
-    taken = fetch_one(conn, "SELECT 1 FROM articles WHERE article_id = $id", {"id": article_id})
-    return f"{article_id}-{digest[:8]}" if taken else article_id
+    return f"{article_id}-{digest[:8]}" if article_exists(conn, article_id) else article_id
 
 
 # -- ingest ---------------------------------------------------------------------
@@ -284,10 +276,7 @@ def known_duplicates(store: Store, raws: list[dict]) -> dict[str, str]:
     if not urls and not hashes:
         return {}
     with store.connect() as conn:
-        rows = conn.execute(
-            "SELECT url, text_hash, article_id FROM articles"
-            " WHERE list_contains($urls, url) OR list_contains($hashes, text_hash)",
-            {"urls": sorted(urls), "hashes": sorted(hashes)}).fetchall()
+        rows = articles_matching(conn, sorted(urls), sorted(hashes))
     known = {}
     for url, digest, article_id in rows:
         known.setdefault(digest, article_id)
@@ -361,9 +350,9 @@ def _prepare_url(store: Store, url: str, extract: Extract, fetch, published: str
 
     norm = normalise_url(url)
     with store.connect() as conn:  # do not fetch a page already stored
-        row = fetch_one(conn, "SELECT article_id FROM articles WHERE url = $url LIMIT 1", {"url": norm})
-    if row:
-        return "duplicate", Outcome(url, row[0], f"same URL as stored article {row[0]}")
+        stored = article_with_url(conn, norm)
+    if stored is not None:
+        return "duplicate", Outcome(url, stored, f"same URL as stored article {stored}")
     try:
         article = (fetch or fetch_article)(url, published=published)
     except FetchError as err:

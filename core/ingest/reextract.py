@@ -13,8 +13,9 @@ import duckdb
 from core.ingest import ingest
 from core.ingest.ingest import Extract, Progress
 from core.schema import validate_positions
+from core.storage.articles import article_ids, article_ids_not_extracted_by, position_count
 from core.storage.derived import replace_positions
-from core.storage.store import Store, StoreError, fetch_one
+from core.storage.store import Store, StoreError
 
 
 @dataclass
@@ -32,13 +33,7 @@ class ReextractSummary:
 def stale_articles(store: Store, version: str | None) -> list[str]:
     """Ids of articles last extracted by a version other than `version` (every article for None)."""
     with store.connect() as conn:
-        if version is None:
-            rows = conn.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()
-        else:
-            rows = conn.execute(
-                "SELECT article_id FROM articles WHERE extractor_version IS DISTINCT FROM $version"
-                " ORDER BY article_id", {"version": version}).fetchall()
-    return [r[0] for r in rows]
+        return article_ids(conn) if version is None else article_ids_not_extracted_by(conn, version)
 
 
 def reextract(store: Store, *, version: str | None = None, extract: Extract | None = None,
@@ -73,7 +68,7 @@ def _one(store: Store, article_id: str, version: str, extract: Extract, summary:
         return
     try:
         with store.transaction() as conn:
-            before = fetch_one(conn, "SELECT count(*) FROM positions WHERE article_id = $id", {"id": article_id})[0]
+            before = position_count(conn, article_id)
             after = replace_positions(conn, article_id, df, extractor_version=version)
     except duckdb.Error as err:  # rolled back: the old positions stand
         summary.failed.append((article_id, f"not stored: {err}"))

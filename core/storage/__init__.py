@@ -1,1 +1,1 @@
-"""The database and what is written out: store (DuckDB), migrations, backup, the review overlay (review), changes since a moment, export and writers (files)."""
+"""The database and what is written out: store (DuckDB), migrations, backup, the review overlay (review), changes since a moment, export and writers (files), article lookups for the writers (articles) and the followed-feed tables (feeds). Every SQL statement in core/ is in this package (tests/test_architecture.py)."""
