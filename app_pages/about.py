@@ -72,7 +72,8 @@ else:
         st.subheader("Would more annotation help?")
         st.markdown(
             "Cross-validated F1 when each fold learns from only a share of its training articles, for the "
-            "linear model alone (encoder weight 0) and with the sentence encoder: a curve still rising at "
+            "linear models alone (encoder weight 0) and with the two networks (the sentence encoder, and the "
+            "issue network that L2 also reads): a curve still rising at "
             "the right says more annotated articles would still pay."
         )
         st.dataframe(curve, hide_index=True, column_config={

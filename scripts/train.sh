@@ -21,9 +21,14 @@ mkdir -p "$work"
 # 2. fine-tune the encoder: out-of-fold stance probabilities (a network per fold, int8 through ONNX Runtime),
 #    then the shipped int8 network trained on every dev article
 .venv-train/bin/python scripts/finetune_encoder.py --pairs "$work/pairs.json" --oof "$work/encoder-oof.npy" --out-dir models
+#    and the issue network the same way, on sentences and their gold issues
+.venv-train/bin/python scripts/finetune_encoder.py --task issue --pairs "$work/pairs.json" --oof "$work/issue-oof.npy" --out-dir models
+#    then both networks' weights stored once (they share the checkpoint's embeddings and bottom layers)
+.venv-train/bin/python scripts/share_encoder_weights.py models/sentence_encoder.onnx models/issue_encoder.onnx
 # 3. the linear models, cross-validated alone and mixed with the encoder's out-of-fold scores, with the
 #    learning curve, then fitted on every dev article
-.venv/bin/python scripts/train_model.py --encoder-oof "$work/encoder-oof.npy" --encoder-pairs "$work/pairs.json" --curve 0.25,0.5 "$@"
+.venv/bin/python scripts/train_model.py --encoder-oof "$work/encoder-oof.npy" --issue-encoder-oof "$work/issue-oof.npy" \
+  --encoder-pairs "$work/pairs.json" --curve 0.25,0.5 "$@"
 # 4. the shared scorer's report on the dev gold, with the model's cross-validated figures
 .venv/bin/python -m core evaluate --report models/eval_report.json "$@"
 echo "rebuilt every model artifact in $(( $(date +%s) - start )) s"

@@ -41,6 +41,7 @@ CACHE = Path("/tmp/parley_cache")
 N_FOLDS = 5
 DICT_WEIGHT = 0.25  # --dict-weight default: cross-validated best of 0.1, 0.25, 0.5, 1, 3
 ENCODER_WEIGHTS = "0.35,0.5,0.65,0.8"  # --encoder-weights default: around the plain average of the two models
+ISSUE_ENCODER_WEIGHTS = "0.3,0.45,0.6"  # --issue-encoder-weights default (fold 1: 0.3-0.6 within 0.005 of the best)
 ISSUE_DICT_WEIGHT = 0.5  # --issue-dict-weight default: cross-validated best of 0.25, 0.5, 1, 3 (L2)
 # --C-stance default: p(stance | holds) learns from holders only (4,638), and with the gold grown 3.3x it was
 # regularised too hard at the holder model's C 1; cross-validated L1 / L2 (encoder 0.5): see models/README.md
@@ -88,7 +89,8 @@ def build_examples(articles, docs, gold_by_article, scorer):
         y = [labels.get((c.sent_index, c.actor), set()) for c in cands]
         context = issue_context([info.span.text for info in infos])
         issues = [(infos[i].span.text, stance, iss, context[i]) for (i, _, stance), iss in issue_rows.items()]
-        data.append(dict(article=art, infos=infos, cands=cands, y=y, issues=issues, targets=targets))
+        data.append(dict(article=art, infos=infos, cands=cands, y=y, issues=issues, targets=targets,
+                         issue_rows=issue_rows))
     return data, missed
 
 
@@ -179,9 +181,10 @@ def fit_position_model(data, args, thresholds=None) -> PositionModel:
         stance.thresholds, issue.thresholds = thresholds
     prior = target_prior(data)
     weight = args.encoder_weight if "enc" in data[0] else 0.0
-    model_id = f"stance-lr{'+minilm-ft' if weight else ''}@{EXTRACTOR_VERSION}"
+    issue_weight = args.issue_encoder_weight if "issue_enc" in data[0] else 0.0
+    model_id = f"stance-lr{'+minilm-ft' if weight else ''}{'+issue-ft' if issue_weight else ''}@{EXTRACTOR_VERSION}"
     return PositionModel(model_id, stance, issue, prior, target_ranker=fit_target_ranker(data, prior),
-                         encoder_weight=weight)
+                         encoder_weight=weight, issue_encoder_weight=issue_weight)
 
 
 def fit_target_ranker(data, prior):
@@ -231,7 +234,7 @@ def predict_rows(data, model) -> list[dict]:
     for d in data:
         a = d["article"]
         chosen = _choose(d["cands"], model, encoded=d.get("enc"))
-        rows.extend(_rows(chosen, d["infos"], model, a["id"], a["published"], a["text"]))
+        rows.extend(_rows(chosen, d["infos"], model, a["id"], a["published"], a["text"], d.get("issue_enc")))
     return rows
 
 
@@ -254,15 +257,25 @@ def cross_validate(data, args, fraction: float = 1.0, weights=(None,), parts_pat
     """Out-of-fold rows per encoder weight (None: the model's own), the fold models fitted once.
     Thresholds are tuned on the out-of-fold scores of each variant, as the final model's are.
     `parts_path`: also save every candidate's out-of-fold parts (scripts/decision_study.py reads them)."""
-    folds = make_folds(len(data))
-    models = [fit_position_model([data[i] for i in subsample(train, fraction, k)], args)
-              for k, (train, _) in enumerate(folds)]
+    models, folds = fold_models(data, args, fraction)
     if parts_path:
         save_oof_parts(data, models, folds, parts_path)
+    return oof_variants(data, models, folds, weights)
+
+
+def fold_models(data, args, fraction: float = 1.0):
+    folds = make_folds(len(data))
+    return [fit_position_model([data[i] for i in subsample(train, fraction, k)], args)
+            for k, (train, _) in enumerate(folds)], folds
+
+
+def oof_variants(data, models, folds, weights, attr: str = "encoder_weight") -> dict:
+    """Out-of-fold (thresholds, rows) per value of the fold models' `attr` (None: as fitted)."""
     out = {}
     for w in weights:
         for m in models:
-            m.encoder_weight = m.encoder_weight if w is None else w
+            if w is not None:
+                setattr(m, attr, w)
             m.stance.thresholds = m.issue.thresholds = {}
         out[w] = _out_of_fold(data, models, folds)
     return out
@@ -372,15 +385,51 @@ def attach_encoder_oof(data, path: Path, pairs_path: Path) -> None:
     print(f"encoder scores out of fold for {n - missing} of {n} candidates ({missing} not in the pairs: an even spread)")
 
 
+def attach_issue_oof(data, path: Path, pairs_path: Path) -> None:
+    """The issue network's out-of-fold p(issue) for every sentence under every stance (rows: sentence by
+    sentence, the stances in STANCES order), matched by article; the sentences must be those the pairs
+    were dumped from."""
+    import json
+
+    flat = np.load(path)
+    arts = json.loads(pairs_path.read_text())["issue_articles"]
+    sizes = [len(a["texts"]) * len(STANCES) for a in arts]
+    if sum(sizes) != len(flat):
+        raise SystemExit(f"{path} holds {len(flat)} rows, {pairs_path} asks for {sum(sizes)}: fine-tune again")
+    starts = dict(zip((a["id"] for a in arts), np.cumsum([0] + sizes), strict=False))
+    by_id = {a["id"]: a for a in arts}
+    for d in data:
+        a, mine = by_id.get(d["article"]["id"]), [i.span.text for i in d["infos"]]
+        if a is None or a["texts"] != mine:
+            raise SystemExit(f"{d['article']['id']}: its sentences changed since the issue network's scores: "
+                             "dump the pairs and fine-tune again")
+        start = starts[a["id"]]
+        d["issue_enc"] = flat[start:start + len(mine) * len(STANCES)].reshape(len(mine), len(STANCES), -1)
+    print(f"issue network scores out of fold for {len(flat)} sentence-stance pairs")
+
+
 def write_rows(rows, path: Path) -> None:
     import json
 
     path.write_text("".join(json.dumps(r, default=str) + "\n" for r in rows))
 
 
+def issue_pairs(data, fold_of) -> list[dict]:
+    """Per article every sentence, and per sentence the gold's positions there as {stance, issues} (a
+    sentence with three positions counts three times); the issue network reads issue_input(sentence, stance)."""
+    out = []
+    for i, d in enumerate(data):
+        y = [[] for _ in d["infos"]]
+        for (sent, _, stance), issues in d["issue_rows"].items():
+            y[sent].append({"stance": stance, "issues": sorted(issues)})
+        out.append({"id": d["article"]["id"], "fold": fold_of[i], "texts": [x.span.text for x in d["infos"]], "y": y})
+    return out
+
+
 def dump_pairs(data, path: Path) -> int:
-    """What fine-tuning the encoder needs, in the fold order every cross-validated figure uses: per
-    article its candidates' encoder inputs and gold stances (empty: holds no position there)."""
+    """What fine-tuning the networks needs, in the fold order every cross-validated figure uses: per
+    article its candidates' encoder inputs and gold stances (empty: holds no position there), and
+    (issue_articles) its sentences with the gold's positions and issues in each."""
     import json
 
     from core.extract.encoder import encoder_input
@@ -389,7 +438,8 @@ def dump_pairs(data, path: Path) -> int:
     fold_of = {i: k for k, (_, test) in enumerate(folds) for i in test}
     arts = [{"id": d["article"]["id"], "fold": fold_of[i], "texts": [encoder_input(c) for c in d["cands"]],
              "y": [sorted(y) for y in d["y"]]} for i, d in enumerate(data)]
-    path.write_text(json.dumps({"folds": len(folds), "labels": list(STANCES), "articles": arts}))
+    path.write_text(json.dumps({"folds": len(folds), "labels": list(STANCES), "articles": arts,
+                                "issue_labels": list(ISSUES), "issue_articles": issue_pairs(data, fold_of)}))
     print(f"wrote {path}: {len(arts)} articles, {sum(len(a['texts']) for a in arts)} candidates, "
           f"{sum(bool(y) for a in arts for y in a['y'])} holding a position")
     return 0
@@ -416,6 +466,10 @@ def parse_args(argv):
     ap.add_argument("--encoder-weights", default=ENCODER_WEIGHTS,
                     help="the encoder's shares of p(stance | holder) to cross-validate (the best is kept; "
                          "the linear model alone is always measured)")
+    ap.add_argument("--issue-encoder-oof", metavar="NPY", help="the issue network's out-of-fold probabilities, one row "
+                    "per sentence of the pairs' issue_articles (scripts/finetune_encoder.py --task issue --oof)")
+    ap.add_argument("--issue-encoder-weights", default=ISSUE_ENCODER_WEIGHTS,
+                    help="the issue network's shares of p(issue) to cross-validate (best L2 kept; 0 always measured)")
     ap.add_argument("--curve", default="", help="training shares for a learning curve, e.g. 0.25,0.5,0.75")
     ap.add_argument("--cv-rows", metavar="JSONL", help="also write the chosen variant's out-of-fold rows (error analysis "
                     "with ../shared/eval/score.py)")
@@ -424,7 +478,7 @@ def parse_args(argv):
     ap.add_argument("--dump-pairs", metavar="JSON", help="write the encoder's training pairs (every candidate's "
                     "input text and gold stances, and the article folds) for scripts/finetune_encoder.py, and stop")
     args = ap.parse_args(argv)
-    if args.encoder_oof and not args.encoder_pairs:
+    if (args.encoder_oof or args.issue_encoder_oof) and not args.encoder_pairs:
         ap.error("--encoder-oof needs --encoder-pairs: the scores are matched to candidates through the pairs")
     return args
 
@@ -443,20 +497,27 @@ def main(argv=None) -> int:
     args.encoder_weight = max(float(w) for w in args.encoder_weights.split(","))
     if args.encoder_oof:
         attach_encoder_oof(data, Path(args.encoder_oof), Path(args.encoder_pairs))
+    if args.issue_encoder_oof:
+        attach_issue_oof(data, Path(args.issue_encoder_oof), Path(args.encoder_pairs))
     n_c = sum(len(d["cands"]) for d in data)
     print(f"{len(data)} articles, {n_c} candidates; gold positions reachable by a candidate: "
           f"{missed['covered']} (no sentence: {missed['sentence']}, actor not a candidate: {missed['actor']}) "
           f"[{time.time() - t0:.0f}s]")
     weights = sorted({0.0, *(float(w) for w in args.encoder_weights.split(","))}) if "enc" in data[0] else [0.0]
-    variants = cross_validate(data, args, weights=weights, parts_path=args.oof_parts and Path(args.oof_parts))
+    args.issue_encoder_weight = 0.0   # encoder weights first, issues by the linear model; then the issue network
+    models, folds = fold_models(data, args)
+    if args.oof_parts:
+        save_oof_parts(data, models, folds, Path(args.oof_parts))
+    variants = oof_variants(data, models, folds, weights)
     scores = {w: scorer.score(gold, rows) for w, (_, rows) in variants.items()}
     for w, rep in scores.items():
         report(f"cross-validated by article ({N_FOLDS} folds, {len(data)} articles), encoder weight {w}", rep)
     # the weight with the best cross-validated L1 (then L2); a choice among a few, so say all of them
     args.encoder_weight = max(weights, key=lambda w: (scores[w]["L1"]["f1"], scores[w]["L2"]["f1"]))
+    print(f"   chosen encoder weight: {args.encoder_weight}")
+    issue_scores = choose_issue_weight(data, models, folds, args, scorer, gold, variants, scores)
     alone, cv = scores[0.0], scores[args.encoder_weight]
     thresholds, cv_rows = variants[args.encoder_weight]
-    print(f"   chosen encoder weight: {args.encoder_weight}")
     if args.cv_rows:
         write_rows(cv_rows, Path(args.cv_rows))
     curve = learning_curve(data, args, scorer, gold) if args.curve else []
@@ -473,8 +534,9 @@ def main(argv=None) -> int:
     print("   by confidence (unseen articles): " + " ".join(
         f">={r['min_confidence']}: P={r['precision']:.2f} R={r['recall']:.2f}" for r in by_confidence))
     model = fit_position_model(data, args, thresholds)
-    for d in data:  # held in: the shipped encoder (models/) runs as in the app, not the out-of-fold scores
+    for d in data:  # held in: the shipped networks (models/) run as in the app, not the out-of-fold scores
         d.pop("enc", None)
+        d.pop("issue_enc", None)
     held_in = scorer.score(gold, predict_rows(data, model))
     report("held-in (trained on all dev articles)", held_in)
     model.info = {"trained_on_articles": len(data), "candidates": n_c, "folds": N_FOLDS,
@@ -484,6 +546,7 @@ def main(argv=None) -> int:
                   "cv_linear_alone": _brief(alone),
                   "cv_by_encoder_weight": {str(w): {"L1_f1": r["L1"]["f1"], "L2_f1": r["L2"]["f1"]}
                                            for w, r in scores.items()},
+                  "issue_encoder_weight": model.issue_encoder_weight, "cv_by_issue_encoder_weight": issue_scores,
                   "held_in": _brief(held_in), "learning_curve": curve, "stance_confusion": confusion,
                   "train_seconds": round(time.time() - t0)}
     if not args.no_save:
@@ -494,6 +557,27 @@ def main(argv=None) -> int:
     return 0
 
 
+def choose_issue_weight(data, models, folds, args, scorer, gold, variants, scores) -> dict:
+    """The issue network's share of p(issue), cross-validated at the chosen encoder weight (best L2; the
+    stances, and so L1, do not depend on it). Its variant's rows replace that weight's in `variants` and
+    `scores`. Returns L2 per share tried ({} without the network's out-of-fold scores)."""
+    if "issue_enc" not in data[0]:
+        args.issue_encoder_weight = 0.0
+        return {}
+    for m in models:
+        m.encoder_weight = args.encoder_weight
+    shares = sorted({0.0, *(float(w) for w in args.issue_encoder_weights.split(","))})
+    tried = oof_variants(data, models, folds, shares, attr="issue_encoder_weight")
+    l2 = {w: scorer.score(gold, rows) for w, (_, rows) in tried.items()}
+    for w, rep in l2.items():
+        print(f"   issue network share {w}: L2 F1={rep['L2']['f1']:.4f} (L1 {rep['L1']['f1']:.4f})")
+    args.issue_encoder_weight = max(shares, key=lambda w: l2[w]["L2"]["f1"])
+    print(f"   chosen issue network share: {args.issue_encoder_weight}")
+    variants[args.encoder_weight] = tried[args.issue_encoder_weight]
+    scores[args.encoder_weight] = l2[args.issue_encoder_weight]
+    return {str(w): r["L2"]["f1"] for w, r in l2.items()}
+
+
 def learning_curve(data, args, scorer, gold) -> list[dict]:
     """Cross-validated L1/L2 with each fold's linear model trained on a share of its training articles
     (thresholds tuned out of fold at each share, as for the full model): how much more annotation is worth.
@@ -501,8 +585,9 @@ def learning_curve(data, args, scorer, gold) -> list[dict]:
     and fine-tuning one per share costs more CPU than the curve is worth."""
     out = []
     first = first_gold(data, gold)
+    linear = argparse.Namespace(**{**vars(args), "issue_encoder_weight": 0.0})
     for fraction in [float(x) for x in args.curve.split(",") if x]:
-        for w, (_, rows) in cross_validate(data, args, fraction, weights=(0.0,)).items():
+        for w, (_, rows) in cross_validate(data, linear, fraction, weights=(0.0,)).items():
             rep, rep1 = scorer.score(gold, rows), scorer.score(first, rows)
             out.append({"fraction": fraction, "encoder_weight": w, "L1_f1": rep["L1"]["f1"], "L2_f1": rep["L2"]["f1"],
                         "first_gold_L1_f1": rep1["L1"]["f1"], "first_gold_L2_f1": rep1["L2"]["f1"]})

@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from core.schema import STANCES
 from scripts.decision_study import rows_of, top_only
-from scripts.finetune_encoder import BATCH, batches, holders
-from scripts.train_model import attach_encoder_oof, tune_thresholds
+from scripts.finetune_encoder import BATCH, batches, holders, issue_examples, scored
+from scripts.train_model import attach_encoder_oof, attach_issue_oof, tune_thresholds
 
 LABELS = ["accusation", "demand", "rejection"]
 
@@ -25,6 +26,42 @@ def test_only_position_holders_are_trained_on_with_their_stances_shared_out():
     assert texts == ["Russia: x", "Ukraine: z", "EU: w"]          # NATO holds no position there
     assert targets.tolist() == [[0, 1, 0], [0, 0.5, 0.5], [1, 0, 0]]
     assert folds.tolist() == [0, 0, 1]
+
+
+def _issue_arts():
+    return [{"id": "a", "fold": 0, "texts": ["Talks  resume.", "Gas flows stop."],
+             "y": [[{"stance": "dialogue", "issues": ["negotiations"]}],
+                   [{"stance": "warning", "issues": ["energy", "sanctions"]}, {"stance": "demand", "issues": ["energy"]}]]}]
+
+
+def test_the_issue_network_learns_each_position_with_its_stance():
+    texts, targets, folds = issue_examples(_issue_arts(), ["energy", "negotiations", "sanctions"])
+    assert texts == ["dialogue: Talks resume.", "warning: Gas flows stop.", "demand: Gas flows stop."]
+    assert targets.tolist() == [[0, 1, 0], [0.5, 0, 0.5], [1, 0, 0]]
+    assert folds.tolist() == [0, 0, 0]
+
+
+def test_the_issue_network_scores_every_sentence_under_every_stance():
+    texts, gold = scored("issue", _issue_arts()[0], ["demand", "warning"])
+    assert texts == ["demand: Talks resume.", "warning: Talks resume.", "demand: Gas flows stop.", "warning: Gas flows stop."]
+    assert gold == [[], [], [["energy"]], [["energy", "sanctions"]]]   # the dialogue row is not among these stances
+
+
+def test_issue_scores_follow_their_sentence_and_stance(tmp_path):
+    pairs = tmp_path / "pairs.json"
+    pairs.write_text(json.dumps({"issue_articles": [{"id": "a", "texts": ["One.", "Two."]}, {"id": "b", "texts": ["Three."]}]}))
+    rows = np.arange(3 * len(STANCES) * 2, dtype=np.float32).reshape(-1, 2)
+    np.save(tmp_path / "oof.npy", rows)
+    info = SimpleNamespace
+    data = [{"article": {"id": "b"}, "infos": [info(span=info(text="Three."))]},
+            {"article": {"id": "a"}, "infos": [info(span=info(text="One.")), info(span=info(text="Two."))]}]
+    attach_issue_oof(data, tmp_path / "oof.npy", pairs)
+    assert data[0]["issue_enc"].shape == (1, len(STANCES), 2)
+    assert data[0]["issue_enc"][0, 0].tolist() == rows[2 * len(STANCES)].tolist()     # b's first row follows a's
+    assert data[1]["issue_enc"][1, 3].tolist() == rows[len(STANCES) + 3].tolist()   # a's second sentence, fourth stance
+    data[1]["infos"][0] = info(span=info(text="One, edited."))
+    with pytest.raises(SystemExit, match="dump the pairs"):
+        attach_issue_oof(data, tmp_path / "oof.npy", pairs)
 
 
 def test_batches_cover_every_example_once_and_group_similar_lengths():

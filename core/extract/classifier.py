@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from core.extract.encoder import encoder_input, load_encoder
+from core.extract.encoder import ISSUE_ONNX_NAME, encoder_input, issue_input, load_encoder
 from core.extract.issues import issue_hits
 from core.paths import MODELS_DIR
 from core.schema import ISSUES, STANCES
@@ -123,6 +123,8 @@ class PositionModel:
     # The fine-tuned encoder's share of p(stance | holder) (core/extract/encoder.py); 0, or no encoder in
     # models/: the linear model decides alone.
     encoder_weight: float = 0.0
+    # The issue network's share of p(issue) (core/extract/encoder.py); 0: the linear issue model alone.
+    issue_encoder_weight: float = 0.0
 
     def stance_proba(self, cands, encoded: np.ndarray | None = None) -> np.ndarray:
         """p(stance) per candidate: the holder model's p(holds) times p(stance | holds), the latter
@@ -152,11 +154,28 @@ class PositionModel:
         enc = load_encoder()
         return None if enc is None or not cands else enc.proba([encoder_input(c) for c in cands], self.stance.labels)
 
-    def issues_for(self, items: list[tuple[str, str, dict]]) -> list[list[tuple[str, float]]]:
-        """(sentence text, stance, context features) -> issues above threshold (best first; at least one)."""
+    def issues_for(self, items: list[tuple[str, str, dict]], encoded: np.ndarray | None = None
+                   ) -> list[list[tuple[str, float]]]:
+        """(sentence text, stance, context features) -> issues, best first (at least one). `encoded`: the
+        issue network's p(issue) per item, given (training: out of fold); else it runs here."""
         texts = [t for t, _, _ in items]
         probs = self.issue.proba(texts, texts, [issue_feats(t, s, c) for t, s, c in items])
+        w = getattr(self, "issue_encoder_weight", 0.0)   # models saved before the issue network lack it
+        if w and len(items):
+            enc = encoded if encoded is not None else self._encode_issues(items)
+            if enc is not None:
+                probs = (1 - w) * probs + w * enc
         return [_pick_issues(row, self.issue.labels) for row in probs]
+
+    def _encode_issues(self, items) -> np.ndarray | None:
+        """p(issue) per (sentence, stance) item, each distinct pair read once."""
+        enc = load_encoder(name=ISSUE_ONNX_NAME)
+        if enc is None:
+            return None
+        inputs = [issue_input(t, s) for t, s, _ in items]
+        unique = list(dict.fromkeys(inputs))
+        got = dict(zip(unique, enc.proba(unique, self.issue.labels), strict=True))
+        return np.array([got[x] for x in inputs])
 
 
 def _pick_labels(row, labels, thresholds, *, at_least_one: bool) -> list[tuple[str, float]]:

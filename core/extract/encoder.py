@@ -8,6 +8,10 @@ candidate holds a position). It runs on ONNX Runtime with the `tokenizers` wheel
 time, and nothing is downloaded. The linear model still decides *who* holds a position (parse and
 carry-over features are far better there); the encoder's say is on *which stance* (core.extract.classifier
 mixes the two), and it runs only on the candidates the holder model keeps.
+
+A second network of the same make, fine-tuned on the gold's issues, reads a row's stance and its
+sentence (issue_input) and gives p(issue); it is mixed with the linear issue model the same way, on the
+rows the extractor gives.
 """
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ import numpy as np
 from core.paths import MODELS_DIR
 
 ONNX_NAME = "sentence_encoder.onnx"
-TOKENIZER_NAME = "sentence_tokenizer.json"
+ISSUE_ONNX_NAME = "issue_encoder.onnx"
+TOKENIZER_NAME = "sentence_tokenizer.json"   # the base checkpoint's: both networks read with it
 MAX_TOKENS = 128   # a news sentence with its actor rarely needs more; a longer one is cut at its end
 BATCH = 32
 MARK_OPEN, MARK_CLOSE = "[", "]"  # around the actor's own mentions, so "Russia accused NATO" reads two ways
@@ -30,6 +35,13 @@ def encoder_input(cand) -> str:
     """The actor, then the sentence with the actor's own mentions marked (a holder carried from the
     sentences before has none: its name in front says whose words these are)."""
     return f"{cand.actor}: {_marked(cand)}"
+
+
+def issue_input(sentence: str, stance: str) -> str:
+    """What the issue network reads: the stance, then the sentence (whitespace collapsed). The stance
+    says which of a sentence's positions is meant: on fold 1 the sentence alone put the top issue right
+    for 0.659 of positions, with the stance 0.700."""
+    return f"{stance}: {' '.join(sentence.split())}"
 
 
 def _marked(cand) -> str:
@@ -46,11 +58,11 @@ class SentenceEncoder:
     session: object
     tokenizer: object
     model_id: str
-    labels: tuple[str, ...]   # the stances its output columns stand for (the ONNX file's metadata)
+    labels: tuple[str, ...]   # the stances (or issues) its output columns stand for (the ONNX file's metadata)
 
     def proba(self, texts: list[str], labels) -> np.ndarray:
-        """p(stance | the candidate holds a position) per text, columns in `labels`' order (0 for a
-        label the network does not know), in batches of similar length (less padding)."""
+        """p(label) per text (stance network: p(stance | the candidate holds a position)), columns in
+        `labels`' order (0 for a label the network does not know), in batches of similar length."""
         out = np.zeros((len(texts), len(labels)), dtype=np.float32)
         cols = [(j, self.labels.index(s)) for j, s in enumerate(labels) if s in self.labels]
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
@@ -79,10 +91,11 @@ def load_tokenizer(path: Path):
 
 
 @functools.lru_cache(maxsize=2)
-def load_encoder(models_dir: str | None = None, threads: int = 1) -> SentenceEncoder | None:
-    """The committed encoder, or None when the project holds none (the linear model then decides alone)."""
+def load_encoder(models_dir: str | None = None, threads: int = 1, name: str = ONNX_NAME) -> SentenceEncoder | None:
+    """The committed encoder (`name`: the stance network, or ISSUE_ONNX_NAME), or None when the project
+    holds none (the linear model then decides alone)."""
     d = Path(models_dir) if models_dir else MODELS_DIR
-    onnx_path, tok_path = d / ONNX_NAME, d / TOKENIZER_NAME
+    onnx_path, tok_path = d / name, d / TOKENIZER_NAME
     if not onnx_path.is_file() or not tok_path.is_file():
         return None
     import onnxruntime as ort
@@ -93,6 +106,6 @@ def load_encoder(models_dir: str | None = None, threads: int = 1) -> SentenceEnc
     session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
     meta = session.get_modelmeta().custom_metadata_map
     labels = tuple(x for x in meta.get("labels", "").split(",") if x)
-    if not labels:  # an encoder from before fine-tuning gives vectors, not stances: not usable here
+    if not labels:  # an encoder from before fine-tuning gives vectors, not labels: not usable here
         return None
     return SentenceEncoder(session, load_tokenizer(tok_path), meta.get("model_id", "sentence-encoder"), labels)

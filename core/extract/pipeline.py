@@ -21,7 +21,7 @@ from core.extract.issues import issue_context, lexicon_issues
 from core.extract.nlp import load_nlp
 from core.extract.stance import explain
 from core.extract.targets import pick_target, rank_targets
-from core.schema import articles_frame, positions_frame
+from core.schema import STANCES, articles_frame, positions_frame
 
 BATCH_SIZE = 8
 _NEWS_DAY_MAX_GAP = 3  # days: a lede's "on Friday" in Monday's paper still dates the report
@@ -69,12 +69,16 @@ def _choose(cands, model, encoded=None) -> list[tuple[object, str, float]]:
     return [(c, s, p) for c, row in zip(cands, probs, strict=False) for s, p in stances_above(row, model)]
 
 
-def _rows(chosen, infos, model, article_id, published, original) -> list[dict]:
+def _rows(chosen, infos, model, article_id, published, original, issue_encoded=None) -> list[dict]:
+    """`issue_encoded`: the issue network's p(issue) per sentence and stance (STANCES order), given
+    (training: out of fold)."""
     if not chosen:
         return []
     model_id = model.model_id if model else _FALLBACK_MODEL_ID
     context = issue_context([i.span.text for i in infos])
-    issues = (model.issues_for([(c.text, s, context[c.sent_index]) for c, s, _ in chosen]) if model
+    encoded = (None if issue_encoded is None else
+               issue_encoded[[c.sent_index for c, _, _ in chosen], [STANCES.index(s) for _, s, _ in chosen]])
+    issues = (model.issues_for([(c.text, s, context[c.sent_index]) for c, s, _ in chosen], encoded) if model
               else [[(i, 0.3) for i in lexicon_issues(c.text)] for c, _, _ in chosen])
     dates = _Dates(infos, published)
     targets = _targets(chosen, infos, model)

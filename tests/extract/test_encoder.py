@@ -9,9 +9,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from core.extract.encoder import encoder_input, load_encoder
+from core.extract.encoder import ISSUE_ONNX_NAME, encoder_input, issue_input, load_encoder
 from core.extract.features import analyse, candidates
-from core.schema import STANCES
+from core.schema import ISSUES, STANCES
 from tests.dashboard_data import ROOT
 
 
@@ -26,6 +26,10 @@ def test_input_marks_the_actors_own_mentions(nlp):
     assert encoder_input(second) == "Russia: [Moscow] also demanded guarantees."
     nato = [c for c in cands if c.sent_index == 0 and c.actor == "NATO"][0]
     assert encoder_input(nato) == "NATO: Russia accused [NATO] of stoking tensions."
+
+
+def test_the_issue_network_reads_the_stance_then_the_sentence():
+    assert issue_input("Moscow  demanded\nguarantees.", "demand") == "demand: Moscow demanded guarantees."
 
 
 def test_no_encoder_files_means_no_encoder(tmp_path):
@@ -113,9 +117,9 @@ def test_extraction_runs_with_the_network_refused():
             raise OSError("network refused by the test")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        from core.extract.encoder import load_encoder
+        from core.extract.encoder import ISSUE_ONNX_NAME, load_encoder
         from core.extract.pipeline import extract_positions
-        assert load_encoder() is not None
+        assert load_encoder() is not None and load_encoder(name=ISSUE_ONNX_NAME) is not None
         rows = extract_positions("Russia demanded that NATO withdraw its troops from Eastern Europe, "
                                  "Foreign Minister Sergei Lavrov said on Monday.", article_id="a", published="2022-02-14")
         print(len(rows), sorted(set(rows["stance"])))
@@ -124,3 +128,51 @@ def test_extraction_runs_with_the_network_refused():
                           env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
     assert done.returncode == 0, done.stderr[-2000:]
     assert "demand" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def issue_network():
+    enc = load_encoder(name=ISSUE_ONNX_NAME)
+    assert enc is not None, "models/issue_encoder.onnx must be committed"
+    return enc
+
+
+PLAIN_ISSUES = [  # (stance, sentence, the issue a reader gives it)
+    ("warning", "The EU threatened new sanctions on Russian banks if Moscow attacks.", "sanctions"),
+    ("demand", "Kyiv urged Germany to stop the gas pipeline from Russia.", "energy"),
+    ("demand", "Ukraine asked its allies for more tanks and air defence systems.", "arms_supply"),
+    ("dialogue", "The Kremlin said it was ready for another round of talks in Istanbul.", "negotiations"),
+    ("accusation", "Kyiv accused Moscow of shelling the nuclear power plant.", "nuclear"),
+    ("demand", "Russia demanded that the alliance rule out membership for Ukraine.", "nato_enlargement"),
+    ("accusation", "Aid agencies said civilians were trapped without water or food in the besieged city.",
+     "humanitarian"),
+]
+
+
+def test_the_issue_network_reads_plain_statements_as_a_reader_would(issue_network):
+    probs = issue_network.proba([issue_input(t, s) for s, t, _ in PLAIN_ISSUES], ISSUES)
+    assert set(issue_network.labels) == set(ISSUES)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-3)
+    top = [ISSUES[int(np.argmax(row))] for row in probs]
+    right = sum(t == want for t, (_, _, want) in zip(top, PLAIN_ISSUES, strict=True))
+    assert right >= len(PLAIN_ISSUES) - 1, list(zip(top, [w for _, _, w in PLAIN_ISSUES], strict=True))
+
+
+def test_the_issue_network_moves_issues_only_by_its_share():
+    from core.extract.classifier import load_model
+
+    model = load_model()
+    assert model.issue_encoder_weight > 0
+    items = [("Russia warned of consequences if the alliance expands further east.", "warning", {})]
+    onto_energy = np.zeros((1, len(model.issue.labels)))
+    onto_energy[0, model.issue.labels.index("energy")] = 1.0
+    weight = model.issue_encoder_weight
+    try:
+        model.issue_encoder_weight = 0.0
+        alone = model.issues_for(items, onto_energy)
+        model.issue_encoder_weight = 1.0
+        only_network = model.issues_for(items, onto_energy)
+    finally:
+        model.issue_encoder_weight = weight
+    assert alone[0][0][0] != "energy"                   # the linear model alone reads enlargement, not gas
+    assert only_network[0][0] == ("energy", 1.0)        # the network's say is exactly its share
