@@ -91,7 +91,7 @@ def load_tokenizer(path: Path):
 
 
 @functools.lru_cache(maxsize=2)
-def load_encoder(models_dir: str | None = None, threads: int = 1, name: str = ONNX_NAME) -> SentenceEncoder | None:
+def load_encoder(models_dir: str | None = None, threads: int = 2, name: str = ONNX_NAME) -> SentenceEncoder | None:
     """The committed encoder (`name`: the stance network, or ISSUE_ONNX_NAME), or None when the project
     holds none (the linear model then decides alone)."""
     d = Path(models_dir) if models_dir else MODELS_DIR
@@ -101,7 +101,9 @@ def load_encoder(models_dir: str | None = None, threads: int = 1, name: str = ON
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
-    # one thread: the dashboard's ingest and the CLI run beside other work; batching gives the speed
+    # two threads: spaCy parses on one core, so the networks' short bursts take the second; with one
+    # thread the two networks held the extractor to 0.27x the bare parse (bench/bench_extract.py), with
+    # two 0.35x (same rows)
     opts.intra_op_num_threads, opts.inter_op_num_threads = threads, 1
     session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
     meta = session.get_modelmeta().custom_metadata_map
