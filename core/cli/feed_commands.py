@@ -102,7 +102,7 @@ def _follow_once(args, opts) -> int:
     except StoreError as err:
         return fail(err)
     _report(summary, args.notify)
-    return 1 if any(f.error for f in summary.feeds) else 0
+    return 1 if summary.error or any(f.error for f in summary.feeds) else 0
 
 
 def _follow_every(args, opts, interval: float) -> int:

@@ -39,7 +39,7 @@ from core.ingest.sources import FEED_TYPES, Item, NotAFeed, Parsed, newest_first
 from core.storage.articles import actors_of, articles_by_url
 from core.storage.derived import replace_positions
 from core.storage.feeds import FeedUpdate, record_item
-from core.storage.store import Store, insert_article
+from core.storage.store import Store, StoreBusy, StoreFull, disk_message, insert_article, is_disk_error
 
 MAX_ITEMS_PER_FEED = 100
 MAX_INDEX_SITEMAPS = 3      # a sitemap index: its newest child sitemaps are read
@@ -101,6 +101,7 @@ class RunSummary:
     waiting: list[str] = field(default_factory=list)     # feeds still backing off, with until when
     changes: object = None                                # core.storage.changes.Changes
     interrupted: bool = False
+    error: str = ""   # why the run stopped early, or why its writes may not be on disk (a full disk)
     seconds: dict = field(default_factory=lambda: {"fetch": 0.0, "extract": 0.0, "store": 0.0, "total": 0.0})
 
     def counts(self) -> dict:
@@ -119,6 +120,7 @@ class RunSummary:
         out = [line for f in self.feeds for line in f.lines()]
         out += [f"feed {w}" for w in self.waiting]
         out.append(self.totals())
+        out += [f"STOPPED: {self.error}"] if self.error else []
         return out + (self.changes.lines() if self.changes is not None else [])
 
     def text(self) -> str:
@@ -137,22 +139,46 @@ def follow_once(store: Store, opts: FollowOptions | None = None) -> RunSummary:
     due, waiting = F.feeds_to_fetch(store, started)
     summary.waiting = [f"{w['url']}: waiting, {w['failures']} failures in a row, next try after"
                        f" {w['next_retry_at']:%Y-%m-%d %H:%M} UTC" for w in waiting]
+    try:
+        _follow_due(store, due, summary, opts, clock)
+    except StoreFull as err:  # every later article would fail the same way: stop and say why
+        summary.error, summary.interrupted = str(err), True
+    summary.interrupted = summary.interrupted or opts.stop.is_set()
+    summary.changes = changes_since(store, started)
+    summary.seconds["total"] = time.monotonic() - t0
+    _close_run(store, summary, clock)
+    return summary
+
+
+def _follow_due(store: Store, due: list[dict], summary: RunSummary, opts: FollowOptions, clock) -> None:
     polite = Polite(opts, summary.seconds)
     for feed in due:
         if opts.stop.is_set():
             summary.interrupted = True
-            break
+            return
         report, update = follow_feed(store, feed, polite, opts, clock)
         F.record_feed(store, feed["url"], update, clock())
         summary.feeds.append(report)
-    summary.interrupted = summary.interrupted or opts.stop.is_set()
-    summary.changes = changes_since(store, started)
-    summary.seconds["total"] = time.monotonic() - t0
+
+
+def _close_run(store: Store, summary: RunSummary, clock) -> None:
+    """Record the run, then make sure its writes reached the file: DuckDB's own checkpoint when the last
+    connection closes fails silently, so a full disk would pass unnoticed. The articles stay in the
+    write-ahead log either way, and the next run finds them."""
     c = summary.counts()
-    F.finish_run(store, summary.run_id, {"feeds": c["feeds"], "seen": c["seen"], "added": c["added"],
-                                         "positions": c["positions"], "dups": c["dups"], "refused": c["refused"],
-                                         "failed": c["failed"]}, summary.text(), clock())
-    return summary
+    try:
+        F.finish_run(store, summary.run_id, {"feeds": c["feeds"], "seen": c["seen"], "added": c["added"],
+                                             "positions": c["positions"], "dups": c["dups"],
+                                             "refused": c["refused"], "failed": c["failed"]}, summary.text(), clock())
+        store.checkpoint()
+    except StoreBusy:
+        pass  # another writer holds the file; its close checkpoints
+    except StoreFull as err:
+        summary.error = summary.error or str(err)
+    except duckdb.Error as err:
+        if not is_disk_error(err):
+            raise
+        summary.error = summary.error or disk_message(store.path, err)
 
 
 def changes_since(store: Store, since) -> object:
@@ -395,6 +421,8 @@ def _write(run: _Items, url: str, p: Pending) -> _Result:
             n = replace_positions(conn, art["article_id"], p.positions, extractor_version=EXTRACTOR_VERSION)
             record_item(conn, run.feed_url, url, "stored", f"{n} positions", art["article_id"], run.clock())
     except duckdb.Error as err:
+        if is_disk_error(err):
+            raise StoreFull(disk_message(run.store.path, err)) from err
         return _Result("failed", f"not stored: {err}")
     return _Result("stored", f"{n} positions", art["article_id"], n, recorded=True)
 

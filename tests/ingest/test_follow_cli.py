@@ -167,3 +167,28 @@ def test_new_since_holds_on_a_machine_not_on_utc(tmp_path, zone):
     out = subprocess.run([sys.executable, "-c", SINCE_SCRIPT, str(tmp_path / "tz.duckdb")], cwd=ROOT, timeout=60,
                          env={**os.environ, "TZ": zone}, capture_output=True, text=True)
     assert out.stdout.strip() == "['a'] []", out.stderr
+
+
+@pytest.mark.subprocess
+def test_a_full_disk_stops_the_follow_run_says_so_and_loses_nothing(env, capsys):
+    import resource
+
+    from core.storage.store import open_store
+
+    site, db = env
+    cli(capsys, "feeds", "add", site.url("/rss.xml"), "--db", str(db))
+    limit = db.stat().st_size + 100_000   # room for the write-ahead log, none for the checkpoint's new blocks
+
+    def capped():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a refused write, as on a full disk, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    follow = [sys.executable, "-m", "core", "follow", "--once", "--delay", "0", "--db", str(db)]
+    done = subprocess.run(follow, cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=capped)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "STOPPED: the disk refused to write the database" in done.stdout and "free some space" in done.stdout
+    stored = open_store(db, read_only=True).counts()["articles"]
+    assert stored >= 1                                     # what was written waits in the write-ahead log
+    again = subprocess.run(follow, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "0 articles added" in again.stdout, again.stdout + again.stderr
+    assert open_store(db, read_only=True).counts()["articles"] == stored
