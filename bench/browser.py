@@ -2,7 +2,8 @@
 
 Everything stays on this machine: the server listens on 127.0.0.1 only, and Chromium
 (/usr/bin/chromium) is started without background networking. A page's time runs from navigation
-until its "Showing …" sentence is drawn and the app reports no running script.
+until its "Showing …" sentence is drawn, the app reports no running script, and every plotly chart on the
+page has drawn its figure (the sentence comes before the charts, which are drawn in the browser after it).
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PAGE_TIMEOUT_MS = 120_000
 DRAWN = "p.parley-showing, [data-testid='stException'], [data-testid='stAlertContentError']"
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+CHARTS_DRAWN = ("() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+                ".every(c => c.querySelector('.main-svg'))")
 
 
 def free_port() -> int:
@@ -81,11 +84,12 @@ async def launch(pw):
 
 
 async def until_drawn(page, start: float, selector: str | None = None) -> tuple[float, str | None]:
-    """Seconds since `start` until the page's sentence (or `selector`) is drawn and no script runs; an error
-    text, or None."""
+    """Seconds since `start` until the page's sentence (or `selector`) is drawn, no script runs and every
+    chart is drawn; an error text, or None."""
     try:
         await page.wait_for_selector(selector or DRAWN, timeout=PAGE_TIMEOUT_MS)
         await page.wait_for_function(IDLE, timeout=PAGE_TIMEOUT_MS)
+        await page.wait_for_function(CHARTS_DRAWN, timeout=PAGE_TIMEOUT_MS)
     except Exception as err:  # a timeout or a dropped connection: counted as an error, the run goes on
         return time.perf_counter() - start, f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
     elapsed = time.perf_counter() - start
