@@ -39,7 +39,7 @@ from core.ingest.sources import FEED_TYPES, Item, NotAFeed, Parsed, newest_first
 from core.storage.articles import actors_of, articles_by_url
 from core.storage.derived import replace_positions
 from core.storage.feeds import FeedUpdate, record_item
-from core.storage.store import Store, StoreBusy, StoreFull, disk_message, insert_article, is_disk_error
+from core.storage.store import Store, StoreFull, disk_message, insert_article, is_disk_error, raise_if_full
 
 MAX_ITEMS_PER_FEED = 100
 MAX_INDEX_SITEMAPS = 3      # a sitemap index: its newest child sitemaps are read
@@ -170,15 +170,11 @@ def _close_run(store: Store, summary: RunSummary, clock) -> None:
         F.finish_run(store, summary.run_id, {"feeds": c["feeds"], "seen": c["seen"], "added": c["added"],
                                              "positions": c["positions"], "dups": c["dups"],
                                              "refused": c["refused"], "failed": c["failed"]}, summary.text(), clock())
-        store.checkpoint()
-    except StoreBusy:
-        pass  # another writer holds the file; its close checkpoints
-    except StoreFull as err:
-        summary.error = summary.error or str(err)
-    except duckdb.Error as err:
+    except duckdb.Error as err:  # no room for the run's record: say so; its articles are in the log
         if not is_disk_error(err):
             raise
         summary.error = summary.error or disk_message(store.path, err)
+    summary.error = summary.error or store.checkpoint_refusal()
 
 
 def changes_since(store: Store, since) -> object:
@@ -421,8 +417,7 @@ def _write(run: _Items, url: str, p: Pending) -> _Result:
             n = replace_positions(conn, art["article_id"], p.positions, extractor_version=EXTRACTOR_VERSION)
             record_item(conn, run.feed_url, url, "stored", f"{n} positions", art["article_id"], run.clock())
     except duckdb.Error as err:
-        if is_disk_error(err):
-            raise StoreFull(disk_message(run.store.path, err)) from err
+        raise_if_full(run.store.path, err)
         return _Result("failed", f"not stored: {err}")
     return _Result("stored", f"{n} positions", art["article_id"], n, recorded=True)
 

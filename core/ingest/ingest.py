@@ -26,7 +26,7 @@ from core.ingest.readers import gate, read_inputs, text_hash, valid_date
 from core.schema import ARTICLE_COLUMNS, SchemaError, validate_positions
 from core.storage.articles import article_exists, article_with_text_hash, article_with_url, articles_matching
 from core.storage.derived import replace_positions  # statement ids and shifts refreshed with the rows
-from core.storage.store import Store, StoreBusy, StoreFull, disk_message, insert_article, is_disk_error
+from core.storage.store import Store, StoreBusy, StoreFull, insert_article, raise_if_full
 
 Progress = Callable[[int, int], None]
 Extract = Callable[..., pd.DataFrame]  # extract(text, *, article_id, published, title) -> positions
@@ -225,17 +225,9 @@ def _ingest_items(store: Store, items: list[tuple[dict | str, str]], *, progress
     except (StoreBusy, StoreFull) as err:  # waited long enough, or no room: say what was not stored, stop
         _give_up(summary, [(p.art, p.source) for p in pending] + items[start:], str(err))
         summary.error = str(err) if isinstance(err, StoreFull) else ""
-    if summary.new and not summary.error:
-        _checkpoint(store, summary)
+    if summary.new and not summary.error:  # DuckDB's checkpoint when the file closes fails silently
+        summary.error = store.checkpoint_refusal()
     return summary
-
-
-def _checkpoint(store: Store, summary: IngestSummary) -> None:
-    """Make sure what was written reached the file: a checkpoint that fails on close is silent."""
-    try:
-        store.checkpoint()
-    except (StoreBusy, StoreFull) as err:  # busy: another writer's close will checkpoint; full: say so
-        summary.error = str(err) if isinstance(err, StoreFull) else ""
 
 
 def _flush(store: Store, pending: list[Pending], summary: IngestSummary, known: dict[str, str]) -> None:
@@ -339,8 +331,7 @@ def _write(store: Store, p: Pending) -> tuple[str, Outcome]:
             insert_article(conn, art, text_hash=p.digest, source=source or None, extractor_version=EXTRACTOR_VERSION)
             n = replace_positions(conn, art["article_id"], p.positions, extractor_version=EXTRACTOR_VERSION)
     except duckdb.Error as err:
-        if is_disk_error(err):  # every later article would fail the same way: stop and say why
-            raise StoreFull(disk_message(store.path, err)) from err
+        raise_if_full(store.path, err)
         return "failed", Outcome(source, art["article_id"], f"not stored: {err}")
     return "new", Outcome(source, art["article_id"], f"{n} positions")
 

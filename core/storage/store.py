@@ -165,9 +165,19 @@ class Store:
             try:
                 conn.execute("CHECKPOINT")
             except duckdb.Error as err:
-                if is_disk_error(err):
-                    raise StoreFull(disk_message(self.path, err)) from err
+                raise_if_full(self.path, err)
                 raise
+
+    def checkpoint_refusal(self) -> str:
+        """checkpoint() at a writer's end: what the disk said if it refused, else "" (also when another
+        writer holds the file: its close checkpoints)."""
+        try:
+            self.checkpoint()
+        except StoreBusy:
+            return ""
+        except StoreFull as err:
+            return str(err)
+        return ""
 
     def migrate(self) -> list[int]:
         """Create the file (and its folder) if needed and apply pending migrations."""
@@ -332,6 +342,13 @@ def is_damage_error(err: Exception) -> bool:
 def is_disk_error(err: Exception) -> bool:
     text = str(err).lower()
     return isinstance(err, duckdb.Error) and any(marker in text for marker in _DISK_MARKERS)
+
+
+def raise_if_full(path: Path, err: Exception) -> None:
+    """StoreFull, saying what to do, when `err` is the disk refusing a write; otherwise nothing (the
+    caller handles `err`). Every later write would fail the same way, so a writer stops there."""
+    if is_disk_error(err):
+        raise StoreFull(disk_message(path, err)) from err
 
 
 def disk_message(path: Path, err: Exception) -> str:
