@@ -284,4 +284,4 @@ def article_list(filters: Filters, df: pd.DataFrame) -> pd.DataFrame:
     article when nothing narrows the view. Overview counts it, Articles lists it: one definition."""
     from core.analysis.views import article_list as shown_articles
 
-    return shown_articles(cache.articles(filters), df, include_empty=filters.is_empty() and not cache.is_reviewed_only())
+    return shown_articles(cache.articles(), df, include_empty=filters.is_empty() and not cache.is_reviewed_only())

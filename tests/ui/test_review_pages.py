@@ -270,3 +270,20 @@ def test_about_page_shows_the_learning_curve_and_unseen_date_and_target(db, tmp_
     table = at.dataframe[-1].value
     assert list(table["L1_f1"]) == [0.45, 0.52] and list(table["fraction"]) == [0.5, 1.0]
     assert "Would more annotation help?" in [h.value for h in at.subheader]
+
+
+def test_an_edit_that_brings_a_row_into_the_filters_brings_its_article_too(db):
+    """Kyiv's rejection edited into dialogue: under ?stance=dialogue its article holds a shown position, so the
+    Overview counts it and the Articles page lists it (the stored stance no longer decides which articles show)."""
+    from core.storage.review import edit
+
+    s = open_store(db)
+    rejection = next(r for r in s.query_positions().to_dict("records") if r["stance"] == "rejection")
+    edit(s, rejection["position_id"], "Bob", {"stance": "dialogue"})
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    overview = open_page("app_pages/overview.py", stance="dialogue")
+    assert sentence(overview).startswith("Showing 3 positions")
+    assert {m.label: m.value for m in overview.metric}["Articles"] == "2"
+    articles = open_page("app_pages/articles.py", stance="dialogue")
+    assert "Story a-jan" in " ".join(map(str, articles.selectbox(key="view_article").options))
