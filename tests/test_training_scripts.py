@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.schema import STANCES
-from scripts.decision_study import rows_of, top_only
+from scripts.decision_study import micro_cuts, nested_rows, rows_of, top_only
 from scripts.finetune_encoder import BATCH, batches, holders, issue_examples, scored
 from scripts.train_model import attach_encoder_oof, attach_issue_oof, tune_thresholds
 
@@ -137,3 +137,35 @@ def test_cut_search_can_start_lower_for_rare_stances():
     ys = [{"concession"}, {"concession"}, set()]
     assert tune_thresholds(probs, ys, ["concession"])["concession"] == 0.15   # nothing kept: the grid's first cut
     assert tune_thresholds(probs, ys, ["concession"], low=0.05)["concession"] == 0.05
+
+
+def test_nested_cuts_never_see_the_articles_they_decide():
+    """Five articles, one fold each: every fold's cuts are tuned on the other four articles' scores only, and
+    each article's rows come from the cuts that did not see it."""
+    parts = _parts(linear=[[0, 0, 0]] * 5, encoder=[[0, 0, 0]] * 5, hold=[1] * 5)
+    parts["article_id"] = np.array([f"a{i}" for i in range(5)])
+    parts["gold_sets"] = [set()] * 5
+    probs = np.array([[0.1 * (i + 1), 0.0, 0.0] for i in range(5)])
+    seen = []
+
+    def tune(p, gold_sets):
+        seen.append(sorted(np.round(p[:, 0], 1)))
+        return {"accusation": 0.0, "demand": 0.5, "rejection": 0.5}
+    rows = nested_rows(parts, probs, tune)
+    every = set(np.round(probs[:, 0], 1))
+    missing = [every - set(s) for s in seen]
+    assert all(len(m) == 1 for m in missing) and set().union(*missing) == every   # each fold leaves out its own
+    assert sorted(r["article_id"] for r in rows) == [f"a{i}" for i in range(5)]   # each article decided once
+
+
+def test_cuts_chosen_together_do_not_lower_the_f1_over_all_stances():
+    rng = np.random.default_rng(3)
+    probs = rng.random((300, 3))
+    gold = [{LABELS[j] for j in range(3) if probs[i, j] + rng.normal(0, 0.3) > 0.8} for i in range(300)]
+    start = tune_thresholds(probs, gold, LABELS)
+
+    def f1(cuts):
+        pred = [{LABELS[j] for j in range(3) if probs[i, j] >= cuts[LABELS[j]]} for i in range(300)]
+        tp = sum(len(p & g) for p, g in zip(pred, gold, strict=True))
+        return 2 * tp / (sum(map(len, pred)) + sum(map(len, gold)))
+    assert f1(micro_cuts(probs, gold, LABELS, start)) >= f1(start)

@@ -207,6 +207,23 @@ def test_about_page_leads_with_the_figures_for_unseen_articles(db, tmp_path, mon
     assert len(at.dataframe) == 1  # this report holds no confidence cuts: no table for them
 
 
+def test_about_page_shows_the_figures_whose_cuts_never_saw_the_scored_articles(db, tmp_path, monkeypatch):
+    cuts = [{"min_confidence": 0.5, "positions": 20, "precision": 0.8, "recall": 0.1}]
+    report = {"articles": 3, "L1": {"f1": 0.8}, "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
+              "model": {"cv": {"L1_f1": 0.53, "L2_f1": 0.40, "speaker": 0.95, "per_stance_f1": {"demand": 0.58},
+                               "by_confidence": cuts},
+                        "cv_nested_cuts": {"L1_f1": 0.52, "L2_f1": 0.39, "speaker": 0.95,
+                                           "per_stance_f1": {"demand": 0.57}}}}
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
+    at = open_page("app_pages/about.py")
+    assert [m.value for m in at.metric][:3] == ["0.52", "0.39", "0.95"]
+    assert at.dataframe[0].value.set_index("stance").loc["demand", "f1_unseen"] == 0.57
+    assert len(at.dataframe) == 2  # the confidence cuts (kept in model.cv) still shown
+
+
 def test_about_page_and_sidebar_say_what_a_minimum_confidence_buys(db, tmp_path, monkeypatch):
     cuts = [{"min_confidence": 0.3, "positions": 80, "precision": 0.61, "recall": 0.3},
             {"min_confidence": 0.5, "positions": 20, "precision": 0.8, "recall": 0.1}]
