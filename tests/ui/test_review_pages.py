@@ -75,6 +75,15 @@ def sentence(at: AppTest) -> str:
     return found[0]
 
 
+def about_page(report: dict, tmp_path, monkeypatch) -> AppTest:
+    """The About page reading `report` as its accuracy report (no runtime scoring: no shared gold)."""
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
+    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
+    return open_page("app_pages/about.py")
+
+
 def text(at: AppTest) -> str:
     """Markdown and captions as a reader sees them (markdown escapes removed)."""
     raw = "\n".join(m.value for m in at.markdown) + "\n" + "\n".join(c.value for c in at.caption)
@@ -180,11 +189,7 @@ def test_about_page_reads_the_report_it_is_given(db, tmp_path, monkeypatch):
               "L2": {"precision": 0.4, "recall": 0.3, "f1": 0.34},
               "per_stance_L1": {"demand": {"precision": 0.81, "recall": 0.62, "f1": 0.7, "tp": 5, "gold": 8, "pred": 6}},
               "run": {"extractor_version": "0.0.1-old", "when": "2026-11-28T20:00:00Z"}}
-    path = tmp_path / "report.json"
-    path.write_text(json.dumps(report))
-    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
-    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))  # no runtime scoring: the report is read
-    at = open_page("app_pages/about.py")
+    at = about_page(report, tmp_path, monkeypatch)
     table = at.dataframe[0].value.set_index("stance")
     assert (table.loc["demand", "precision"], table.loc["demand", "recall"]) == (0.81, 0.62)
     assert "report.json" in text(at) and "0.0.1-old" in text(at)
@@ -196,11 +201,7 @@ def test_about_page_leads_with_the_figures_for_unseen_articles(db, tmp_path, mon
     report = {"articles": 3, "L1": {"f1": 0.8}, "L2": {"f1": 0.7}, "note": "dev figures are held-in",
               "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
               "model": {"cv": {"L1_f1": 0.41, "L2_f1": 0.27, "speaker": 0.95, "per_stance_f1": {"demand": 0.47}}}}
-    path = tmp_path / "report.json"
-    path.write_text(json.dumps(report))
-    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
-    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
-    at = open_page("app_pages/about.py")
+    at = about_page(report, tmp_path, monkeypatch)
     assert [m.value for m in at.metric][:3] == ["0.41", "0.27", "0.95"]
     assert at.dataframe[0].value.set_index("stance").loc["demand", "f1_unseen"] == 0.47
     assert any("held-in" in i.value for i in at.info)
@@ -214,11 +215,7 @@ def test_about_page_shows_the_figures_whose_cuts_never_saw_the_scored_articles(d
                                "by_confidence": cuts},
                         "cv_nested_cuts": {"L1_f1": 0.52, "L2_f1": 0.39, "speaker": 0.95,
                                            "per_stance_f1": {"demand": 0.57}}}}
-    path = tmp_path / "report.json"
-    path.write_text(json.dumps(report))
-    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
-    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
-    at = open_page("app_pages/about.py")
+    at = about_page(report, tmp_path, monkeypatch)
     assert [m.value for m in at.metric][:3] == ["0.52", "0.39", "0.95"]
     assert at.dataframe[0].value.set_index("stance").loc["demand", "f1_unseen"] == 0.57
     assert len(at.dataframe) == 2  # the confidence cuts (kept in model.cv) still shown
@@ -229,11 +226,7 @@ def test_about_page_and_sidebar_say_what_a_minimum_confidence_buys(db, tmp_path,
             {"min_confidence": 0.5, "positions": 20, "precision": 0.8, "recall": 0.1}]
     report = {"articles": 3, "L1": {"f1": 0.8}, "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
               "model": {"cv": {"L1_f1": 0.41, "by_confidence": cuts}}}
-    path = tmp_path / "report.json"
-    path.write_text(json.dumps(report))
-    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
-    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
-    at = open_page("app_pages/about.py")
+    at = about_page(report, tmp_path, monkeypatch)
     table = at.dataframe[1].value.set_index("min_confidence")
     assert (table.loc[0.5, "precision"], table.loc[0.5, "recall"]) == (0.8, 0.1)
     at = open_page("app_pages/positions.py")
@@ -278,11 +271,7 @@ def test_about_page_shows_the_learning_curve_and_unseen_date_and_target(db, tmp_
     report = {"articles": 3, "L1": {"f1": 0.8}, "per_stance_L1": {"demand": {"precision": 0.9, "recall": 0.8, "f1": 0.85}},
               "model": {"cv": {"L1_f1": 0.52, "L2_f1": 0.37, "speaker": 0.95, "date": 0.89, "target": 0.76},
                         "learning_curve": curve}}
-    path = tmp_path / "report.json"
-    path.write_text(json.dumps(report))
-    monkeypatch.setenv("PARLEY_EVAL_REPORT", str(path))
-    monkeypatch.setenv("PARLEY_SHARED", str(tmp_path / "no-shared"))
-    at = open_page("app_pages/about.py")
+    at = about_page(report, tmp_path, monkeypatch)
     assert [m.value for m in at.metric][:5] == ["0.52", "0.37", "0.95", "0.89", "0.76"]
     table = at.dataframe[-1].value
     assert list(table["L1_f1"]) == [0.45, 0.52] and list(table["fraction"]) == [0.5, 1.0]
